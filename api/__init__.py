@@ -1,0 +1,1 @@
+"""How the world reaches the rules: HTTP, the command line, the event store."""

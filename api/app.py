@@ -1,0 +1,37 @@
+"""The FastAPI application: routes, error handling and the container's lifetime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from api.container import Container
+from api.conversations import router as conversations
+from api.errors import BodyLimit, install_error_handlers
+
+
+def create_app(container: Container) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        container.close()
+
+    app = FastAPI(
+        title="lastresort",
+        summary="Conversations whose assistant ends them only as a last resort",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.container = container
+    install_error_handlers(app)
+    app.include_router(conversations)
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz() -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
+    return app

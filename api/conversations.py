@@ -1,0 +1,98 @@
+"""REST commands and reads under /v1/conversations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Header, Request
+
+from api.errors import responses
+from api.schemas import (
+    BranchConversation,
+    BranchCreatedResult,
+    ConversationCreated,
+    ConversationView,
+    FeedbackRecorded,
+    GiveFeedback,
+    MessageResult,
+    Reply,
+    SendMessage,
+    StartConversation,
+)
+from api.service import ConversationService
+from domain.access import Principal
+from domain.errors import NotFound
+from domain.events import Rating
+
+router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
+
+
+def service(request: Request) -> ConversationService:
+    return request.app.state.container.service  # type: ignore[no-any-return]
+
+
+def principal(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> Principal:
+    return request.app.state.container.signer.verify_header(authorization)  # type: ignore[no-any-return]
+
+
+Service = Annotated[ConversationService, Depends(service)]
+Caller = Annotated[Principal, Depends(principal)]
+
+
+def conversation_id(raw: str) -> UUID:
+    try:
+        return UUID(raw)
+    except ValueError:
+        raise NotFound(f"conversation {raw!r} not found") from None
+
+
+@router.post("", status_code=201, responses=responses(401, 413, 422))
+def start_conversation(
+    body: StartConversation, caller: Caller, service: Service
+) -> ConversationCreated:
+    model = body.model or service.default_model
+    conversation = service.start(caller, model)
+    return ConversationCreated(id=str(conversation.id), status=str(conversation.status), model=model)
+
+
+@router.post("/{id}/messages", responses=responses(401, 403, 404, 409, 413, 422, 503))
+def send_message(id: str, body: SendMessage, caller: Caller, service: Service) -> MessageResult:
+    result = service.send_message(caller, conversation_id(id), body.text)
+    return MessageResult.of(result.conversation, result.turn)
+
+
+@router.post(
+    "/{id}/branches", status_code=201, responses=responses(401, 403, 404, 413, 422, 503)
+)
+def branch_conversation(
+    id: str, body: BranchConversation, caller: Caller, service: Service
+) -> BranchCreatedResult:
+    result = service.branch(caller, conversation_id(id), body.from_position, body.text)
+    child, turn = result.conversation, result.turn
+    return BranchCreatedResult(
+        id=str(child.id),
+        parent_id=str(child.parent_id),
+        from_position=body.from_position,
+        status=str(child.status),
+        reply=Reply(kind=str(turn.decision.action), text=turn.reply, position=turn.position + 1),
+    )
+
+
+@router.post(
+    "/{id}/feedback", status_code=201, responses=responses(401, 403, 404, 413, 422, 503)
+)
+def give_feedback(
+    id: str, body: GiveFeedback, caller: Caller, service: Service
+) -> FeedbackRecorded:
+    position = service.give_feedback(
+        caller, conversation_id(id), Rating(body.rating), body.comment, body.position
+    )
+    return FeedbackRecorded(conversation_id=id, position=position, rating=body.rating)
+
+
+@router.get("/{id}", responses=responses(401, 404))
+def get_conversation(id: str, caller: Caller, service: Service) -> ConversationView:
+    return ConversationView.of(service.get(caller, conversation_id(id)))

@@ -1,0 +1,53 @@
+"""Which Postgres to use: `DATABASE_URL`, or an embedded one under the home folder."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from api.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def database_url(settings: Settings) -> str:
+    """The configured URL, or start (or reuse) the embedded Postgres and return its URL."""
+    if settings.database_url:
+        return settings.database_url
+    return start_embedded(settings.home / "pgdata")
+
+
+def start_embedded(pgdata: Path) -> str:
+    import pgserver  # imported late: only the embedded default needs it
+
+    pgdata.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(pgdata.resolve(), cleanup_mode=None)
+    uri: str = server.get_uri()
+    log.info("embedded Postgres at %s", pgdata)
+    return uri
+
+
+def eventsourcing_env(url: str, **extra: str) -> dict[str, str]:
+    """The environment eventsourcing's Postgres persistence reads, for `url`."""
+    parts = urlsplit(url)
+    query = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p)
+    host = unquote(query.get("host") or parts.hostname or "127.0.0.1")
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")) or "postgres",
+        "POSTGRES_HOST": host,
+        "POSTGRES_PORT": str(parts.port or query.get("port") or 5432),
+        "POSTGRES_USER": unquote(parts.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "CREATE_TABLE": "no",
+        **extra,
+    }
+
+
+def sqlalchemy_url(url: str) -> str:
+    """The same database for SQLAlchemy (Alembic), driven by psycopg 3."""
+    scheme, rest = url.split("://", 1)
+    if scheme in ("postgres", "postgresql"):
+        scheme = "postgresql+psycopg"
+    return f"{scheme}://{rest}"

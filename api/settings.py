@@ -1,0 +1,54 @@
+"""Configuration, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_MODEL = "claude-opus-4-1"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIN_SECRET_BYTES = 32
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None = None
+    secret: str | None = None
+    anthropic_api_key: str | None = None
+    home: Path = Path(".lastresort")
+    policy_file: Path = PROJECT_ROOT / "policies" / "default.toml"
+    default_model: str = DEFAULT_MODEL
+    max_text_chars: int = 8000
+    max_body_bytes: int = 64 * 1024
+    token_ttl_seconds: int = 30 * 24 * 3600
+    production: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        return cls(
+            database_url=env.get("DATABASE_URL") or None,
+            secret=env.get("LASTRESORT_SECRET") or None,
+            anthropic_api_key=env.get("ANTHROPIC_API_KEY") or None,
+            home=Path(env.get("LASTRESORT_HOME", ".lastresort")),
+            policy_file=Path(env.get("LASTRESORT_POLICY", str(cls.policy_file))),
+            default_model=env.get("LASTRESORT_DEFAULT_MODEL", DEFAULT_MODEL),
+            max_text_chars=int(env.get("LASTRESORT_MAX_TEXT_CHARS", "8000")),
+            production=env.get("LASTRESORT_ENV") == "production",
+        )
+
+    def signing_secret(self) -> str:
+        """`LASTRESORT_SECRET`, or one generated once and kept under the home folder."""
+        if self.secret:
+            return self.secret
+        if self.production:
+            raise RuntimeError("LASTRESORT_SECRET must be set when LASTRESORT_ENV=production")
+        path = self.home / "secret"
+        if not path.exists():
+            self.home.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(MIN_SECRET_BYTES))
+            path.chmod(0o600)
+        return path.read_text().strip()

@@ -1,0 +1,92 @@
+"""Stores the domain's frozen-dataclass events as JSON and rebuilds them with their types.
+
+orjson writes dataclasses, UUIDs, datetimes and enums natively; reading back, each
+field is converted by its annotation, so stored events decode to the exact objects
+the domain made (nested assessments, decisions and policies included).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from enum import Enum
+from functools import cache
+from typing import Any
+from uuid import UUID
+
+import orjson
+from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
+from eventsourcing.utils import resolve_topic
+
+Convert = Callable[[Any], Any]
+
+
+class OrjsonTranscoder(Transcoder):
+    def encode(self, obj: Any) -> bytes:
+        return orjson.dumps(obj)
+
+    def decode(self, data: bytes) -> Any:
+        return orjson.loads(data)
+
+
+class EventMapper(Mapper[UUID]):
+    """A mapper whose events are typed dataclasses rather than library aggregates' events."""
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        cls = resolve_topic(stored_event.topic)
+        state = self.transcoder.decode(stored_event.state)
+        state["originator_id"] = stored_event.originator_id
+        state["originator_version"] = stored_event.originator_version
+        return _converter(cls)(state)
+
+
+@cache
+def _converter(tp: Any) -> Convert:
+    """A function turning decoded JSON into a value of type `tp`."""
+    if tp is Any or tp is object:
+        return _identity
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        if len(inner) != 1:
+            raise TypeError(f"unsupported union {tp}")
+        convert = _converter(inner[0])
+        return lambda v: None if v is None else convert(v)
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = _converter(args[0])
+            return lambda v: tuple(item(x) for x in v)
+        items = [_converter(a) for a in args]
+        return lambda v: tuple(c(x) for c, x in zip(items, v, strict=True))
+    if origin in (dict, Mapping) or tp in (dict, Mapping):
+        value = _converter(args[1]) if args else _identity
+        return lambda v: {k: value(x) for k, x in v.items()}
+    if dataclasses.is_dataclass(tp):
+        return _dataclass_converter(tp)
+    if tp is UUID:
+        return lambda v: v if isinstance(v, UUID) else UUID(v)
+    if tp is datetime:
+        return datetime.fromisoformat
+    if tp is float:
+        return float
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return tp
+    return _identity
+
+
+def _dataclass_converter(cls: type) -> Convert:
+    hints = typing.get_type_hints(cls)
+    fields = [(f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls) if f.init]
+
+    def convert(data: Mapping[str, Any]) -> Any:
+        return cls(**{name: c(data[name]) for name, c in fields if name in data})
+
+    return convert
+
+
+def _identity(value: Any) -> Any:
+    return value

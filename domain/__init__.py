@@ -1,0 +1,1 @@
+"""The rules of lastresort: pure Python, no I/O, no framework."""

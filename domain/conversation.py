@@ -1,0 +1,259 @@
+"""The `Conversation` aggregate: guards the rules that hold inside one conversation.
+
+State is only ever changed by applying events, whether new or replayed, so a
+conversation loaded from the store is exactly the one that was saved. New events wait
+in `pending` until the store takes them; a concurrent writer makes the store refuse
+them and the whole command is tried again on fresh state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from domain.assessment import Assessment, Crisis
+from domain.decision import Decision
+from domain.errors import BadInput, ConversationEnded
+from domain.events import (
+    REPLY_EVENTS,
+    AssistantEvent,
+    BranchCreated,
+    Branched,
+    CrisisSignalDetected,
+    Ended,
+    Event,
+    FeedbackGiven,
+    LadderReset,
+    MessageSent,
+    Rating,
+    Started,
+    Turn,
+)
+from domain.ladder import Ladder
+from domain.policy import Policy
+from domain.ports import Reply
+
+USER_KIND = "message"
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    ENDED = "ended"
+
+
+class Author(StrEnum):
+    USER = "user"
+    ASSISTANT = "assistant"
+
+
+@dataclass(frozen=True)
+class Message:
+    position: int
+    author: Author
+    kind: str
+    text: str
+    at: datetime
+
+
+class Conversation:
+    """One conversation path: its turns, its ladder, and whether it has ended."""
+
+    def __init__(self, id: UUID) -> None:
+        self.id = id
+        self.version = 0
+        self.owner = ""
+        self.model = ""
+        self.started_at: datetime | None = None
+        self.parent_id: UUID | None = None
+        self.branch_position: int | None = None
+        self.turns: list[Turn] = []
+        self.ladder = Ladder()
+        self.ended: Ended | None = None
+        self.pending: list[Event] = []
+        self._sent: MessageSent | None = None
+
+    # -- creation -------------------------------------------------------------
+
+    @classmethod
+    def start(cls, id: UUID, owner: str, model: str, at: datetime) -> Conversation:
+        conversation = cls(id)
+        conversation._trigger(Started, at, owner=owner, model=model)
+        return conversation
+
+    @classmethod
+    def branch(
+        cls, id: UUID, parent: Conversation, position: int, owner: str, at: datetime
+    ) -> Conversation:
+        """A new conversation sharing `parent`'s turns before the user message at `position`."""
+        parent.check_user_position(position)
+        conversation = cls.start(id, owner, parent.model, at)
+        inherited = tuple(turn for turn in parent.turns if turn.position < position)
+        conversation._trigger(
+            Branched, at, parent_id=parent.id, branch_position=position, inherited=inherited
+        )
+        return conversation
+
+    @classmethod
+    def from_events(cls, events: Iterable[Event]) -> Conversation:
+        conversation: Conversation | None = None
+        for event in events:
+            if conversation is None:
+                conversation = cls(event.originator_id)
+            conversation._apply(event)
+        if conversation is None:
+            raise ValueError("a conversation needs at least its Started event")
+        return conversation
+
+    # -- queries --------------------------------------------------------------
+
+    @property
+    def status(self) -> Status:
+        return Status.ENDED if self.ended is not None else Status.OPEN
+
+    @property
+    def next_position(self) -> int:
+        return 2 * len(self.turns)
+
+    @property
+    def messages(self) -> list[Message]:
+        out: list[Message] = []
+        for turn in self.turns:
+            out.append(Message(turn.position, Author.USER, USER_KIND, turn.text, turn.sent_at))
+            out.append(
+                Message(
+                    turn.position + 1,
+                    Author.ASSISTANT,
+                    str(turn.decision.action),
+                    turn.reply,
+                    turn.replied_at,
+                )
+            )
+        return out
+
+    def recent_user_messages(self, limit: int) -> list[tuple[str, Assessment]]:
+        """The last user messages with their assessments, oldest first (assessor context)."""
+        return [(t.text, t.assessment) for t in self.turns[-limit:]] if limit > 0 else []
+
+    def check_user_position(self, position: int) -> None:
+        if position < 0 or position % 2 or position >= self.next_position:
+            raise BadInput(
+                f"position {position} is not a user message of this conversation "
+                f"(user messages are at even positions below {self.next_position})"
+            )
+
+    def check_open(self) -> None:
+        if self.ended is not None:
+            raise ConversationEnded(
+                f"conversation {self.id} has ended; start a new one or branch from an "
+                "earlier message"
+            )
+
+    # -- commands -------------------------------------------------------------
+
+    def record_turn(
+        self,
+        text: str,
+        assessment: Assessment,
+        decision: Decision,
+        policy: Policy,
+        reply: Reply,
+        at: datetime,
+    ) -> None:
+        """Record a user message with the decision made on it and the reply written for it."""
+        self.check_open()
+        position = self.next_position
+        self._trigger(MessageSent, at, position=position, text=text, assessment=assessment)
+        if assessment.crisis is not Crisis.NONE:
+            self._trigger(CrisisSignalDetected, at, position=position, crisis=assessment.crisis)
+        if decision.ladder_reset:
+            self._trigger(
+                LadderReset, at, position=position, ordinary_turns=self.ladder.ordinary_streak + 1
+            )
+        self._trigger(
+            REPLY_EVENTS[decision.action],
+            at,
+            position=position + 1,
+            text=reply.text,
+            decision=replace(decision, model_request=reply.model_request),
+            policy=policy,
+            usage=reply.usage,
+        )
+
+    def note_branch(self, branch_id: UUID, position: int, at: datetime) -> None:
+        """Note on the parent that a branch was made; an ended conversation stays as it is."""
+        if self.ended is None:
+            self._trigger(BranchCreated, at, branch_id=branch_id, branch_position=position)
+
+    def give_feedback(
+        self, user: str, rating: Rating, comment: str | None, position: int | None, at: datetime
+    ) -> int:
+        """Rate an assistant message; without a position, the feedback is on the ending."""
+        if position is None:
+            if self.ended is None:
+                raise BadInput("position is required unless the feedback is on an ending")
+            position = self.ended.position
+        elif position < 0 or position >= self.next_position or position % 2 == 0:
+            raise BadInput(f"position {position} is not an assistant message of this conversation")
+        self._trigger(
+            FeedbackGiven, at, position=position, rating=rating, comment=comment, user=user
+        )
+        return position
+
+    def collect_events(self) -> list[Event]:
+        events, self.pending = self.pending, []
+        return events
+
+    # -- applying events ------------------------------------------------------
+
+    def _trigger(self, cls: type[Event], at: datetime, **fields: Any) -> None:
+        event = cls(originator_id=self.id, originator_version=self.version + 1, timestamp=at, **fields)
+        self._apply(event)
+        self.pending.append(event)
+
+    def _apply(self, event: Event) -> None:
+        if event.originator_version != self.version + 1:
+            raise ValueError(
+                f"event version {event.originator_version} does not follow {self.version}"
+            )
+        self.version = event.originator_version
+        match event:
+            case Started():
+                self.owner, self.model, self.started_at = event.owner, event.model, event.timestamp
+            case Branched():
+                self.parent_id, self.branch_position = event.parent_id, event.branch_position
+                for turn in event.inherited:
+                    self._add_turn(turn)
+            case MessageSent():
+                self._sent = event
+            case AssistantEvent():
+                self._complete_turn(event)
+            case CrisisSignalDetected() | LadderReset() | BranchCreated() | FeedbackGiven():
+                pass
+
+    def _complete_turn(self, event: AssistantEvent) -> None:
+        sent = self._sent
+        if sent is None or sent.position + 1 != event.position:
+            raise ValueError(f"reply at {event.position} answers no user message")
+        self._sent = None
+        self._add_turn(
+            Turn(
+                position=sent.position,
+                text=sent.text,
+                sent_at=sent.timestamp,
+                assessment=sent.assessment,
+                decision=event.decision,
+                policy=event.policy,
+                reply=event.text,
+                replied_at=event.timestamp,
+            )
+        )
+        if isinstance(event, Ended):
+            self.ended = event
+
+    def _add_turn(self, turn: Turn) -> None:
+        self.turns.append(turn)
+        self.ladder = self.ladder.advance(turn.position, turn.decision)

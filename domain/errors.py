@@ -1,0 +1,51 @@
+"""Domain errors carry the HTTP status and error code the API answers with."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every deliberate error; `code` is the stable machine-readable name."""
+
+    status_code = 400
+    code = "bad_input"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadInput(DomainError):
+    status_code = 422
+    code = "bad_input"
+
+
+class TextTooLong(DomainError):
+    status_code = 413
+    code = "text_too_long"
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    status_code = 403
+    code = "forbidden"
+
+
+class ConversationEnded(DomainError):
+    status_code = 409
+    code = "conversation_ended"
+
+
+class Conflict(DomainError):
+    """Too many concurrent writers on one conversation; safe to retry."""
+
+    status_code = 503
+    code = "busy"
+
+
+class InvalidPolicy(DomainError):
+    status_code = 422
+    code = "invalid_policy"

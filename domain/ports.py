@@ -1,0 +1,39 @@
+"""What the domain needs from the world: an assessor and an assistant.
+
+Offline implementations ship with the service; Claude-backed ones plug in the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from domain.assessment import Assessment
+from domain.decision import Decision
+from domain.events import Turn
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What an assistant wrote, what (if anything) the model asked for, and its cost."""
+
+    text: str
+    model_request: str | None = None
+    usage: Mapping[str, float] | None = None
+
+
+class Assessor(Protocol):
+    name: str
+
+    def assess(self, text: str, context: Sequence[tuple[str, Assessment]] = ()) -> Assessment:
+        """Classify `text`; `context` holds earlier user messages with their assessments."""
+        ...
+
+
+class Assistant(Protocol):
+    name: str
+
+    def write(self, decision: Decision, text: str, history: Sequence[Turn]) -> Reply:
+        """The reply text for `decision` on the user's `text` after `history`."""
+        ...

@@ -1,0 +1,1 @@
+"""How history becomes answers: read models built from the conversation events."""

@@ -1,0 +1,114 @@
+"""Fixtures: a fresh, migrated database on the real Postgres, and the app over it.
+
+The server is `LASTRESORT_TEST_DATABASE_URL` (default: the one on 127.0.0.1:5432); when
+none answers, an embedded Postgres is started so the suite runs on any machine.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.container import Container
+from api.database import start_embedded
+from api.migrate import migrate
+from api.settings import Settings
+from domain.access import Role
+
+SERVER_URL = os.environ.get(
+    "LASTRESORT_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+def _server_url() -> str:
+    try:
+        with psycopg.connect(SERVER_URL, connect_timeout=3):
+            return SERVER_URL
+    except psycopg.OperationalError:
+        return start_embedded(Path(tempfile.mkdtemp(prefix="lastresort-pg-")))
+
+
+def _with_dbname(url: str, dbname: str) -> str:
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    info["dbname"] = dbname
+    return psycopg.conninfo.make_conninfo(**{k: v for k, v in info.items() if v is not None})
+
+
+@pytest.fixture(scope="session")
+def server_url() -> str:
+    return _server_url()
+
+
+@pytest.fixture(scope="session")
+def fresh_database(server_url: str) -> Iterator[Callable[[], str]]:
+    """Makes empty databases on the test server; drops them at the end of the session."""
+    made: list[str] = []
+
+    def make() -> str:
+        name = f"lastresort_test_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return _as_url(_with_dbname(server_url, name))
+
+    yield make
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        for name in made:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _as_url(conninfo: str) -> str:
+    info = psycopg.conninfo.conninfo_to_dict(conninfo)
+    user = info.get("user") or "postgres"
+    password = info.get("password") or ""
+    host = info.get("host") or "127.0.0.1"
+    port = info.get("port") or "5432"
+    if str(host).startswith("/"):
+        return f"postgresql://{user}:{password}@/{info['dbname']}?host={host}&port={port}"
+    return f"postgresql://{user}:{password}@{host}:{port}/{info['dbname']}"
+
+
+@pytest.fixture(scope="session")
+def database_url(fresh_database: Callable[[], str]) -> str:
+    url = fresh_database()
+    migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        secret="test-secret-" + "x" * 32,
+        home=tmp_path_factory.mktemp("home"),
+    )
+
+
+@pytest.fixture(scope="session")
+def container(settings: Settings, database_url: str) -> Iterator[Container]:
+    container = Container.build(settings, database_url)
+    yield container
+    container.close()
+
+
+@pytest.fixture(scope="session")
+def client(container: Container) -> Iterator[TestClient]:
+    with TestClient(create_app(container)) as client:
+        yield client
+
+
+@pytest.fixture
+def auth(container: Container) -> Callable[..., dict[str, str]]:
+    def headers(user: str | None = None, role: Role = Role.USER) -> dict[str, str]:
+        token = container.signer.mint(user or f"user-{uuid.uuid4().hex[:8]}", role)
+        return {"Authorization": f"Bearer {token}"}
+
+    return headers
