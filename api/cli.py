@@ -54,7 +54,9 @@ def _serve(settings: Settings, host: str, port: int) -> int:
     url = database_url(settings)
     migrate(url)
     app = create_app(Container.build(settings, url))
-    print(f"lastresort serving on http://{host}:{port}  (get a token: lastresort token --user NAME)")
+    print(
+        f"lastresort serving on http://{host}:{port}  (get a token: lastresort token --user NAME)"
+    )
     uvicorn.run(app, host=host, port=port, log_level="info")
     return 0
 

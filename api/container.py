@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from adapters.offline_assessor import OfflineAssessor
+
 from adapters.offline_assistant import OfflineAssistant
 from api.auth import TokenSigner
 from api.database import eventsourcing_env

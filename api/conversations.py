@@ -32,9 +32,7 @@ def service(request: Request) -> ConversationService:
     return request.app.state.container.service  # type: ignore[no-any-return]
 
 
-def principal(
-    request: Request, authorization: Annotated[str | None, Header()] = None
-) -> Principal:
+def principal(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
     return request.app.state.container.signer.verify_header(authorization)  # type: ignore[no-any-return]
 
 
@@ -55,7 +53,9 @@ def start_conversation(
 ) -> ConversationCreated:
     model = body.model or service.default_model
     conversation = service.start(caller, model)
-    return ConversationCreated(id=str(conversation.id), status=str(conversation.status), model=model)
+    return ConversationCreated(
+        id=str(conversation.id), status=str(conversation.status), model=model
+    )
 
 
 @router.post("/{id}/messages", responses=responses(401, 403, 404, 409, 413, 422, 503))
@@ -64,9 +64,7 @@ def send_message(id: str, body: SendMessage, caller: Caller, service: Service) -
     return MessageResult.of(result.conversation, result.turn)
 
 
-@router.post(
-    "/{id}/branches", status_code=201, responses=responses(401, 403, 404, 413, 422, 503)
-)
+@router.post("/{id}/branches", status_code=201, responses=responses(401, 403, 404, 413, 422, 503))
 def branch_conversation(
     id: str, body: BranchConversation, caller: Caller, service: Service
 ) -> BranchCreatedResult:
@@ -81,9 +79,7 @@ def branch_conversation(
     )
 
 
-@router.post(
-    "/{id}/feedback", status_code=201, responses=responses(401, 403, 404, 413, 422, 503)
-)
+@router.post("/{id}/feedback", status_code=201, responses=responses(401, 403, 404, 413, 422, 503))
 def give_feedback(
     id: str, body: GiveFeedback, caller: Caller, service: Service
 ) -> FeedbackRecorded:

@@ -22,7 +22,7 @@ def start_embedded(pgdata: Path) -> str:
     import pgserver  # imported late: only the embedded default needs it
 
     pgdata.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(pgdata.resolve(), cleanup_mode=None)
+    server = pgserver.get_server(pgdata.resolve(), cleanup_mode="stop")
     uri: str = server.get_uri()
     log.info("embedded Postgres at %s", pgdata)
     return uri

@@ -70,7 +70,11 @@ class MessageResult(BaseModel):
     def of(cls, conversation: Conversation, turn: Turn) -> MessageResult:
         decision = turn.decision
         ending = (
-            Ending(reason=str(decision.reason), rule=decision.rule, policy_version=decision.policy_version)
+            Ending(
+                reason=str(decision.reason),
+                rule=decision.rule,
+                policy_version=decision.policy_version,
+            )
             if decision.reason is not None
             else None
         )

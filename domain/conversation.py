@@ -210,7 +210,9 @@ class Conversation:
     # -- applying events ------------------------------------------------------
 
     def _trigger(self, cls: type[Event], at: datetime, **fields: Any) -> None:
-        event = cls(originator_id=self.id, originator_version=self.version + 1, timestamp=at, **fields)
+        event = cls(
+            originator_id=self.id, originator_version=self.version + 1, timestamp=at, **fields
+        )
         self._apply(event)
         self.pending.append(event)
 

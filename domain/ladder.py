@@ -36,9 +36,7 @@ class Ladder:
             ladder = replace(ladder, crisis_at=position)
         if decision.ladder_reset:
             ladder = replace(ladder, harms=(), redirects=(), warning=None, ordinary_streak=0)
-        confirmation = (
-            (position, position + 1) if decision.action is Action.CONFIRM_END else None
-        )
+        confirmation = (position, position + 1) if decision.action is Action.CONFIRM_END else None
         ladder = replace(ladder, confirmation=confirmation)
         if decision.harmful:
             ladder = replace(ladder, harms=(*ladder.harms, position), ordinary_streak=0)

@@ -70,9 +70,7 @@ class Policy:
             return True
         return (position - ladder.crisis_at) // 2 < self.crisis_window_turns
 
-    def decide(
-        self, ladder: Ladder, assessment: Assessment, position: int, model: str
-    ) -> Decision:
+    def decide(self, ladder: Ladder, assessment: Assessment, position: int, model: str) -> Decision:
         """The assistant's action for the user message at `position`."""
         harmful = self.is_harmful(assessment)
         crisis = assessment.crisis is not Crisis.NONE
@@ -230,8 +228,10 @@ def _validated(data: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(value, bool) and expected is not bool:
             raise InvalidPolicy(f"{key!r} must not be a boolean")
         if not isinstance(value, expected):
-            names = expected.__name__ if isinstance(expected, type) else " or ".join(
-                t.__name__ for t in expected
+            names = (
+                expected.__name__
+                if isinstance(expected, type)
+                else " or ".join(t.__name__ for t in expected)
             )
             raise InvalidPolicy(f"{key!r} must be of type {names}, got {type(value).__name__}")
     out: dict[str, Any] = {k: v for k, v in data.items() if k != "crisis_window"}

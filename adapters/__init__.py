@@ -1,0 +1,1 @@
+"""Adapters: the ways the domain's ports are filled in (offline and model-backed)."""

@@ -1,0 +1,352 @@
+"""Replay: what a candidate policy would have done to a recorded conversation.
+
+Every turn is re-decided from its recorded assessment, so no model is called. Under a
+candidate the ladder is folded from the candidate's own decisions (its redirects and
+warnings, not the recorded ones); in check mode each turn is re-decided under the policy
+recorded with it, on the ladder folded from the recorded decisions, which is exactly
+what the live service had, so every mismatch is an independent error.
+
+Positions reported are those of the assistant's reply that carries a decision (the
+user message's position + 1), like `Ended.position`.
+
+"Ends later" cannot be observed: a recorded history stops at its ending, so when the
+candidate would not end there it is reported as `ended → not ended`, with
+`history_stops` set: what the candidate would have done next was never recorded.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from domain.assessment import Category
+from domain.conversation import Conversation
+from domain.decision import Action, Decision, EndReason
+from domain.events import Turn
+from domain.ladder import Ladder
+from domain.policy import Policy
+
+# What the model supplies rather than the policy: never part of a comparison.
+NOT_DECIDED_BY_POLICY = frozenset({"model_request"})
+
+
+class Change(StrEnum):
+    """How a conversation's outcome changes under the candidate."""
+
+    UNCHANGED = "unchanged"
+    NO_LONGER_ENDS = "ended_to_not_ended"
+    WOULD_END = "not_ended_to_would_end"
+    ENDS_EARLIER = "ends_earlier"
+    DIFFERENT_REASON = "different_reason"
+
+
+@dataclass(frozen=True)
+class Ending:
+    """Where and why a conversation ends (really, or under the candidate)."""
+
+    position: int
+    reason: EndReason | None
+    rule: str
+    category: Category
+
+
+@dataclass(frozen=True)
+class Difference:
+    """The first reply whose action differs between the record and the candidate."""
+
+    position: int
+    recorded: Action
+    candidate: Action
+    recorded_rule: str
+    candidate_rule: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One conversation replayed under a candidate, against what was recorded."""
+
+    conversation_id: UUID
+    model: str
+    change: Change
+    recorded_end: Ending | None
+    candidate_end: Ending | None
+    first_difference: Difference | None
+    turns: int
+    dropped_turns: int
+
+    @property
+    def history_stops(self) -> bool:
+        """The real conversation ended where the candidate would have gone on."""
+        return self.change is Change.NO_LONGER_ENDS
+
+    @property
+    def reason(self) -> EndReason | None:
+        """The reason of the ending the change is about (the candidate's when it ends)."""
+        end = self.candidate_end or self.recorded_end
+        return end.reason if end else None
+
+    @property
+    def category(self) -> Category | None:
+        end = self.candidate_end or self.recorded_end
+        return end.category if end else None
+
+    def explain(self) -> str:
+        """One sentence a policy author can read."""
+        rec, cand, diff = self.recorded_end, self.candidate_end, self.first_difference
+        where = (
+            f"first difference at {diff.position}: {diff.recorded} ({diff.recorded_rule}) → "
+            f"{diff.candidate} ({diff.candidate_rule})"
+            if diff
+            else "no decision differs"
+        )
+        match self.change:
+            case Change.NO_LONGER_ENDS:
+                assert rec is not None
+                return (
+                    f"ended at {rec.position} ({rec.reason}); the candidate would not have "
+                    f"ended — the recorded history stops there; {where}"
+                )
+            case Change.WOULD_END:
+                assert cand is not None
+                return (
+                    f"not ended; the candidate would end at {cand.position} ({cand.reason}, "
+                    f"{cand.rule}), dropping {self.dropped_turns} later turn(s); {where}"
+                )
+            case Change.ENDS_EARLIER:
+                assert rec is not None and cand is not None
+                return (
+                    f"ended at {rec.position}; the candidate ends earlier at {cand.position} "
+                    f"({cand.reason}, {cand.rule}), dropping {self.dropped_turns} later "
+                    f"turn(s); {where}"
+                )
+            case Change.DIFFERENT_REASON:
+                assert rec is not None and cand is not None
+                return (
+                    f"ends at {rec.position} for {cand.reason} ({cand.rule}) instead of "
+                    f"{rec.reason} ({rec.rule}); {where}"
+                )
+            case Change.UNCHANGED:
+                return f"outcome unchanged; {where}"
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A recorded decision the policy in force does not reproduce (check mode)."""
+
+    conversation_id: UUID
+    position: int
+    fields: Mapping[str, tuple[str, str]]
+
+    def describe(self) -> str:
+        parts = ", ".join(f"{k}: recorded {a} ≠ replayed {b}" for k, (a, b) in self.fields.items())
+        return f"{self.conversation_id} at {self.position}: {parts}"
+
+
+def replay(conversation: Conversation, candidate: Policy) -> Outcome:
+    """Re-decide `conversation` under `candidate` until it ends or its history runs out."""
+    ladder = Ladder()
+    turns = conversation.turns
+    first: Difference | None = None
+    candidate_end: Ending | None = None
+    replayed = 0
+    for turn in turns:
+        decision = candidate.decide(ladder, turn.assessment, turn.position, conversation.model)
+        ladder = ladder.advance(turn.position, decision)
+        replayed += 1
+        recorded = turn.decision
+        if first is None and decision.action is not recorded.action:
+            first = Difference(
+                turn.position + 1, recorded.action, decision.action, recorded.rule, decision.rule
+            )
+        if decision.action is Action.ENDED:
+            candidate_end = _ending(turn, decision)
+            break
+    recorded_end = next(
+        (_ending(t, t.decision) for t in turns if t.decision.action is Action.ENDED), None
+    )
+    return Outcome(
+        conversation_id=conversation.id,
+        model=conversation.model,
+        change=_classify(recorded_end, candidate_end),
+        recorded_end=recorded_end,
+        candidate_end=candidate_end,
+        first_difference=first,
+        turns=len(turns),
+        dropped_turns=len(turns) - replayed,
+    )
+
+
+def check(conversation: Conversation) -> list[Mismatch]:
+    """Every recorded decision that the policy recorded with it does not reproduce."""
+    ladder = Ladder()
+    mismatches = []
+    for turn in conversation.turns:
+        replayed = turn.policy.decide(ladder, turn.assessment, turn.position, conversation.model)
+        differing = _differing_fields(turn.decision, replayed)
+        if differing:
+            mismatches.append(Mismatch(conversation.id, turn.position + 1, differing))
+        ladder = ladder.advance(turn.position, turn.decision)
+    return mismatches
+
+
+def _differing_fields(recorded: Decision, replayed: Decision) -> dict[str, tuple[str, str]]:
+    out = {}
+    for f in fields(Decision):
+        if f.name in NOT_DECIDED_BY_POLICY:
+            continue
+        a, b = getattr(recorded, f.name), getattr(replayed, f.name)
+        if a != b:
+            out[f.name] = (str(a), str(b))
+    return out
+
+
+def _ending(turn: Turn, decision: Decision) -> Ending:
+    return Ending(turn.position + 1, decision.reason, decision.rule, turn.assessment.category)
+
+
+def _classify(recorded: Ending | None, candidate: Ending | None) -> Change:
+    if recorded is None:
+        return Change.UNCHANGED if candidate is None else Change.WOULD_END
+    if candidate is None:
+        return Change.NO_LONGER_ENDS
+    if candidate.position < recorded.position:
+        return Change.ENDS_EARLIER
+    if candidate.reason is not recorded.reason:
+        return Change.DIFFERENT_REASON
+    return Change.UNCHANGED
+
+
+@dataclass
+class Summary:
+    """Counts and a bounded, deterministic set of examples: memory does not grow with history.
+
+    Summaries of disjoint parts of the history merge into the summary of the whole, so
+    workers can each summarise a partition.
+    """
+
+    max_examples: int = 20
+    conversations: int = 0
+    turns: int = 0
+    decisions_differ: int = 0
+    changes: Counter[str] = field(default_factory=Counter)
+    by_category: Counter[tuple[str, str]] = field(default_factory=Counter)
+    by_model: Counter[tuple[str, str]] = field(default_factory=Counter)
+    by_reason: Counter[tuple[str, str]] = field(default_factory=Counter)
+    examples: dict[str, list[Outcome]] = field(default_factory=dict)
+    mismatch_count: int = 0
+    mismatches: list[Mismatch] = field(default_factory=list)
+
+    def add(self, outcome: Outcome) -> None:
+        self.conversations += 1
+        self.turns += outcome.turns
+        self.decisions_differ += outcome.first_difference is not None
+        kind = str(outcome.change)
+        self.changes[kind] += 1
+        if outcome.change is Change.UNCHANGED:
+            return
+        self.by_category[kind, str(outcome.category)] += 1
+        self.by_model[kind, outcome.model] += 1
+        self.by_reason[kind, str(outcome.reason)] += 1
+        self._keep(self.examples.setdefault(kind, []), [outcome], _by_id)
+
+    def add_checked(self, conversation: Conversation, mismatches: list[Mismatch]) -> None:
+        self.conversations += 1
+        self.turns += len(conversation.turns)
+        self.mismatch_count += len(mismatches)
+        self._keep(self.mismatches, mismatches, _by_place)
+
+    def merge(self, other: Summary) -> None:
+        self.conversations += other.conversations
+        self.turns += other.turns
+        self.decisions_differ += other.decisions_differ
+        self.changes.update(other.changes)
+        self.by_category.update(other.by_category)
+        self.by_model.update(other.by_model)
+        self.by_reason.update(other.by_reason)
+        for kind, outcomes in other.examples.items():
+            self._keep(self.examples.setdefault(kind, []), outcomes, _by_id)
+        self.mismatch_count += other.mismatch_count
+        self._keep(self.mismatches, other.mismatches, _by_place)
+
+    def _keep(self, kept: list[Any], new: Iterable[Any], key: Callable[[Any], Any]) -> None:
+        """Keep the first `max_examples` items by `key`, whatever order they arrive in."""
+        kept.extend(new)
+        kept.sort(key=key)
+        del kept[self.max_examples :]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "conversations": self.conversations,
+            "turns": self.turns,
+            "conversations_with_different_decisions": self.decisions_differ,
+            "changes": dict(sorted(self.changes.items())),
+            "by_category": _nested(self.by_category),
+            "by_model": _nested(self.by_model),
+            "by_reason": _nested(self.by_reason),
+            "examples": {
+                kind: [outcome_json(o) for o in outcomes]
+                for kind, outcomes in sorted(self.examples.items())
+            },
+            "mismatch_count": self.mismatch_count,
+            "mismatches": [
+                {
+                    "conversation_id": str(m.conversation_id),
+                    "position": m.position,
+                    "fields": {k: {"recorded": a, "replayed": b} for k, (a, b) in m.fields.items()},
+                }
+                for m in self.mismatches
+            ],
+        }
+
+
+def outcome_json(outcome: Outcome) -> dict[str, Any]:
+    def ending(end: Ending | None) -> dict[str, Any] | None:
+        if end is None:
+            return None
+        reason = None if end.reason is None else str(end.reason)
+        return {
+            "position": end.position,
+            "reason": reason,
+            "rule": end.rule,
+            "category": str(end.category),
+        }
+
+    diff = outcome.first_difference
+    return {
+        "conversation_id": str(outcome.conversation_id),
+        "model": outcome.model,
+        "change": str(outcome.change),
+        "recorded_end": ending(outcome.recorded_end),
+        "candidate_end": ending(outcome.candidate_end),
+        "first_difference": None
+        if diff is None
+        else {
+            "position": diff.position,
+            "recorded": str(diff.recorded),
+            "candidate": str(diff.candidate),
+            "recorded_rule": diff.recorded_rule,
+            "candidate_rule": diff.candidate_rule,
+        },
+        "history_stops": outcome.history_stops,
+        "dropped_turns": outcome.dropped_turns,
+        "explanation": outcome.explain(),
+    }
+
+
+def _nested(counts: Counter[tuple[str, str]]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for (kind, key), n in sorted(counts.items()):
+        out.setdefault(key, {})[kind] = n
+    return out
+
+
+def _by_id(outcome: Outcome) -> str:
+    return str(outcome.conversation_id)
+
+
+def _by_place(mismatch: Mismatch) -> tuple[str, int]:
+    return str(mismatch.conversation_id), mismatch.position

@@ -1,0 +1,67 @@
+"""The README's first command: with no DATABASE_URL, `lastresort serve` runs on an embedded
+Postgres under its home folder and answers a conversation."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_on_the_embedded_postgres(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LASTRESORT_SECRET")}
+    env["LASTRESORT_HOME"] = str(tmp_path / ".lastresort")
+    port = free_port()
+    cli = [sys.executable, "-m", "api.cli"]
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
+            assert time.monotonic() < deadline, "server did not come up"
+            time.sleep(0.3)
+        token = (
+            subprocess.run(
+                [*cli, "token", "--user", "newcomer"],
+                env=env,
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        headers = {"Authorization": f"Bearer {token}"}
+        cid = httpx.post(f"{base}/v1/conversations", json={}, headers=headers).json()["id"]
+        reply = httpx.post(
+            f"{base}/v1/conversations/{cid}/messages", json={"text": "Hello!"}, headers=headers
+        )
+        assert reply.status_code == 200 and reply.json()["reply"]["kind"] == "reply"
+        assert (tmp_path / ".lastresort" / "pgdata" / "PG_VERSION").exists()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
