@@ -38,6 +38,16 @@ def principal(request: Request, authorization: Annotated[str | None, Header()] =
 
 Service = Annotated[ConversationService, Depends(service)]
 Caller = Annotated[Principal, Depends(principal)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Retrying with the same key returns the first response and records nothing twice.",
+    ),
+]
 
 
 def conversation_id(raw: str) -> UUID:
@@ -47,28 +57,30 @@ def conversation_id(raw: str) -> UUID:
         raise NotFound(f"conversation {raw!r} not found") from None
 
 
-@router.post("", status_code=201, responses=responses(401, 413, 422))
+@router.post("", status_code=201, responses=responses(401, 413, 422, 503))
 def start_conversation(
-    body: StartConversation, caller: Caller, service: Service
+    body: StartConversation, caller: Caller, service: Service, key: IdempotencyKey = None
 ) -> ConversationCreated:
     model = body.model or service.default_model
-    conversation = service.start(caller, model)
+    conversation = service.start(caller, model, key)
     return ConversationCreated(
         id=str(conversation.id), status=str(conversation.status), model=model
     )
 
 
 @router.post("/{id}/messages", responses=responses(401, 403, 404, 409, 413, 422, 503))
-def send_message(id: str, body: SendMessage, caller: Caller, service: Service) -> MessageResult:
-    result = service.send_message(caller, conversation_id(id), body.text)
+def send_message(
+    id: str, body: SendMessage, caller: Caller, service: Service, key: IdempotencyKey = None
+) -> MessageResult:
+    result = service.send_message(caller, conversation_id(id), body.text, key)
     return MessageResult.of(result.conversation, result.turn)
 
 
 @router.post("/{id}/branches", status_code=201, responses=responses(401, 403, 404, 413, 422, 503))
 def branch_conversation(
-    id: str, body: BranchConversation, caller: Caller, service: Service
+    id: str, body: BranchConversation, caller: Caller, service: Service, key: IdempotencyKey = None
 ) -> BranchCreatedResult:
-    result = service.branch(caller, conversation_id(id), body.from_position, body.text)
+    result = service.branch(caller, conversation_id(id), body.from_position, body.text, key)
     child, turn = result.conversation, result.turn
     return BranchCreatedResult(
         id=str(child.id),
@@ -81,10 +93,10 @@ def branch_conversation(
 
 @router.post("/{id}/feedback", status_code=201, responses=responses(401, 403, 404, 413, 422, 503))
 def give_feedback(
-    id: str, body: GiveFeedback, caller: Caller, service: Service
+    id: str, body: GiveFeedback, caller: Caller, service: Service, key: IdempotencyKey = None
 ) -> FeedbackRecorded:
     position = service.give_feedback(
-        caller, conversation_id(id), Rating(body.rating), body.comment, body.position
+        caller, conversation_id(id), Rating(body.rating), body.comment, body.position, key
     )
     return FeedbackRecorded(conversation_id=id, position=position, rating=body.rating)
 

@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, StrictInt, StrictStr
 
-from domain.conversation import Conversation
+from domain.conversation import Conversation, Status
+from domain.decision import Action
 from domain.events import Turn
 
 MODEL_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,99}$"
@@ -81,7 +82,7 @@ class MessageResult(BaseModel):
         return cls(
             conversation_id=str(conversation.id),
             position=turn.position,
-            status=str(conversation.status),
+            status=str(Status.ENDED if decision.action is Action.ENDED else Status.OPEN),
             reply=Reply(kind=str(decision.action), text=turn.reply, position=turn.position + 1),
             ending=ending,
         )

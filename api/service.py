@@ -14,20 +14,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
-from uuid import UUID, uuid4
+from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.persistence import IntegrityError, Recording
 
 from api.store import ConversationStore
 from domain.access import Principal
 from domain.conversation import Conversation
-from domain.errors import BadInput, Conflict, TextTooLong
+from domain.errors import BadInput, Conflict, IdempotencyKeyReused, NotFound, TextTooLong
 from domain.events import Rating, Turn
 from domain.policy import Policy
 from domain.ports import Assessor, Assistant
 
 T = TypeVar("T")
 CONTEXT_MESSAGES = 6
+IDEMPOTENCY_NAMESPACE = UUID("5b0c1f4e-8a51-4c1e-9a2f-6c0d2f6f4a10")
 
 
 @dataclass(frozen=True)
@@ -63,40 +64,83 @@ class ConversationService:
         self.clock = clock
         self.default_model = default_model
 
-    def start(self, principal: Principal, model: str) -> Conversation:
-        conversation = Conversation.start(uuid4(), principal.name, model, self.clock())
-        self.store.save_conversations(conversation)
-        return conversation
+    def start(
+        self, principal: Principal, model: str, request_key: str | None = None
+    ) -> Conversation:
+        if request_key is None:
+            conversation = Conversation.start(uuid4(), principal.name, model, self.clock())
+            self.store.save_conversations(conversation)
+            return conversation
+        conversation_id = _keyed_id(principal, "start", request_key)
+
+        def attempt() -> Conversation:
+            existing = self._find(conversation_id)
+            if existing is not None:
+                if existing.owner != principal.name or existing.model != model:
+                    raise IdempotencyKeyReused("a different conversation was started with this key")
+                return existing
+            conversation = Conversation.start(conversation_id, principal.name, model, self.clock())
+            self.store.save_conversations(conversation)
+            return conversation
+
+        return self._retrying(attempt)
 
     def get(self, principal: Principal, conversation_id: UUID) -> Conversation:
         conversation = self.store.get_conversation(conversation_id)
         principal.check_read(conversation)
         return conversation
 
-    def send_message(self, principal: Principal, conversation_id: UUID, text: str) -> TurnResult:
+    def send_message(
+        self,
+        principal: Principal,
+        conversation_id: UUID,
+        text: str,
+        request_key: str | None = None,
+    ) -> TurnResult:
         self.check_text(text)
 
         def attempt() -> TurnResult:
             conversation = self.store.get_conversation(conversation_id)
             principal.check_write(conversation)
+            if request_key is not None and (done := conversation.turn_for_key(request_key)):
+                if done.text != text:
+                    raise IdempotencyKeyReused("a different message was sent with this key")
+                return TurnResult(conversation, done, None)
             conversation.check_open()
-            turn = self._take_turn(conversation, text)
+            turn = self._take_turn(conversation, text, request_key)
             recordings = self.store.save_conversations(conversation)
             return TurnResult(conversation, turn, _last_notification(recordings))
 
         return self._retrying(attempt)
 
     def branch(
-        self, principal: Principal, conversation_id: UUID, from_position: int, text: str
+        self,
+        principal: Principal,
+        conversation_id: UUID,
+        from_position: int,
+        text: str,
+        request_key: str | None = None,
     ) -> TurnResult:
         """Edit (or retry) the user message at `from_position` as a new conversation."""
         self.check_text(text)
+        child_id = (
+            uuid4()
+            if request_key is None
+            else _keyed_id(principal, f"branch {conversation_id}", request_key)
+        )
 
         def attempt() -> TurnResult:
             parent = self.store.get_conversation(conversation_id)
             principal.check_write(parent)
+            if request_key is not None and (done := self._find(child_id)):
+                turn = (
+                    done.turns[from_position // 2] if from_position < done.next_position else None
+                )
+                if done.branch_position != from_position or turn is None or turn.text != text:
+                    raise IdempotencyKeyReused("a different branch was made with this key")
+                return TurnResult(done, turn, None)
             now = self.clock()
-            child = Conversation.branch(uuid4(), parent, from_position, principal.name, now)
+            child = Conversation.branch(child_id, parent, from_position, principal.name, now)
             turn = self._take_turn(child, text)
             parent.note_branch(child.id, from_position, now)
             recordings = self.store.save_conversations(child, parent)
@@ -111,6 +155,7 @@ class ConversationService:
         rating: Rating,
         comment: str | None,
         position: int | None,
+        request_key: str | None = None,
     ) -> int:
         if comment is not None:
             self.check_text(comment, what="comment")
@@ -118,8 +163,15 @@ class ConversationService:
         def attempt() -> int:
             conversation = self.store.get_conversation(conversation_id)
             principal.check_write(conversation)
+            if request_key is not None and (done := conversation.feedback_keys.get(request_key)):
+                if (done.rating, done.comment) != (rating, comment) or position not in (
+                    None,
+                    done.position,
+                ):
+                    raise IdempotencyKeyReused("different feedback was given with this key")
+                return done.position
             rated = conversation.give_feedback(
-                principal.name, rating, comment, position, self.clock()
+                principal.name, rating, comment, position, self.clock(), request_key
             )
             self.store.save_conversations(conversation)
             return rated
@@ -136,13 +188,23 @@ class ConversationService:
                 f"{what} has {len(text)} characters; the limit is {self.max_text_chars}"
             )
 
-    def _take_turn(self, conversation: Conversation, text: str) -> Turn:
+    def _find(self, conversation_id: UUID) -> Conversation | None:
+        try:
+            return self.store.get_conversation(conversation_id)
+        except NotFound:
+            return None
+
+    def _take_turn(
+        self, conversation: Conversation, text: str, request_key: str | None = None
+    ) -> Turn:
         position = conversation.next_position
         context = conversation.recent_user_messages(CONTEXT_MESSAGES)
         assessment = self.assessor.assess(text, context)
         decision = self.policy.decide(conversation.ladder, assessment, position, conversation.model)
         reply = self.assistant.write(decision, text, conversation.turns)
-        conversation.record_turn(text, assessment, decision, self.policy, reply, self.clock())
+        conversation.record_turn(
+            text, assessment, decision, self.policy, reply, self.clock(), request_key
+        )
         return conversation.turns[-1]
 
     def _retrying(self, attempt: Callable[[], T]) -> T:
@@ -152,6 +214,11 @@ class ConversationService:
             except IntegrityError:
                 time.sleep(random.uniform(0, 0.005 * 2**n))
         raise Conflict("the conversation is busy with concurrent writes; retry the request")
+
+
+def _keyed_id(principal: Principal, scope: str, request_key: str) -> UUID:
+    """The id a keyed command creates: the same key from the same user makes the same id."""
+    return uuid5(IDEMPOTENCY_NAMESPACE, f"{principal.name}\n{scope}\n{request_key}")
 
 
 def _last_notification(recordings: Sequence[Recording[UUID]]) -> int | None:

@@ -74,6 +74,8 @@ class Conversation:
         self.ladder = Ladder()
         self.ended: Ended | None = None
         self.pending: list[Event] = []
+        self.message_keys: dict[str, int] = {}
+        self.feedback_keys: dict[str, FeedbackGiven] = {}
         self._sent: MessageSent | None = None
 
     # -- creation -------------------------------------------------------------
@@ -138,6 +140,11 @@ class Conversation:
         """The last user messages with their assessments, oldest first (assessor context)."""
         return [(t.text, t.assessment) for t in self.turns[-limit:]] if limit > 0 else []
 
+    def turn_for_key(self, request_key: str) -> Turn | None:
+        """The turn a message command with this idempotency key recorded, if any."""
+        position = self.message_keys.get(request_key)
+        return None if position is None else self.turns[position // 2]
+
     def check_user_position(self, position: int) -> None:
         if position < 0 or position % 2 or position >= self.next_position:
             raise BadInput(
@@ -162,11 +169,19 @@ class Conversation:
         policy: Policy,
         reply: Reply,
         at: datetime,
+        request_key: str | None = None,
     ) -> None:
         """Record a user message with the decision made on it and the reply written for it."""
         self.check_open()
         position = self.next_position
-        self._trigger(MessageSent, at, position=position, text=text, assessment=assessment)
+        self._trigger(
+            MessageSent,
+            at,
+            position=position,
+            text=text,
+            assessment=assessment,
+            request_key=request_key,
+        )
         if assessment.crisis is not Crisis.NONE:
             self._trigger(CrisisSignalDetected, at, position=position, crisis=assessment.crisis)
         if decision.ladder_reset:
@@ -189,7 +204,13 @@ class Conversation:
             self._trigger(BranchCreated, at, branch_id=branch_id, branch_position=position)
 
     def give_feedback(
-        self, user: str, rating: Rating, comment: str | None, position: int | None, at: datetime
+        self,
+        user: str,
+        rating: Rating,
+        comment: str | None,
+        position: int | None,
+        at: datetime,
+        request_key: str | None = None,
     ) -> int:
         """Rate an assistant message; without a position, the feedback is on the ending."""
         if position is None:
@@ -199,7 +220,13 @@ class Conversation:
         elif position < 0 or position >= self.next_position or position % 2 == 0:
             raise BadInput(f"position {position} is not an assistant message of this conversation")
         self._trigger(
-            FeedbackGiven, at, position=position, rating=rating, comment=comment, user=user
+            FeedbackGiven,
+            at,
+            position=position,
+            rating=rating,
+            comment=comment,
+            user=user,
+            request_key=request_key,
         )
         return position
 
@@ -231,9 +258,14 @@ class Conversation:
                     self._add_turn(turn)
             case MessageSent():
                 self._sent = event
+                if event.request_key is not None:
+                    self.message_keys[event.request_key] = event.position
             case AssistantEvent():
                 self._complete_turn(event)
-            case CrisisSignalDetected() | LadderReset() | BranchCreated() | FeedbackGiven():
+            case FeedbackGiven():
+                if event.request_key is not None:
+                    self.feedback_keys[event.request_key] = event
+            case CrisisSignalDetected() | LadderReset() | BranchCreated():
                 pass
 
     def _complete_turn(self, event: AssistantEvent) -> None:

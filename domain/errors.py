@@ -39,6 +39,13 @@ class ConversationEnded(DomainError):
     code = "conversation_ended"
 
 
+class IdempotencyKeyReused(DomainError):
+    """An idempotency key came back with a different request than the first one."""
+
+    status_code = 422
+    code = "idempotency_key_reused"
+
+
 class Conflict(DomainError):
     """Too many concurrent writers on one conversation; safe to retry."""
 

@@ -76,6 +76,7 @@ class MessageSent(Event):
     position: int
     text: str
     assessment: Assessment
+    request_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ class FeedbackGiven(Event):
     rating: Rating
     comment: str | None
     user: str
+    request_key: str | None = None
 
 
 REPLY_EVENTS: dict[Action, type[AssistantEvent]] = {

@@ -254,3 +254,18 @@ def test_bad_start_bodies(client: TestClient, auth: Auth) -> None:
     for body in ({"model": 3}, {"model": ""}, {"model": "x" * 200}, {"model": "a b"}):
         response = client.post("/v1/conversations", json=body, headers=auth())
         assert response.status_code == 422, body
+
+
+def test_an_ending_affects_that_conversation_alone(client: TestClient, auth: Auth) -> None:
+    henry = auth("henry-no-penalty")
+    other = start(client, henry)
+    send(client, henry, other, "What's a good book on Roman history?")
+    ended = start(client, henry)
+    for _ in range(4):
+        send(client, henry, ended, HARM)
+    assert client.get(f"/v1/conversations/{ended}", headers=henry).json()["status"] == "ended"
+    fresh = start(client, henry)
+    assert send(client, henry, fresh, "Hello again")["reply"]["kind"] == "reply"  # type: ignore[index]
+    assert send(client, henry, other, "And one on Carthage?")["status"] == "open"
+    # A harmful message in a new conversation starts the ladder from the bottom.
+    assert send(client, henry, fresh, HARM)["reply"]["kind"] == "redirect"  # type: ignore[index]
