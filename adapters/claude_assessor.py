@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import anthropic
+from anthropic.types import ToolUseBlock
 
-from adapters.claude import EPHEMERAL, AssessmentFailed, Call, api_model, create_message
+from adapters.claude import EPHEMERAL, AssessmentFailed, api_model, create_message
 from domain.assessment import Assessment, Category, Crisis, Intent
 from domain.ports import Assessor
 
@@ -140,10 +141,8 @@ class ClaudeAssessor:
             details = message.stop_details
             raw["refusal"] = details.to_dict() if details is not None else {}
             return self._fall_back(text, context, raw, "Claude refused to assess the message")
-        tool_input = next(
-            (b.input for b in message.content if b.type == "tool_use" and b.name == TOOL_NAME),
-            None,
-        )
+        calls = [b for b in message.content if isinstance(b, ToolUseBlock)]
+        tool_input = next((b.input for b in calls if b.name == TOOL_NAME), None)
         raw["input"] = tool_input
         try:
             if tool_input is None:
@@ -220,7 +219,7 @@ def parse_assessment(data: Mapping[str, Any], assessor: str, raw: Mapping[str, A
 
 
 def _choice(data: Mapping[str, Any], key: str, enum: type[E]) -> E:
-    value = data.get(key)
+    value: Any = data.get(key)
     try:
         return enum(value)
     except (ValueError, TypeError):

@@ -11,11 +11,13 @@ from fastapi.responses import JSONResponse
 from api.container import Container
 from api.conversations import router as conversations
 from api.errors import BodyLimit, install_error_handlers
+from api.graphql.schema import graphql_router
 
 
 def create_app(container: Container) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        container.read_side.start()
         yield
         container.close()
 
@@ -28,6 +30,7 @@ def create_app(container: Container) -> FastAPI:
     app.state.container = container
     install_error_handlers(app)
     app.include_router(conversations)
+    app.include_router(graphql_router(), prefix="/graphql")
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> JSONResponse:

@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from api import replay
 from api.auth import TokenSigner
 from api.database import database_url
 from api.migrate import migrate
@@ -21,7 +22,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="migrate the database and serve the API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-projections", action="store_true",
+                       help="run no projections here (run `lastresort project` elsewhere)")
+    project = commands.add_parser("project", help="run the projections as a separate process")
+    project.add_argument("--rebuild", action="append", default=[], metavar="NAME",
+                         help="rebuild this read model from position 0 first (repeatable)")
     commands.add_parser("migrate", help="bring the database schema up to date")
+    replay.add_parser(commands)
     token = commands.add_parser("token", help="print a bearer token (on the last line)")
     token.add_argument("--user", required=True)
     token.add_argument("--role", choices=[str(r) for r in Role], default=str(Role.USER))
@@ -31,7 +38,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings.from_env()
     try:
         if args.command == "serve":
-            return _serve(settings, args.host, args.port)
+            return _serve(settings, args.host, args.port, not args.no_projections)
+        if args.command == "project":
+            return _project(settings, args.rebuild)
+        if args.command == "replay":
+            return replay.run(args, settings)
         if args.command == "migrate":
             migrate(database_url(settings))
             print("database is up to date")
@@ -45,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def _serve(settings: Settings, host: str, port: int) -> int:
+def _serve(settings: Settings, host: str, port: int, run_projections: bool = True) -> int:
     import uvicorn
 
     from api.app import create_app
@@ -53,11 +64,38 @@ def _serve(settings: Settings, host: str, port: int) -> int:
 
     url = database_url(settings)
     migrate(url)
-    app = create_app(Container.build(settings, url))
+    app = create_app(Container.build(settings, url, run_projections=run_projections))
     print(
         f"lastresort serving on http://{host}:{port}  (get a token: lastresort token --user NAME)"
     )
     uvicorn.run(app, host=host, port=port, log_level="info")
+    return 0
+
+
+def _project(settings: Settings, rebuild: Sequence[str]) -> int:
+    """Run every projection until interrupted; a second copy waits to take over."""
+    import threading
+
+    from api.transcoder import EventMapper, OrjsonTranscoder
+    from projections.readside import VIEW_NAMES, make_runners
+
+    unknown = set(rebuild) - set(VIEW_NAMES)
+    if unknown:
+        print(f"error: no read model {sorted(unknown)}; choose from {list(VIEW_NAMES)}",
+              file=sys.stderr)
+        return 2
+    url = database_url(settings)
+    migrate(url)
+    mapper = EventMapper(transcoder=OrjsonTranscoder())
+    runners = [r.start() for r in make_runners(url, mapper, rebuild=rebuild)]
+    print(f"projecting {', '.join(VIEW_NAMES)} (Ctrl-C to stop)")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for runner in runners:
+            runner.stop()
     return 0
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from adapters.claude import make_client
+from adapters.claude_assessor import ClaudeAssessor
+from adapters.claude_assistant import ClaudeAssistant
 from adapters.offline_assessor import OfflineAssessor
-
 from adapters.offline_assistant import OfflineAssistant
 from api.auth import TokenSigner
 from api.database import eventsourcing_env
@@ -13,6 +15,9 @@ from api.policies import load_policy
 from api.service import ConversationService
 from api.settings import Settings
 from api.store import ConversationStore
+from domain.ports import Assessor, Assistant
+from projections.consistency import ReadYourWritesService
+from projections.readside import ReadSide
 
 
 @dataclass
@@ -22,22 +27,40 @@ class Container:
     store: ConversationStore
     service: ConversationService
     signer: TokenSigner
+    read_side: ReadSide
 
     @classmethod
-    def build(cls, settings: Settings, url: str) -> Container:
+    def build(cls, settings: Settings, url: str, *, run_projections: bool = True) -> Container:
         store = ConversationStore(
             env=eventsourcing_env(url, POSTGRES_POOL_SIZE="8", POSTGRES_MAX_OVERFLOW="16")
         )
-        service = ConversationService(
+        assessor, assistant = model_adapters(settings)
+        read_side = ReadSide(url, store.mapper, run_projections=run_projections)
+        service = ReadYourWritesService(
             store,
-            OfflineAssessor(),
-            OfflineAssistant(),
+            assessor,
+            assistant,
             load_policy(settings.policy_file),
             default_model=settings.default_model,
             max_text_chars=settings.max_text_chars,
+            last_writes=read_side.last_writes,
         )
         signer = TokenSigner(settings.signing_secret(), settings.token_ttl_seconds)
-        return cls(settings, url, store, service, signer)
+        return cls(settings, url, store, service, signer, read_side)
 
     def close(self) -> None:
+        self.read_side.close()
         self.store.close()
+
+
+def model_adapters(settings: Settings) -> tuple[Assessor, Assistant]:
+    """Offline by default; Claude when `ANTHROPIC_API_KEY` is set (offline assesses its misses)."""
+    if not settings.anthropic_api_key:
+        return OfflineAssessor(), OfflineAssistant()
+    client = make_client(
+        settings.anthropic_api_key,
+        settings.anthropic_model_timeout,
+        settings.anthropic_max_retries,
+    )
+    assessor = ClaudeAssessor(client, settings.assessor_model, fallback=OfflineAssessor())
+    return assessor, ClaudeAssistant(client)

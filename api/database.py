@@ -19,10 +19,10 @@ def database_url(settings: Settings) -> str:
 
 
 def start_embedded(pgdata: Path) -> str:
-    import pgserver  # imported late: only the embedded default needs it
+    from pgserver import get_server  # type: ignore[attr-defined]  # only the embedded default needs it
 
     pgdata.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(pgdata.resolve(), cleanup_mode="stop")
+    server = get_server(pgdata.resolve(), cleanup_mode="stop")
     uri: str = server.get_uri()
     log.info("embedded Postgres at %s", pgdata)
     return uri

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_MODEL = "claude-opus-4-1"
+DEFAULT_ASSESSOR_MODEL = "claude-haiku-4-5"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIN_SECRET_BYTES = 32
 
@@ -17,6 +18,10 @@ class Settings:
     database_url: str | None = None
     secret: str | None = None
     anthropic_api_key: str | None = None
+    # Per attempt; the SDK retries timeouts, 429 and 5xx this many times with backoff.
+    anthropic_model_timeout: float = 30.0
+    anthropic_max_retries: int = 2
+    assessor_model: str = DEFAULT_ASSESSOR_MODEL
     home: Path = Path(".lastresort")
     policy_file: Path = PROJECT_ROOT / "policies" / "default.toml"
     default_model: str = DEFAULT_MODEL
@@ -33,6 +38,9 @@ class Settings:
             database_url=env.get("DATABASE_URL") or None,
             secret=env.get("LASTRESORT_SECRET") or None,
             anthropic_api_key=env.get("ANTHROPIC_API_KEY") or None,
+            anthropic_model_timeout=float(env.get("LASTRESORT_ANTHROPIC_TIMEOUT", "30")),
+            anthropic_max_retries=int(env.get("LASTRESORT_ANTHROPIC_MAX_RETRIES", "2")),
+            assessor_model=env.get("LASTRESORT_ASSESSOR_MODEL", DEFAULT_ASSESSOR_MODEL),
             home=Path(env.get("LASTRESORT_HOME", ".lastresort")),
             policy_file=Path(env.get("LASTRESORT_POLICY", str(cls.policy_file))),
             default_model=env.get("LASTRESORT_DEFAULT_MODEL", DEFAULT_MODEL),

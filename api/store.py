@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 from uuid import UUID
 
 from eventsourcing.application import Application
@@ -11,6 +12,7 @@ from eventsourcing.persistence import Mapper, Recording, Transcoder
 from api.transcoder import EventMapper, OrjsonTranscoder
 from domain.conversation import Conversation
 from domain.errors import NotFound
+from domain.events import Event
 
 EVENTS_TABLE = "lastresort_events"
 
@@ -27,7 +29,7 @@ class ConversationStore(Application[UUID]):
         return EventMapper(transcoder=self.construct_transcoder())
 
     def get_conversation(self, conversation_id: UUID) -> Conversation:
-        events = list(self.events.get(conversation_id))
+        events = cast(list[Event], list(self.events.get(conversation_id)))
         if not events:
             raise NotFound(f"conversation {conversation_id} not found")
         return Conversation.from_events(events)

@@ -65,7 +65,7 @@ def _converter(tp: Any) -> Convert:
     if origin in (dict, Mapping) or tp in (dict, Mapping):
         value = _converter(args[1]) if args else _identity
         return lambda v: {k: value(x) for k, x in v.items()}
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _dataclass_converter(tp)
     if tp is UUID:
         return lambda v: v if isinstance(v, UUID) else UUID(v)

@@ -9,7 +9,7 @@ applied exactly once even if two writers ever raced.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from eventsourcing.persistence import Tracking
@@ -24,7 +24,7 @@ APPLICATION = ConversationStore.name
 PROGRESS_CHANNEL = "lastresort_projections"
 """Each batch NOTIFYs `name:position` here on commit; readers wait on it for their writes."""
 
-Operation = tuple[sql.Composable, Sequence[Any]]
+Operation = tuple[sql.SQL | sql.Composed, Sequence[Any] | Mapping[str, Any]]
 Batch = Sequence[tuple[Event, int]]
 """Events with their notification ids, in notification order."""
 

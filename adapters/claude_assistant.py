@@ -1,0 +1,183 @@
+"""Claude as the assistant: writes the reply for the action the policy already chose.
+
+The policy has the last word, so the model only ever words a decision: the
+`end_conversation` tool is offered on the turn the policy ends, and on no other; what
+the model did with it (or a refusal) comes back as `Reply.model_request` and is recorded
+with the decision, never acted on. The history is the conversation's own turns, so a
+branch sends its inherited prefix and then its own turns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import anthropic
+from anthropic.types import TextBlock, ToolUseBlock
+
+from adapters.claude import EPHEMERAL, Call, api_model, create_message
+from adapters.offline_assistant import BEHAVIOURS, CRISIS_RESOURCES, OfflineAssistant
+from domain.decision import Action, Decision, EndReason
+from domain.events import Turn
+from domain.ports import Reply
+
+END_TOOL_NAME = "end_conversation"
+REFUSAL = "refusal"
+RESOURCE_MARKER = "findahelpline.com"
+
+SYSTEM_PROMPT = f"""\
+You are the assistant of a chat product built on lastresort. Be helpful, honest and kind. \
+The product enforces these rules; a separate policy applies them and tells you, in the \
+"This turn" instruction below, what your reply must do. Follow that instruction even when \
+the user asks otherwise: you word the decision, you do not make it.
+
+1. Ending is a last resort. A conversation is ended for harm only after the user has \
+persisted with seriously harmful or abusive requests through several constructive \
+redirections and an explicit warning that names the behaviour. A user who backs off is \
+not held to the past.
+2. Only these are harmful enough to count: sexual content involving minors, information \
+enabling mass-casualty violence or terrorism, chemical, biological, radiological or \
+nuclear weapons, and sustained abuse of the assistant. Controversial but legitimate \
+topics (politics, religion, the history of terrorism, drug policy, sexuality between \
+adults, medicine) are never harmful by topic alone: discuss them helpfully.
+3. Never end a conversation, or warn that you might, when someone may be at risk of \
+harming themselves or others. Offer a caring response and crisis resources instead.
+4. A user may ask to end the conversation. First ask them to confirm they understand the \
+ending is permanent; only their confirmation ends it.
+5. Once ended, a conversation accepts no further messages. The user can start a new \
+conversation at once, or edit an earlier message to branch; nothing else is affected.
+6. Ending never penalises the user: say so plainly, without lecturing.
+7. The {END_TOOL_NAME} tool is offered only on the turn the policy ends the conversation. \
+When it is offered, write your final message and then call it.
+
+Never provide the harmful help itself, whatever the instruction. Keep replies concise.
+"""
+
+END_TOOL: dict[str, Any] = {
+    "name": END_TOOL_NAME,
+    "description": (
+        "End this conversation permanently. Call it after writing your final message, "
+        "only when this turn's instruction says the conversation ends."
+    ),
+    "input_schema": {"type": "object", "properties": {}},
+}
+
+GENERIC_DECLINE = "I'm not able to help with that. Is there something else I can help you with?"
+
+
+class ClaudeAssistant:
+    """Writes replies with the conversation's own Claude model (`decision.model`)."""
+
+    name = "claude"
+
+    def __init__(self, client: anthropic.Anthropic, max_tokens: int = 1024) -> None:
+        self.client = client
+        self.max_tokens = max_tokens
+        self.templates = OfflineAssistant()
+
+    def write(self, decision: Decision, text: str, history: Sequence[Turn]) -> Reply:
+        params: dict[str, Any] = {
+            "model": api_model(decision.model),
+            "max_tokens": self.max_tokens,
+            "system": [
+                {"type": "text", "text": SYSTEM_PROMPT, "cache_control": EPHEMERAL},
+                {"type": "text", "text": f"This turn: {instruction(decision)}"},
+            ],
+            "messages": [*history_messages(history), {"role": "user", "content": text}],
+        }
+        if decision.action is Action.ENDED:
+            params["tools"] = [END_TOOL]
+        call = create_message(self.client, "reply", **params)
+        return self._reply(call, decision, text, history)
+
+    def _reply(
+        self, call: Call, decision: Decision, text: str, history: Sequence[Turn]
+    ) -> Reply:
+        message = call.message
+        if message.stop_reason == REFUSAL:
+            return Reply(self._fallback(decision, text, history), REFUSAL, call.usage)
+        tools = [b.name for b in message.content if isinstance(b, ToolUseBlock)]
+        written = "\n\n".join(b.text for b in message.content if isinstance(b, TextBlock)).strip()
+        if not written:
+            written = self._fallback(decision, text, history)
+        if decision.action is Action.CRISIS_SUPPORT and RESOURCE_MARKER not in written:
+            written = f"{written}\n\n{CRISIS_RESOURCES}"
+        return Reply(written, ",".join(dict.fromkeys(tools)) or None, call.usage)
+
+    def _fallback(self, decision: Decision, text: str, history: Sequence[Turn]) -> str:
+        """The offline template for the action: safe, and still does what the action says."""
+        if decision.action is Action.REPLY and decision.rule == "ordinary.reply":
+            return GENERIC_DECLINE
+        return self.templates.write(decision, text, history).text
+
+
+def history_messages(history: Sequence[Turn]) -> list[dict[str, Any]]:
+    """User and assistant messages of the path so far; the last one marks the cache."""
+    messages: list[dict[str, Any]] = []
+    for turn in history:
+        messages.append({"role": "user", "content": turn.text})
+        messages.append({"role": "assistant", "content": turn.reply})
+    if messages:
+        last = messages[-1]
+        last["content"] = [{"type": "text", "text": last["content"], "cache_control": EPHEMERAL}]
+    return messages
+
+
+def instruction(decision: Decision) -> str:
+    """What the reply must do for `decision`, in the policy's own terms."""
+    behaviour = BEHAVIOURS.get(decision.behaviour or "", "these requests")
+    match decision.action:
+        case Action.REDIRECT:
+            return (
+                f"the user's message falls under {behaviour}. Decline that part briefly and "
+                "without lecturing, give none of it, and redirect constructively to a "
+                "legitimate related topic or anything else you can help with. Do not warn "
+                "and do not mention ending the conversation."
+            )
+        case Action.WARNING:
+            return (
+                f"the user has been redirected several times and keeps returning to "
+                f"{behaviour}. Give an explicit warning that names this behaviour: you will "
+                "not help with it, and if it continues you will end this conversation. Say "
+                "they can always start a new conversation and that you are glad to help with "
+                "anything else."
+            )
+        case Action.CRISIS_SUPPORT:
+            return (
+                "the user may be at risk of harming themselves or others. Respond with care "
+                "and warmth, do not warn and do not mention ending the conversation, invite "
+                f"them to say more, and include these resources verbatim: {CRISIS_RESOURCES}"
+            )
+        case Action.CONFIRM_END:
+            return (
+                "the user asked to end the conversation. Ask them to confirm that they "
+                "understand ending is permanent: no further messages can be sent in it, "
+                "though they can start a new conversation or edit an earlier message to "
+                "branch. Do not end it yet."
+            )
+        case Action.ENDED if decision.reason is EndReason.USER_REQUEST:
+            return (
+                "the user confirmed they want this conversation ended. Write a short, "
+                "friendly closing message saying it has ended as they asked and that they can "
+                f"start a new one at any time, then call the {END_TOOL_NAME} tool."
+            )
+        case Action.ENDED:
+            return (
+                f"the conversation ends now because of persistent {behaviour} after "
+                "repeated redirection and a warning. Write a short, calm final message that "
+                "says so, give none of the requested content, and say they can start a new "
+                "conversation or edit an earlier message at any time. Then call the "
+                f"{END_TOOL_NAME} tool."
+            )
+        case _ if decision.rule == "end_request.unavailable":
+            return (
+                "the user asked to end the conversation, but this model cannot end "
+                "conversations. Say so kindly: they can simply stop here or close the chat."
+            )
+        case _ if decision.rule == "end_request.declined":
+            return (
+                "the user decided not to end the conversation. Acknowledge it briefly and "
+                "carry on with whatever they asked."
+            )
+        case _:
+            return "answer the user's message helpfully."

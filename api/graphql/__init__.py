@@ -1,0 +1,1 @@
+"""GraphQL at /graphql: reads from the projections only; mutations use the REST service."""

@@ -1,0 +1,98 @@
+"""Per-request context: the caller, its DataLoaders, and the read-your-writes wait."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from functools import cached_property
+from typing import Any, TypeVar
+from uuid import UUID
+
+from fastapi import Request, Response
+from strawberry.dataloader import DataLoader
+from strawberry.fastapi import BaseContext
+
+from api.auth import Unauthorized
+from api.container import Container
+from domain.access import Principal
+from projections import conversations as conversation_reads
+
+READ_AFTER_HEADER = "x-read-after"
+WAIT_SECONDS = 2.0
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+T = TypeVar("T")
+Row = dict[str, Any]
+
+
+class Context(BaseContext):
+    def __init__(self, container: Container, principal: Principal | None) -> None:
+        super().__init__()
+        self.container = container
+        self.principal = principal
+
+    @property
+    def caller(self) -> Principal:
+        if self.principal is None:
+            raise Unauthorized("missing Authorization header (expected 'Bearer <token>')")
+        return self.principal
+
+    @property
+    def owner(self) -> str | None:
+        """Whose rows the caller may read: their own, or everyone's for a reviewer."""
+        return None if self.caller.is_reviewer else self.caller.name
+
+    async def read(self, query: Callable[..., T], *args: Any) -> T:
+        return await asyncio.to_thread(self.container.read_side.read, query, *args)
+
+    async def wait_for(self, notification_id: int | None) -> None:
+        """Wait (at most WAIT_SECONDS) until the projections include `notification_id`."""
+        watcher = self.container.read_side.watcher
+        await asyncio.to_thread(watcher.wait, notification_id, WAIT_SECONDS)
+
+    @cached_property
+    def conversations(self) -> DataLoader[UUID, Row | None]:
+        async def load(ids: list[UUID]) -> Sequence[Row | None]:
+            rows = await self.read(conversation_reads.conversations_by_ids, ids, self.owner)
+            by_id = {row["id"]: row for row in rows}
+            return [by_id.get(i) for i in ids]
+
+        return DataLoader(load_fn=load)
+
+    @cached_property
+    def branches(self) -> DataLoader[UUID, list[Row]]:
+        async def load(ids: list[UUID]) -> Sequence[list[Row]]:
+            rows = await self.read(conversation_reads.branches_of, ids, self.owner)
+            return _group(ids, rows, "parent_id")
+
+        return DataLoader(load_fn=load)
+
+    @cached_property
+    def messages(self) -> DataLoader[UUID, list[Row]]:
+        async def load(ids: list[UUID]) -> Sequence[list[Row]]:
+            rows = await self.read(conversation_reads.messages_of, ids)
+            return _group(ids, rows, "conversation_id")
+
+        return DataLoader(load_fn=load)
+
+
+def _group(keys: Sequence[UUID], rows: Sequence[Row], column: str) -> list[list[Row]]:
+    groups: defaultdict[UUID, list[Row]] = defaultdict(list)
+    for row in rows:
+        groups[row[column]].append(row)
+    return [groups[key] for key in keys]
+
+
+async def context_getter(request: Request, response: Response) -> Context:
+    """A bad token is a 401; no token at all still serves GraphiQL (fields then refuse)."""
+    container: Container = request.app.state.container
+    header = request.headers.get("authorization")
+    principal = container.signer.verify_header(header) if header else None
+    if GRAPHQL_RESPONSE in request.headers.get("accept", ""):
+        response.media_type = GRAPHQL_RESPONSE
+    context = Context(container, principal)
+    if principal is not None:
+        after = request.headers.get(READ_AFTER_HEADER, "")
+        written = container.read_side.last_writes.of(principal)
+        await context.wait_for(max(written, int(after) if after.isdigit() else 0))
+    return context

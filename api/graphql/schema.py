@@ -1,0 +1,281 @@
+"""The schema: queries over the read models, mutations through `ConversationService`.
+
+Access (see projections/README.md): a user sees only their own conversations through
+every path, because each read-model query takes the caller's name as a filter; a
+reviewer reads everything and, through the service, writes nothing in others'.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from functools import partial
+from typing import Any
+from uuid import UUID
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.fastapi import GraphQLRouter
+from strawberry.types import Info
+
+from api.graphql.context import Context, context_getter
+from api.graphql.errors import DomainErrors
+from api.graphql.types import (
+    Audit,
+    Connection,
+    Conversation,
+    ConversationStatus,
+    Ending,
+    EndReason,
+    Node,
+    Rating,
+    Stats,
+    connection,
+    decode_cursor,
+    page_size,
+)
+from domain.errors import NotFound
+from domain.events import Rating as DomainRating
+from projections import audit as audit_reads
+from projections import conversations as conversation_reads
+
+Ctx = Info[Context, None]
+
+
+def parse_id(raw: str) -> UUID:
+    try:
+        return UUID(raw)
+    except ValueError:
+        raise NotFound(f"conversation {raw!r} not found") from None
+
+
+async def visible_conversation(info: Ctx, raw: str) -> Conversation | None:
+    row = await info.context.conversations.load(parse_id(raw))
+    return None if row is None else Conversation.of(row)
+
+
+async def conversation_or_404(info: Ctx, raw: str) -> Conversation:
+    found = await visible_conversation(info, raw)
+    if found is None:
+        raise NotFound(f"conversation {raw} not found")
+    return found
+
+
+@strawberry.type
+class Query:
+    """`node` answers null for a missing or foreign id; `conversations` and `endings` are
+    newest first; a user's `endings` and `stats` cover only their own conversations."""
+
+    @strawberry.field
+    async def conversation(self, info: Ctx, id: strawberry.ID) -> Conversation:
+        return await conversation_or_404(info, id)
+
+    @strawberry.field
+    async def node(self, info: Ctx, id: strawberry.ID) -> Node | None:
+        try:
+            return await visible_conversation(info, id)
+        except NotFound:
+            return None
+
+    @strawberry.field
+    async def conversations(
+        self,
+        info: Ctx,
+        first: int = 20,
+        after: str | None = None,
+        status: ConversationStatus | None = None,
+    ) -> Connection[Conversation]:
+        size = page_size(first)
+        rows = await info.context.read(
+            conversation_reads.conversations_page,
+            info.context.owner,
+            status and status.value,
+            decode_cursor("conversation", after),
+            size + 1,
+        )
+        for row in rows:
+            info.context.conversations.prime(row["id"], row)
+        return connection("conversation", rows, size, Conversation.of)
+
+    @strawberry.field
+    async def endings(
+        self,
+        info: Ctx,
+        first: int = 20,
+        after: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        reason: EndReason | None = None,
+    ) -> Connection[Ending]:
+        size = page_size(first)
+        rows = await info.context.read(
+            audit_reads.endings_page,
+            info.context.owner,
+            since,
+            until,
+            reason and reason.value,
+            decode_cursor("ending", after),
+            size + 1,
+        )
+        return connection("ending", rows, size, Ending.of)
+
+    @strawberry.field
+    async def audit(self, info: Ctx, conversation_id: strawberry.ID) -> Audit:
+        row = await info.context.read(
+            audit_reads.audit_of, parse_id(conversation_id), info.context.owner
+        )
+        if row is None:
+            raise NotFound(f"conversation {conversation_id} not found")
+        return Audit.of(row)
+
+    @strawberry.field
+    async def stats(
+        self, info: Ctx, since: datetime | None = None, until: datetime | None = None
+    ) -> Stats:
+        return Stats.of(
+            await info.context.read(audit_reads.stats, info.context.owner, since, until)
+        )
+
+
+@strawberry.type
+class Reply:
+    kind: str
+    text: str
+    position: int
+
+
+@strawberry.type
+class EndingSummary:
+    reason: EndReason
+    rule: str
+    policy_version: str
+
+
+@strawberry.type
+class MessagePayload:
+    conversation_id: strawberry.ID
+    position: int
+    status: ConversationStatus
+    reply: Reply
+    ending: EndingSummary | None
+    notification_id: int | None = strawberry.field(
+        description="Send it as X-Read-After to read this write through another server."
+    )
+
+    @strawberry.field
+    async def conversation(self, info: Ctx) -> Conversation | None:
+        return await visible_conversation(info, self.conversation_id)
+
+
+@strawberry.type
+class FeedbackPayload:
+    conversation_id: strawberry.ID
+    position: int
+    rating: Rating
+
+
+async def run(info: Ctx, command: Any, *args: Any) -> Any:
+    """Run a service command off the event loop, as the caller."""
+    return await asyncio.to_thread(partial(command, info.context.caller, *args))
+
+
+async def after_write(info: Ctx) -> None:
+    await info.context.wait_for(
+        info.context.container.read_side.last_writes.of(info.context.caller)
+    )
+
+
+def message_payload(result: Any) -> MessagePayload:
+    conversation, turn = result.conversation, result.turn
+    decision = turn.decision
+    ending = conversation.ended
+    return MessagePayload(
+        conversation_id=strawberry.ID(str(conversation.id)),
+        position=turn.position,
+        status=ConversationStatus(str(conversation.status)),
+        reply=Reply(kind=str(decision.action), text=turn.reply, position=turn.position + 1),
+        ending=None
+        if ending is None
+        else EndingSummary(
+            reason=EndReason(str(ending.decision.reason)),
+            rule=ending.decision.rule,
+            policy_version=ending.decision.policy_version,
+        ),
+        notification_id=result.notification_id,
+    )
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    async def start_conversation(self, info: Ctx, model: str | None = None) -> Conversation:
+        service = info.context.container.service
+        conversation = await run(info, service.start, model or service.default_model)
+        await after_write(info)
+        return await conversation_or_404(info, str(conversation.id))
+
+    @strawberry.mutation
+    async def send_message(
+        self, info: Ctx, conversation_id: strawberry.ID, text: str
+    ) -> MessagePayload:
+        service = info.context.container.service
+        result = await run(info, service.send_message, parse_id(conversation_id), text)
+        await after_write(info)
+        return message_payload(result)
+
+    @strawberry.mutation
+    async def branch_conversation(
+        self, info: Ctx, conversation_id: strawberry.ID, from_position: int, text: str
+    ) -> MessagePayload:
+        service = info.context.container.service
+        result = await run(info, service.branch, parse_id(conversation_id), from_position, text)
+        await after_write(info)
+        return message_payload(result)
+
+    @strawberry.mutation
+    async def give_feedback(
+        self,
+        info: Ctx,
+        conversation_id: strawberry.ID,
+        rating: Rating,
+        position: int | None = None,
+        comment: str | None = None,
+    ) -> FeedbackPayload:
+        service = info.context.container.service
+        rated = await run(
+            info,
+            service.give_feedback,
+            parse_id(conversation_id),
+            DomainRating(rating.value),
+            comment,
+            position,
+        )
+        await after_write(info)
+        return FeedbackPayload(conversation_id=conversation_id, position=rated, rating=rating)
+
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    types=[Conversation],
+    extensions=[
+        lambda: QueryDepthLimiter(max_depth=8),
+        lambda: MaxTokensLimiter(max_token_count=2000),
+        lambda: MaxAliasesLimiter(max_alias_count=15),
+        DomainErrors,
+    ],
+)
+
+
+class Router(GraphQLRouter[Context, None]):
+    """Answers `application/graphql-response+json` when the client asks for it."""
+
+    def create_response(self, response_data: Any, sub_response: Any) -> Any:
+        response = super().create_response(response_data, sub_response)
+        if sub_response.media_type:
+            response.headers["content-type"] = sub_response.media_type
+        return response
+
+
+def graphql_router() -> Router:
+    return Router(schema, context_getter=context_getter, include_in_schema=False)

@@ -1,0 +1,466 @@
+"""`lastresort replay`: run the recorded history through a candidate policy, or check it.
+
+The history is streamed from Postgres: the space of conversation ids is cut into ranges
+and each worker process reads its ranges with a server-side cursor ordered by
+(originator_id, originator_version), so a conversation's events arrive together and a
+worker holds one conversation at a time. Workers return summaries (counts and a bounded
+set of examples), so memory stays flat however long the history is. Every connection is
+read-only and shares one exported snapshot: replay cannot write to the event store and
+all workers see the same history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import multiprocessing
+import os
+import resource
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import datetime
+from multiprocessing.sharedctypes import Synchronized
+from pathlib import Path
+from typing import Any, TextIO
+from uuid import UUID
+
+import psycopg
+from eventsourcing.persistence import StoredEvent
+from psycopg import sql
+
+from api.database import database_url
+from api.policies import load_policy
+from api.settings import Settings
+from api.store import EVENTS_TABLE
+from api.transcoder import EventMapper, OrjsonTranscoder
+from domain.conversation import Conversation
+from domain.errors import BadInput, DomainError
+from domain.policy import Policy
+from domain.replay import Summary, check, replay
+
+FETCH_ROWS = 5000
+PARTITIONS_PER_WORKER = 4
+PROGRESS_EVERY = 2000
+UUID_SPACE = 2**128
+
+Row = tuple[UUID, int, str, bytes]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which conversations to replay: started in [since, until), on `model`, the first `limit`."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    model: str | None = None
+    limit: int | None = None
+
+    def filters(self, alias: str) -> list[sql.Composable]:
+        """Conditions on the `Started` event (version 1) of a conversation, row `alias`."""
+        state = sql.SQL("convert_from({}.state, 'UTF8')::jsonb").format(sql.Identifier(alias))
+        out: list[sql.Composable] = []
+        if self.since is not None:
+            out.append(
+                sql.SQL("({} ->> 'timestamp')::timestamptz >= {}").format(
+                    state, sql.Literal(self.since)
+                )
+            )
+        if self.until is not None:
+            out.append(
+                sql.SQL("({} ->> 'timestamp')::timestamptz < {}").format(
+                    state, sql.Literal(self.until)
+                )
+            )
+        if self.model is not None:
+            out.append(sql.SQL("{} ->> 'model' = {}").format(state, sql.Literal(self.model)))
+        return out
+
+
+@dataclass(frozen=True)
+class Span:
+    """A range of conversation ids: [low, high), `high` None for the end of the space."""
+
+    low: UUID
+    high: UUID | None
+
+
+def spans(count: int, upper: UUID | None = None) -> list[Span]:
+    """`count` equal ranges of the id space (random UUIDs spread evenly over them)."""
+    edges = [UUID(int=i * UUID_SPACE // count) for i in range(count)]
+    out = [Span(lo, hi) for lo, hi in zip(edges, [*edges[1:], None], strict=True)]
+    if upper is None:
+        return out
+    # Past `upper` nothing is selected; the range holding it stops just after it.
+    bound = UUID(int=upper.int + 1) if upper.int + 1 < UUID_SPACE else None
+    return [
+        Span(s.low, bound if s.high is None or s.high.int > upper.int else s.high)
+        for s in out
+        if s.low.int <= upper.int
+    ]
+
+
+def rows_query(selection: Selection, span: Span) -> sql.Composed:
+    """The events of the selected conversations in `span`, a conversation's events together."""
+
+    def in_span(alias: str) -> list[sql.Composable]:
+        column = sql.SQL("{}.originator_id").format(sql.Identifier(alias))
+        out: list[sql.Composable] = [sql.SQL("{} >= {}").format(column, sql.Literal(span.low))]
+        if span.high is not None:
+            out.append(sql.SQL("{} < {}").format(column, sql.Literal(span.high)))
+        return out
+
+    where = in_span("e")
+    filters = selection.filters("s")
+    if filters:
+        started = sql.SQL(" AND ").join(
+            [sql.SQL("s.originator_version = 1"), *in_span("s"), *filters]
+        )
+        where.append(
+            sql.SQL("e.originator_id IN (SELECT s.originator_id FROM {} s WHERE {})").format(
+                sql.Identifier(EVENTS_TABLE), started
+            )
+        )
+    return sql.SQL(
+        "SELECT e.originator_id, e.originator_version, e.topic, e.state FROM {} e "
+        "WHERE {} ORDER BY e.originator_id, e.originator_version"
+    ).format(sql.Identifier(EVENTS_TABLE), sql.SQL(" AND ").join(where))
+
+
+def last_selected(conn: psycopg.Connection[Any], selection: Selection) -> UUID | None:
+    """The id of the `limit`-th selected conversation (ids in order), None without a limit."""
+    if selection.limit is None:
+        return None
+    where = sql.SQL(" AND ").join([sql.SQL("s.originator_version = 1"), *selection.filters("s")])
+    row = conn.execute(
+        sql.SQL(
+            "SELECT s.originator_id FROM {} s WHERE {} ORDER BY s.originator_id OFFSET {} LIMIT 1"
+        ).format(sql.Identifier(EVENTS_TABLE), where, sql.Literal(selection.limit - 1))
+    ).fetchone()
+    if row is None:  # fewer conversations than the limit: all of them
+        return UUID(int=UUID_SPACE - 1)
+    found: UUID = row[0]
+    return found
+
+
+def read_only(url: str, snapshot: str | None = None) -> psycopg.Connection[Any]:
+    """A connection that cannot write, inside the shared `snapshot` when given."""
+    conn = psycopg.connect(url)
+    conn.read_only = True
+    conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+    if snapshot is not None:
+        conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
+    return conn
+
+
+def stream_rows(conn: psycopg.Connection[Any], query: sql.Composed) -> Iterator[Row]:
+    """Rows through a server-side (named) cursor: never more than `FETCH_ROWS` in memory."""
+    with conn.cursor(name="replay_rows") as cursor:
+        cursor.itersize = FETCH_ROWS
+        cursor.execute(query)
+        yield from cursor
+
+
+# -- workers -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    url: str
+    snapshot: str | None
+    selection: Selection
+    span: Span
+    candidate: Policy | None  # None: check each turn under the policy recorded with it
+
+
+_progress: Synchronized[int] | None = None
+
+
+def _init_worker(progress: Synchronized[int]) -> None:
+    global _progress
+    _progress = progress
+
+
+def _report(events: int) -> None:
+    if _progress is not None:
+        with _progress.get_lock():
+            _progress.value += events
+
+
+def run_job(job: Job) -> tuple[Summary, int, int]:
+    """Replay (or check) the job's span: its summary, events read, and the worker's peak RSS."""
+    summary = Summary()
+    mapper = EventMapper(transcoder=OrjsonTranscoder())
+    events = unreported = 0
+    with read_only(job.url, job.snapshot) as conn:
+        rows = stream_rows(conn, rows_query(job.selection, job.span))
+        for _, group in itertools.groupby(rows, key=lambda row: row[0]):
+            stored = [StoredEvent(*row) for row in group]
+            conversation = Conversation.from_events(mapper.to_domain_event(s) for s in stored)
+            if job.candidate is None:
+                summary.add_checked(conversation, check(conversation))
+            else:
+                summary.add(replay(conversation, job.candidate))
+            events += len(stored)
+            unreported += len(stored)
+            if unreported >= PROGRESS_EVERY:
+                _report(unreported)
+                unreported = 0
+    _report(unreported)
+    return summary, events, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+# -- the run -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    summary: Summary
+    events: int
+    seconds: float
+    worker_peak_rss_kib: int
+
+    @property
+    def events_per_second(self) -> float:
+        return self.events / self.seconds if self.seconds > 0 else 0.0
+
+
+def replay_history(
+    url: str,
+    candidate: Policy | None,
+    selection: Selection = Selection(),
+    workers: int | None = None,
+    progress: TextIO | None = None,
+) -> Result:
+    """Replay the selected history across `workers` processes (default: every core)."""
+    started = time.perf_counter()
+    workers = workers or os.cpu_count() or 1
+    context = multiprocessing.get_context("forkserver")
+    counter: Synchronized[int] = context.Value("q", 0)
+    summary, events, peak = Summary(), 0, 0
+    with read_only(url) as conn:
+        snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()
+        assert snapshot is not None
+        parts = spans(workers * PARTITIONS_PER_WORKER, last_selected(conn, selection))
+        bar = Progress(progress, _total(conn, selection, parts) if progress else None)
+        jobs = [Job(url, snapshot[0], selection, span, candidate) for span in parts]
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_init_worker, initargs=(counter,)
+        ) as pool:
+            pending: set[Future[tuple[Summary, int, int]]] = {
+                pool.submit(run_job, j) for j in jobs
+            }
+            while pending:
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for future in done:
+                    part, n, rss = future.result()
+                    summary.merge(part)
+                    events += n
+                    peak = max(peak, rss)
+                bar.show(counter.value)
+        bar.close()
+    return Result(summary, events, time.perf_counter() - started, peak)
+
+
+def _total(conn: psycopg.Connection[Any], selection: Selection, parts: list[Span]) -> int:
+    """How many events the run will read (for the progress bar's ETA)."""
+    total = 0
+    for span in parts:
+        query = sql.SQL("SELECT count(*) FROM ({}) q").format(rows_query(selection, span))
+        row = conn.execute(query).fetchone()
+        total += row[0] if row else 0
+    return total
+
+
+class Progress:
+    """A one-line bar with rate and ETA on stderr; silent when `stream` is None."""
+
+    def __init__(self, stream: TextIO | None, total: int | None) -> None:
+        self.stream, self.total = stream, total
+        self.started = time.perf_counter()
+        self.last = 0.0
+
+    def show(self, done: int, force: bool = False) -> None:
+        now = time.perf_counter()
+        if self.stream is None or (not force and now - self.last < 0.1):
+            return
+        self.last = now
+        rate = done / max(now - self.started, 1e-9)
+        total = max(self.total or 0, done)
+        fraction = done / total if total else 1.0
+        filled = int(30 * fraction)
+        eta = (total - done) / rate if rate > 0 else 0.0
+        self.stream.write(
+            f"\r[{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%} {done:,}/{total:,} events"
+            f"  {rate:,.0f} ev/s  ETA {int(eta) // 60}:{int(eta) % 60:02d} "
+        )
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.stream is not None and self.total is not None:
+            self.show(self.total, force=True)
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+# -- output ------------------------------------------------------------------------
+
+
+def report_json(result: Result, candidate: Policy | None, selection: Selection) -> dict[str, Any]:
+    return {
+        "mode": "check" if candidate is None else "candidate",
+        "candidate": None if candidate is None else candidate.to_mapping(),
+        "selection": {
+            "since": None if selection.since is None else selection.since.isoformat(),
+            "until": None if selection.until is None else selection.until.isoformat(),
+            "model": selection.model,
+            "limit": selection.limit,
+        },
+        "events": result.events,
+        "seconds": round(result.seconds, 3),
+        "events_per_second": round(result.events_per_second),
+        **result.summary.to_json(),
+    }
+
+
+def summary_table(report: dict[str, Any]) -> str:
+    """The plain-text summary printed on stdout."""
+    lines = [
+        f"replayed {report['conversations']:,} conversations, {report['turns']:,} turns, "
+        f"{report['events']:,} events in {report['seconds']:.1f}s "
+        f"({report['events_per_second']:,} events/s)"
+    ]
+    if report["mode"] == "check":
+        count = report["mismatch_count"]
+        lines.append("check: full agreement" if count == 0 else f"check: {count} mismatch(es)")
+        lines += [f"  {_mismatch_line(m)}" for m in report["mismatches"]]
+        return "\n".join(lines)
+    lines.append(f"candidate policy {report['candidate']['version']}")
+    lines.append(f"  {'change':<26}{'conversations':>14}")
+    lines += [f"  {kind:<26}{n:>14,}" for kind, n in report["changes"].items()]
+    for title in ("by_category", "by_model", "by_reason"):
+        for key, counts in report[title].items():
+            parts = ", ".join(f"{k} {n}" for k, n in counts.items())
+            lines.append(f"  {title.replace('_', ' ')} {key}: {parts}")
+    for kind, examples in report["examples"].items():
+        lines.append(f"  e.g. {kind}:")
+        lines += [f"    {e['conversation_id']}: {e['explanation']}" for e in examples[:3]]
+    return "\n".join(lines)
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The report for a human review."""
+    title = (
+        "Determinism check"
+        if report["mode"] == "check"
+        else (f"Replay of candidate policy `{report['candidate']['version']}`")
+    )
+    out = [
+        f"# {title}",
+        "",
+        f"{report['conversations']:,} conversations, {report['turns']:,} turns, "
+        f"{report['events']:,} events replayed.",
+        "",
+    ]
+    if report["mode"] == "check":
+        out.append(f"Mismatches: **{report['mismatch_count']}**")
+        out += [f"- {_mismatch_line(m)}" for m in report["mismatches"]]
+        return "\n".join(out) + "\n"
+    out += ["| change | conversations |", "|---|---:|"]
+    out += [f"| {kind} | {n} |" for kind, n in report["changes"].items()]
+    for title_key in ("by_category", "by_model", "by_reason"):
+        kinds = sorted({k for counts in report[title_key].values() for k in counts})
+        if not kinds:
+            continue
+        name = title_key.removeprefix("by_")
+        out += [
+            "",
+            f"## By {name}",
+            "",
+            f"| {name} | {' | '.join(kinds)} |",
+            "|---|" + "---:|" * len(kinds),
+        ]
+        for key, counts in report[title_key].items():
+            out.append(f"| {key} | {' | '.join(str(counts.get(k, 0)) for k in kinds)} |")
+    if report["examples"]:
+        out += ["", "## Examples"]
+        for kind, examples in report["examples"].items():
+            out += ["", f"### {kind}", ""]
+            out += [
+                f"- `{e['conversation_id']}` ({e['model']}): {e['explanation']}" for e in examples
+            ]
+    return "\n".join(out) + "\n"
+
+
+def _mismatch_line(mismatch: dict[str, Any]) -> str:
+    fields = ", ".join(
+        f"{k}: recorded {v['recorded']} ≠ replayed {v['replayed']}"
+        for k, v in mismatch["fields"].items()
+    )
+    return f"{mismatch['conversation_id']} at position {mismatch['position']}: {fields}"
+
+
+# -- command line ------------------------------------------------------------------
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = commands.add_parser(
+        "replay",
+        help="re-decide the recorded history under a candidate policy (or --check it)",
+    )
+    parser.add_argument("--policy", type=Path, help="candidate policy file (TOML)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="replay each turn under the policy recorded with it; exit 1 on any mismatch",
+    )
+    parser.add_argument(
+        "--since", type=datetime.fromisoformat, help="conversations started at or after (ISO 8601)"
+    )
+    parser.add_argument(
+        "--until", type=datetime.fromisoformat, help="conversations started before (ISO 8601)"
+    )
+    parser.add_argument("--model", help="only conversations on this model")
+    parser.add_argument("--limit", type=_positive, help="at most this many conversations")
+    parser.add_argument("--workers", type=_positive, help="processes (default: every core)")
+    parser.add_argument("--json", type=Path, help="write the full report as JSON here")
+    parser.add_argument("--markdown", type=Path, help="write the report as Markdown here")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Exit 0 when done, 1 when --check found mismatches, 2 on bad input."""
+    try:
+        if args.policy is None and not args.check:
+            raise BadInput("give a candidate with --policy FILE, or use --check")
+        # With --check a given policy file is still validated, but history replays
+        # under the policies recorded with it.
+        policy = load_policy(args.policy) if args.policy is not None else None
+    except DomainError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return 2
+    candidate = None if args.check else policy
+    selection = Selection(args.since, args.until, args.model, args.limit)
+    result = replay_history(
+        database_url(settings),
+        candidate,
+        selection,
+        args.workers,
+        sys.stderr if sys.stderr.isatty() else None,
+    )
+    report = report_json(result, candidate, selection)
+    print(summary_table(report))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+    if args.markdown:
+        args.markdown.write_text(markdown(report))
+    return 1 if report["mismatch_count"] else 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value

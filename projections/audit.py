@@ -1,0 +1,225 @@
+"""Read model "audit": why and when each ending happened, and the trail that led there.
+
+Rows: each conversation's owner and model (the denominator of the statistics), each
+ending with its reason, rule, policy and the category of the message that triggered it,
+and a trail row per assessment, crisis signal, ladder reset, decision (vetoes are the
+decisions with `stopped_by`; confirmation steps are `confirm_end` decisions), branch and
+feedback. All SQL of this read model is here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import orjson
+from psycopg import Connection, sql
+from psycopg.rows import DictRow
+
+from domain.events import (
+    AssistantEvent,
+    BranchCreated,
+    Branched,
+    CrisisSignalDetected,
+    Ended,
+    Event,
+    FeedbackGiven,
+    LadderReset,
+    MessageSent,
+    Started,
+)
+from projections.base import Operation, ReadModel
+
+Row = dict[str, Any]
+
+INSERT_CONVERSATION = sql.SQL(
+    "INSERT INTO rm_audit_conversations (id, owner, model, started_at) VALUES (%s, %s, %s, %s)"
+)
+INSERT_TRAIL = sql.SQL(
+    "INSERT INTO rm_audit_trail (conversation_id, seq, position, kind, at, data) "
+    "VALUES (%s, %s, %s, %s, %s, %s::jsonb)"
+)
+INSERT_ENDING = sql.SQL(
+    "INSERT INTO rm_endings "
+    "(conversation_id, seq, position, reason, rule, policy_version, policy, model, cites, at, "
+    "category) "
+    "SELECT %(id)s, %(seq)s, %(position)s, %(reason)s, %(rule)s, %(policy_version)s, "
+    "%(policy)s::jsonb, %(model)s, %(cites)s, %(at)s, "
+    "(SELECT data->>'category' FROM rm_audit_trail WHERE conversation_id = %(id)s "
+    "AND kind = 'assessment' AND position = %(position)s - 1)"
+)
+
+VISIBLE = sql.SQL("(%(owner)s::text IS NULL OR c.owner = %(owner)s)")
+ENDING_COLUMNS = sql.SQL(
+    "e.conversation_id, e.seq, e.position, e.reason, e.rule, e.policy_version, e.policy, "
+    "e.model, e.category, e.cites, e.at"
+)
+SELECT_ENDINGS_PAGE = sql.SQL(
+    "SELECT {} FROM rm_endings e JOIN rm_audit_conversations c ON c.id = e.conversation_id "
+    "WHERE {} AND (%(since)s::timestamptz IS NULL OR e.at >= %(since)s) "
+    "AND (%(until)s::timestamptz IS NULL OR e.at < %(until)s) "
+    "AND (%(reason)s::text IS NULL OR e.reason = %(reason)s) "
+    "AND (%(after)s::bigint IS NULL OR e.seq < %(after)s) "
+    "ORDER BY e.seq DESC LIMIT %(limit)s"
+).format(ENDING_COLUMNS, VISIBLE)
+SELECT_CONVERSATION = sql.SQL(
+    "SELECT c.id, c.owner, c.model FROM rm_audit_conversations c WHERE c.id = %(id)s AND {}"
+).format(VISIBLE)
+SELECT_ENDING = sql.SQL("SELECT {} FROM rm_endings e WHERE e.conversation_id = %(id)s").format(
+    ENDING_COLUMNS
+)
+SELECT_TRAIL = sql.SQL(
+    "SELECT seq, position, kind, at, data FROM rm_audit_trail WHERE conversation_id = %(id)s "
+    "ORDER BY seq"
+)
+SELECT_EVIDENCE = sql.SQL(
+    "SELECT position, at, kind, category, text FROM rm_messages "
+    "WHERE conversation_id = %(id)s AND position = ANY(%(positions)s) ORDER BY position"
+)
+SELECT_STATS = sql.SQL(
+    "WITH conv AS (SELECT c.id, c.model, c.started_at FROM rm_audit_conversations c "
+    "  WHERE {visible} AND (%(since)s::timestamptz IS NULL OR c.started_at >= %(since)s) "
+    "  AND (%(until)s::timestamptz IS NULL OR c.started_at < %(until)s)), "
+    "ends AS (SELECT e.* FROM rm_endings e JOIN rm_audit_conversations c "
+    "  ON c.id = e.conversation_id WHERE {visible} "
+    "  AND (%(since)s::timestamptz IS NULL OR e.at >= %(since)s) "
+    "  AND (%(until)s::timestamptz IS NULL OR e.at < %(until)s)), "
+    "days AS (SELECT (started_at AT TIME ZONE 'UTC')::date AS day, 1 AS c, 0 AS e FROM conv "
+    "  UNION ALL SELECT (at AT TIME ZONE 'UTC')::date, 0, 1 FROM ends) "
+    "SELECT (SELECT count(*) FROM conv) AS conversations, "
+    "(SELECT count(*) FROM ends) AS endings, "
+    "(SELECT count(*) FROM ends e WHERE EXISTS (SELECT 1 FROM rm_audit_trail t "
+    "  WHERE t.conversation_id = e.conversation_id AND t.kind = 'feedback' "
+    "  AND t.position = e.position AND t.data->>'rating' = 'down')) AS negative, "
+    "{by_reason} AS by_reason, {by_category} AS by_category, {by_model} AS by_model, "
+    "{by_policy} AS by_policy_version, "
+    "(SELECT coalesce(jsonb_agg(jsonb_build_array(day, cs, es) ORDER BY day), '[]') FROM "
+    "  (SELECT day, sum(c) AS cs, sum(e) AS es FROM days GROUP BY day) d) AS per_day"
+).format(
+    visible=VISIBLE,
+    **{
+        f"by_{name}": sql.SQL(
+            "(SELECT coalesce(jsonb_object_agg(k, n), '{{}}') FROM "
+            "(SELECT coalesce({column}, 'none') AS k, count(*) AS n FROM ends GROUP BY 1) x)"
+        ).format(column=sql.Identifier(column))
+        for name, column in (
+            ("reason", "reason"),
+            ("category", "category"),
+            ("model", "model"),
+            ("policy", "policy_version"),
+        )
+    },
+)
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+class AuditView(ReadModel):
+    name = "audit"
+    tables = ("rm_audit_conversations", "rm_endings", "rm_audit_trail")
+
+    def operations(self, event: Event, notification_id: int) -> Iterable[Operation]:
+        cid, at = event.originator_id, event.timestamp
+
+        def trail(position: int, kind: str, data: Any) -> Operation:
+            return INSERT_TRAIL, (cid, notification_id, position, kind, at, _json(data))
+
+        match event:
+            case Started():
+                yield INSERT_CONVERSATION, (cid, event.owner, event.model, at)
+            case Branched():
+                yield trail(
+                    event.branch_position,
+                    "branched",
+                    {"parent_id": event.parent_id, "branch_position": event.branch_position},
+                )
+            case BranchCreated():
+                yield trail(
+                    event.branch_position,
+                    "branch_created",
+                    {"branch_id": event.branch_id, "branch_position": event.branch_position},
+                )
+            case MessageSent():
+                yield trail(event.position, "assessment", event.assessment)
+            case CrisisSignalDetected():
+                yield trail(event.position, "crisis_signal", {"crisis": event.crisis})
+            case LadderReset():
+                yield trail(
+                    event.position, "ladder_reset", {"ordinary_turns": event.ordinary_turns}
+                )
+            case AssistantEvent():
+                yield trail(
+                    event.position,
+                    "decision",
+                    {**orjson.loads(_json(event.decision)), "policy_version": event.policy.version},
+                )
+                if isinstance(event, Ended):
+                    yield INSERT_ENDING, _ending(event, notification_id)
+            case FeedbackGiven():
+                yield trail(
+                    event.position,
+                    "feedback",
+                    {"rating": event.rating, "comment": event.comment, "user": event.user},
+                )
+
+
+def _ending(event: Ended, notification_id: int) -> dict[str, Any]:
+    decision = event.decision
+    return {
+        "id": event.originator_id,
+        "seq": notification_id,
+        "position": event.position,
+        "reason": str(decision.reason),
+        "rule": decision.rule,
+        "policy_version": decision.policy_version,
+        "policy": _json(event.policy.to_mapping()),
+        "model": decision.model,
+        "cites": list(decision.cites),
+        "at": event.timestamp,
+    }
+
+
+def endings_page(
+    conn: Connection[DictRow],
+    owner: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    reason: str | None,
+    after: int | None,
+    limit: int,
+) -> list[Row]:
+    """Newest first, keyset on `seq` (the Ended event's notification id)."""
+    params = {
+        "owner": owner,
+        "since": since,
+        "until": until,
+        "reason": reason,
+        "after": after,
+        "limit": limit,
+    }
+    return conn.execute(SELECT_ENDINGS_PAGE, params).fetchall()
+
+
+def audit_of(conn: Connection[DictRow], conversation_id: UUID, owner: str | None) -> Row | None:
+    """A conversation's ending, evidence and trail; None if missing or not visible."""
+    params: dict[str, Any] = {"id": conversation_id, "owner": owner}
+    conversation = conn.execute(SELECT_CONVERSATION, params).fetchone()
+    if conversation is None:
+        return None
+    ending = conn.execute(SELECT_ENDING, params).fetchone()
+    cites: Sequence[int] = ending["cites"] if ending else []
+    evidence = conn.execute(SELECT_EVIDENCE, {**params, "positions": list(cites)}).fetchall()
+    trail = conn.execute(SELECT_TRAIL, params).fetchall()
+    return {**conversation, "ending": ending, "evidence": evidence, "trail": trail}
+
+
+def stats(
+    conn: Connection[DictRow], owner: str | None, since: datetime | None, until: datetime | None
+) -> Row:
+    row = conn.execute(SELECT_STATS, {"owner": owner, "since": since, "until": until}).fetchone()
+    assert row is not None
+    return row

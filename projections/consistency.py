@@ -1,0 +1,160 @@
+"""Read-your-writes: a reader waits (bounded) until the projections have its last write.
+
+Projections NOTIFY `name:position` when a batch commits; the watcher follows those on one
+LISTEN connection per process, so waiting costs no queries. Commands record the
+notification id they wrote per principal, so any later read by the same principal in
+this process waits for it; a client talking to several processes passes the id it got
+back (`X-Read-After`) instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from psycopg import sql
+
+from api.service import ConversationService, TurnResult
+from domain.access import Principal
+from domain.conversation import Conversation
+from domain.events import Rating
+from projections.base import APPLICATION, PROGRESS_CHANNEL, ReadModel
+
+log = logging.getLogger(__name__)
+
+
+class ProgressWatcher:
+    """The position of every projection, as last committed, kept current by LISTEN."""
+
+    def __init__(self, conninfo: str, views: Sequence[type[ReadModel]]) -> None:
+        self.conninfo = conninfo
+        self._positions = {view.name: 0 for view in views}
+        self._select = {
+            view.name: sql.SQL("SELECT notification_id FROM {} WHERE application_name = %s").format(
+                sql.Identifier(view.tracking_table())
+            )
+            for view in views
+        }
+        self._changed = threading.Condition()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(
+            target=self._supervise, name="progress-watcher", daemon=True
+        )
+
+    def start(self) -> ProgressWatcher:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread.is_alive():
+            self._thread.join(5)
+
+    def wait(self, notification_id: int | None, timeout: float) -> bool:
+        """Block until every projection has `notification_id` (True) or `timeout` passes."""
+        if not notification_id:
+            return True
+        with self._changed:
+            return self._changed.wait_for(
+                lambda: min(self._positions.values()) >= notification_id, timeout
+            )
+
+    def _set(self, name: str, position: int) -> None:
+        with self._changed:
+            self._positions[name] = position
+            self._changed.notify_all()
+
+    def _supervise(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self._run()
+            except psycopg.Error as error:
+                log.warning("progress watcher lost its connection (%s); reconnecting", error)
+            self._stopping.wait(0.5)
+
+    def _run(self) -> None:
+        with psycopg.connect(self.conninfo, autocommit=True) as conn:
+            conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(PROGRESS_CHANNEL)))
+            for name, select in self._select.items():
+                row = conn.execute(select, (APPLICATION,)).fetchone()
+                self._set(name, row[0] if row and row[0] is not None else 0)
+            while not self._stopping.is_set():
+                for notify in conn.notifies(timeout=1.0):
+                    name, _, position = notify.payload.partition(":")
+                    if name in self._positions:
+                        self._set(name, int(position))
+
+
+class LastWrites:
+    """The last notification id each principal wrote through this process."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def note(self, principal: Principal, notification_id: int | None) -> None:
+        if notification_id is None:
+            return
+        with self._lock:
+            self._ids[principal.name] = max(notification_id, self._ids.get(principal.name, 0))
+
+    def of(self, principal: Principal) -> int:
+        with self._lock:
+            return self._ids.get(principal.name, 0)
+
+
+class ReadYourWritesService(ConversationService):
+    """The conversation service, remembering each caller's last write for its next read."""
+
+    def __init__(self, *args: Any, last_writes: LastWrites, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.last_writes = last_writes
+
+    def start(
+        self, principal: Principal, model: str, request_key: str | None = None
+    ) -> Conversation:
+        conversation = super().start(principal, model, request_key)
+        self.last_writes.note(principal, self.store.recorder.max_notification_id())
+        return conversation
+
+    def send_message(
+        self,
+        principal: Principal,
+        conversation_id: UUID,
+        text: str,
+        request_key: str | None = None,
+    ) -> TurnResult:
+        result = super().send_message(principal, conversation_id, text, request_key)
+        self.last_writes.note(principal, result.notification_id)
+        return result
+
+    def branch(
+        self,
+        principal: Principal,
+        conversation_id: UUID,
+        from_position: int,
+        text: str,
+        request_key: str | None = None,
+    ) -> TurnResult:
+        result = super().branch(principal, conversation_id, from_position, text, request_key)
+        self.last_writes.note(principal, result.notification_id)
+        return result
+
+    def give_feedback(
+        self,
+        principal: Principal,
+        conversation_id: UUID,
+        rating: Rating,
+        comment: str | None,
+        position: int | None,
+        request_key: str | None = None,
+    ) -> int:
+        rated = super().give_feedback(
+            principal, conversation_id, rating, comment, position, request_key
+        )
+        self.last_writes.note(principal, self.store.recorder.max_notification_id())
+        return rated

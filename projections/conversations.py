@@ -1,0 +1,150 @@
+"""Read model "conversations": each conversation with its tree links, and its messages.
+
+A branch's inherited messages are copied into the branch, so a conversation's messages
+are always one indexed range scan. All SQL of this read model is here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+from uuid import UUID
+
+from psycopg import Connection, sql
+from psycopg.rows import DictRow
+
+from domain.conversation import USER_KIND, Author
+from domain.events import AssistantEvent, Branched, Ended, Event, MessageSent, Started, Turn
+from projections.base import Operation, ReadModel
+
+Row = dict[str, Any]
+
+INSERT_CONVERSATION = sql.SQL(
+    "INSERT INTO rm_conversations (id, seq, owner, model, started_at) VALUES (%s, %s, %s, %s, %s)"
+)
+SET_PARENT = sql.SQL(
+    "UPDATE rm_conversations SET parent_id = %s, branch_position = %s WHERE id = %s"
+)
+SET_ENDED = sql.SQL("UPDATE rm_conversations SET status = 'ended', ended_at = %s WHERE id = %s")
+INSERT_MESSAGE = sql.SQL(
+    "INSERT INTO rm_messages (conversation_id, position, author, kind, text, category, at) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s)"
+)
+
+COLUMNS = sql.SQL("id, seq, owner, model, status, parent_id, branch_position, started_at, ended_at")
+VISIBLE = sql.SQL("(%(owner)s::text IS NULL OR owner = %(owner)s)")
+SELECT_BY_IDS = sql.SQL("SELECT {} FROM rm_conversations WHERE id = ANY(%(ids)s) AND {}").format(
+    COLUMNS, VISIBLE
+)
+SELECT_PAGE = sql.SQL(
+    "SELECT {} FROM rm_conversations WHERE {} "
+    "AND (%(status)s::text IS NULL OR status = %(status)s) "
+    "AND (%(after)s::bigint IS NULL OR seq < %(after)s) "
+    "ORDER BY seq DESC LIMIT %(limit)s"
+).format(COLUMNS, VISIBLE)
+SELECT_BRANCHES = sql.SQL(
+    "SELECT {} FROM rm_conversations WHERE parent_id = ANY(%(ids)s) AND {} ORDER BY seq"
+).format(COLUMNS, VISIBLE)
+SELECT_MESSAGES = sql.SQL(
+    "SELECT conversation_id, position, author, kind, text, category, at FROM rm_messages "
+    "WHERE conversation_id = ANY(%(ids)s) ORDER BY conversation_id, position"
+)
+
+
+class ConversationsView(ReadModel):
+    name = "conversations"
+    tables = ("rm_conversations", "rm_messages")
+
+    def operations(self, event: Event, notification_id: int) -> Iterable[Operation]:
+        cid = event.originator_id
+        match event:
+            case Started():
+                yield (
+                    INSERT_CONVERSATION,
+                    (cid, notification_id, event.owner, event.model, event.timestamp),
+                )
+            case Branched():
+                yield SET_PARENT, (event.parent_id, event.branch_position, cid)
+                for turn in event.inherited:
+                    yield from _turn_messages(cid, turn)
+            case MessageSent():
+                yield (
+                    INSERT_MESSAGE,
+                    (
+                        cid,
+                        event.position,
+                        str(Author.USER),
+                        USER_KIND,
+                        event.text,
+                        str(event.assessment.category),
+                        event.timestamp,
+                    ),
+                )
+            case AssistantEvent():
+                yield (
+                    INSERT_MESSAGE,
+                    (
+                        cid,
+                        event.position,
+                        str(Author.ASSISTANT),
+                        str(event.decision.action),
+                        event.text,
+                        None,
+                        event.timestamp,
+                    ),
+                )
+                if isinstance(event, Ended):
+                    yield SET_ENDED, (event.timestamp, cid)
+
+
+def _turn_messages(cid: UUID, turn: Turn) -> Iterable[Operation]:
+    yield (
+        INSERT_MESSAGE,
+        (
+            cid,
+            turn.position,
+            str(Author.USER),
+            USER_KIND,
+            turn.text,
+            str(turn.assessment.category),
+            turn.sent_at,
+        ),
+    )
+    yield (
+        INSERT_MESSAGE,
+        (
+            cid,
+            turn.position + 1,
+            str(Author.ASSISTANT),
+            str(turn.decision.action),
+            turn.reply,
+            None,
+            turn.replied_at,
+        ),
+    )
+
+
+def conversations_by_ids(
+    conn: Connection[DictRow], ids: Sequence[UUID], owner: str | None
+) -> list[Row]:
+    return conn.execute(SELECT_BY_IDS, {"ids": list(ids), "owner": owner}).fetchall()
+
+
+def conversations_page(
+    conn: Connection[DictRow],
+    owner: str | None,
+    status: str | None,
+    after: int | None,
+    limit: int,
+) -> list[Row]:
+    """Newest first, keyset on `seq` (the Started event's notification id)."""
+    params = {"owner": owner, "status": status, "after": after, "limit": limit}
+    return conn.execute(SELECT_PAGE, params).fetchall()
+
+
+def branches_of(conn: Connection[DictRow], ids: Sequence[UUID], owner: str | None) -> list[Row]:
+    return conn.execute(SELECT_BRANCHES, {"ids": list(ids), "owner": owner}).fetchall()
+
+
+def messages_of(conn: Connection[DictRow], ids: Sequence[UUID]) -> list[Row]:
+    return conn.execute(SELECT_MESSAGES, {"ids": list(ids)}).fetchall()

@@ -1,0 +1,100 @@
+"""The read side of one process: read models, their runners (unless run elsewhere), the
+progress watcher for read-your-writes, and the pool GraphQL reads through."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, TypeVar
+from uuid import UUID
+
+import psycopg
+from eventsourcing.persistence import Mapper
+from eventsourcing.postgres import PostgresDatastore
+from psycopg.rows import DictRow, dict_row
+from psycopg_pool import ConnectionPool
+
+from api.database import eventsourcing_env
+from projections.audit import AuditView
+from projections.consistency import LastWrites, ProgressWatcher
+from projections.conversations import ConversationsView
+from projections.runner import ProjectionRunner
+
+T = TypeVar("T")
+VIEWS: tuple[type[ConversationsView | AuditView], ...] = (ConversationsView, AuditView)
+VIEW_NAMES = tuple(view.name for view in VIEWS)
+
+
+class CountingCursor(psycopg.Cursor[DictRow]):
+    """Counts the statements GraphQL sends (the N+1 test and metrics read it)."""
+
+    executed: ClassVar[int] = 0
+
+    def execute(self, *args: Any, **kwargs: Any) -> Any:
+        CountingCursor.executed += 1
+        return super().execute(*args, **kwargs)
+
+
+def view_datastore(url: str) -> PostgresDatastore:
+    """The library datastore the views are constructed with (its pool opens only if used)."""
+    env = eventsourcing_env(url)
+    return PostgresDatastore(
+        env["POSTGRES_DBNAME"],
+        env["POSTGRES_HOST"],
+        env["POSTGRES_PORT"],
+        env["POSTGRES_USER"],
+        env["POSTGRES_PASSWORD"],
+    )
+
+
+def make_runners(
+    url: str,
+    mapper: Mapper[UUID],
+    names: Sequence[str] = VIEW_NAMES,
+    *,
+    rebuild: Sequence[str] = (),
+    batch_size: int = 1000,
+) -> list[ProjectionRunner]:
+    datastore = view_datastore(url)
+    return [
+        ProjectionRunner(
+            view(datastore), url, mapper, batch_size=batch_size, rebuild=view.name in rebuild
+        )
+        for view in VIEWS
+        if view.name in names
+    ]
+
+
+class ReadSide:
+    def __init__(self, url: str, mapper: Mapper[UUID], *, run_projections: bool = True) -> None:
+        self.url = url
+        self.runners = make_runners(url, mapper) if run_projections else []
+        self.watcher = ProgressWatcher(url, VIEWS)
+        self.last_writes = LastWrites()
+        self.pool: ConnectionPool[psycopg.Connection[DictRow]] = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=10,
+            open=False,
+            kwargs={"autocommit": True, "row_factory": dict_row, "cursor_factory": CountingCursor},
+        )
+        self._started = False
+
+    def start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        self.pool.open()
+        self.watcher.start()
+        for runner in self.runners:
+            runner.start()
+
+    def read(self, query: Callable[..., T], *args: Any) -> T:
+        """Run one read-model query function on a pooled connection."""
+        with self.pool.connection() as conn:
+            return query(conn, *args)
+
+    def close(self) -> None:
+        for runner in self.runners:
+            runner.stop()
+        self.watcher.stop()
+        self.pool.close()

@@ -1,0 +1,152 @@
+"""Keeps a read model up to date: one supervised thread per projection.
+
+The runner holds a session advisory lock for its projection on its own connection, so a
+second runner (another process) waits and takes over when the first one's connection
+goes. On that same connection it LISTENs to the event store's channel, reads new events
+in batches and applies each batch in one transaction. Any connection error ends the
+attempt; the supervisor reconnects with backoff and resumes from the tracked position.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import cast
+from uuid import UUID
+
+import psycopg
+from eventsourcing.persistence import Mapper, StoredEvent
+from psycopg import Connection, sql
+from psycopg.rows import DictRow, dict_row
+
+from api.store import EVENTS_TABLE
+from domain.events import Event
+from projections.base import APPLICATION, Batch, ReadModel
+
+log = logging.getLogger(__name__)
+
+SELECT_EVENTS = sql.SQL(
+    "SELECT notification_id, originator_id, originator_version, topic, state FROM {} "
+    "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+).format(sql.Identifier(EVENTS_TABLE))
+LISTEN = sql.SQL("LISTEN {}").format(sql.Identifier(EVENTS_TABLE))
+TRY_LOCK = sql.SQL("SELECT pg_try_advisory_lock(hashtext(%s)) AS locked")
+
+
+def read_batch(conn: Connection[DictRow], mapper: Mapper[UUID], after: int, limit: int) -> Batch:
+    """Up to `limit` events after notification id `after`, decoded to domain events."""
+    rows = conn.execute(SELECT_EVENTS, (after, limit), prepare=True).fetchall()
+    return [
+        (
+            cast(
+                Event,
+                mapper.to_domain_event(
+                    StoredEvent(
+                        originator_id=row["originator_id"],
+                        originator_version=row["originator_version"],
+                        topic=row["topic"],
+                        state=row["state"],
+                    )
+                ),
+            ),
+            row["notification_id"],
+        )
+        for row in rows
+    ]
+
+
+class ProjectionRunner:
+    def __init__(
+        self,
+        view: ReadModel,
+        conninfo: str,
+        mapper: Mapper[UUID],
+        *,
+        batch_size: int = 1000,
+        rebuild: bool = False,
+        wake_interval: float = 1.0,
+    ) -> None:
+        self.view = view
+        self.conninfo = conninfo
+        self.mapper = mapper
+        self.batch_size = batch_size
+        self.rebuild = rebuild
+        self.wake_interval = wake_interval
+        self.processed = 0
+        self.holds_lock = threading.Event()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(
+            target=self._supervise, name=f"projection-{view.name}", daemon=True
+        )
+        self._backend_pid: int | None = None
+
+    @property
+    def backend_pid(self) -> int | None:
+        """The Postgres backend this runner is connected through (for fault tests)."""
+        return self._backend_pid
+
+    def start(self) -> ProjectionRunner:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _supervise(self) -> None:
+        delay = 0.1
+        while not self._stopping.is_set():
+            try:
+                self._run()
+                delay = 0.1
+            except psycopg.Error as error:
+                log.warning(
+                    "projection %s lost its connection (%s); retrying in %.1fs",
+                    self.view.name,
+                    error,
+                    delay,
+                )
+            except Exception:
+                log.exception("projection %s failed; retrying in %.1fs", self.view.name, delay)
+            finally:
+                self.holds_lock.clear()
+                self._backend_pid = None
+            self._stopping.wait(delay)
+            delay = min(delay * 2, 5.0)
+
+    def _run(self) -> None:
+        with psycopg.connect(self.conninfo, autocommit=True, row_factory=dict_row) as conn:
+            self._backend_pid = conn.info.backend_pid
+            if not self._lock(conn):
+                return
+            if self.rebuild:
+                self.view.reset(conn)
+                self.rebuild = False
+                log.info("projection %s reset; rebuilding from 0", self.view.name)
+            conn.execute(LISTEN)
+            position = self.view.position(conn) or 0
+            while not self._stopping.is_set():
+                batch = read_batch(conn, self.mapper, position, self.batch_size)
+                if batch:
+                    position = self.view.process_batch(conn, batch)
+                    self.processed += len(batch)
+                    continue
+                while not self._stopping.is_set() and not _notified(conn, self.wake_interval):
+                    pass
+
+    def _lock(self, conn: Connection[DictRow]) -> bool:
+        """Wait for this projection's advisory lock; False if stopped while waiting."""
+        key = f"{APPLICATION}.projection.{self.view.name}"
+        while not self._stopping.is_set():
+            row = conn.execute(TRY_LOCK, (key,)).fetchone()
+            if row and row["locked"]:
+                self.holds_lock.set()
+                return True
+            self._stopping.wait(0.5)
+        return False
+
+
+def _notified(conn: Connection[DictRow], timeout: float) -> bool:
+    """Block until the event store NOTIFYs (True) or `timeout` passes (False)."""
+    return any(True for _ in conn.notifies(timeout=timeout, stop_after=1))

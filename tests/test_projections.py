@@ -1,0 +1,131 @@
+"""Projection runners on the real Postgres: rebuild equals incremental, recovery after the
+connection is killed, and the advisory lock that lets only one runner write."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import psycopg
+import pytest
+
+from api.container import Container
+from api.migrate import migrate
+from api.settings import Settings
+from domain.access import Principal
+from domain.events import Rating
+from projections.readside import VIEW_NAMES, VIEWS, make_runners
+from projections.runner import ProjectionRunner
+
+TEXTS = [
+    "Please end this conversation.",
+    "Yes, I understand it's permanent. End it.",
+]
+
+
+@pytest.fixture
+def runners(fresh: Container) -> Iterator[Callable[..., list[ProjectionRunner]]]:
+    """Makes runners on the fresh database; stops them all at the end of the test."""
+    made: list[ProjectionRunner] = []
+
+    def make(names: tuple[str, ...] = VIEW_NAMES, **options: Any) -> list[ProjectionRunner]:
+        new = make_runners(fresh.url, fresh.store.mapper, names, **options)
+        made.extend(new)
+        return new
+
+    yield make
+    for runner in made:
+        runner.stop()
+
+
+@pytest.fixture
+def fresh(fresh_database: Callable[[], str], settings: Settings) -> Iterator[Container]:
+    """A container on its own database, with no runners of its own."""
+    url = fresh_database()
+    migrate(url)
+    container = Container.build(settings, url, run_projections=False)
+    container.read_side.start()
+    yield container
+    container.close()
+
+
+def history(container: Container, conversations: int = 4) -> int:
+    """Write conversations with branches, an ending and feedback; the last notification id."""
+    service = container.service
+    last = 0
+    for n in range(conversations):
+        who = Principal(f"user-{n % 2}")
+        conversation = service.start(who, "claude-opus-4-1" if n % 2 else "claude-sonnet-4")
+        for text in ("Any easy dessert ideas?", *TEXTS):
+            result = service.send_message(who, conversation.id, text)
+            last = result.notification_id or last
+        last = (
+            service.branch(who, conversation.id, 2, "Let's keep going instead.").notification_id
+            or last
+        )
+        service.give_feedback(who, conversation.id, Rating.DOWN, "surprised", 5)
+    return container.store.recorder.max_notification_id() or last
+
+
+def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    with psycopg.connect(url) as conn:
+        return {
+            table: conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            for view in VIEWS
+            for table in view.tables
+        }
+
+
+def started(runners: list[ProjectionRunner]) -> list[ProjectionRunner]:
+    return [runner.start() for runner in runners]
+
+
+def processed(runner: ProjectionRunner, count: int, timeout: float = 5) -> bool:
+    deadline = time.monotonic() + timeout
+    while runner.processed < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return runner.processed == count
+
+
+def test_rebuild_from_zero_equals_the_incremental_read_model(
+    fresh: Container, runners: Callable[..., list[ProjectionRunner]]
+) -> None:
+    incremental_runners = started(runners(batch_size=3))
+    position = history(fresh, 3)  # written while the runners follow, in small batches
+    assert fresh.read_side.watcher.wait(position, 10)
+    for runner in incremental_runners:
+        runner.stop()
+    incremental = dump(fresh.url)
+    assert all(incremental.values()), incremental.keys()
+    rebuilt = started(runners(rebuild=VIEW_NAMES))
+    assert all(processed(runner, position) for runner in rebuilt)
+    assert dump(fresh.url) == incremental
+
+
+def test_runner_recovers_after_its_connection_is_killed(
+    fresh: Container, runners: Callable[..., list[ProjectionRunner]]
+) -> None:
+    running = started(runners())
+    assert fresh.read_side.watcher.wait(history(fresh, 1), 10)
+    killed = [runner.backend_pid for runner in running]
+    with psycopg.connect(fresh.url, autocommit=True) as conn:
+        for pid in killed:
+            conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    assert fresh.read_side.watcher.wait(history(fresh, 1), 10)
+    assert all(r.backend_pid not in (None, *killed) for r in running)
+
+
+def test_a_second_runner_waits_for_the_lock_and_takes_over(
+    fresh: Container, runners: Callable[..., list[ProjectionRunner]]
+) -> None:
+    first = started(runners(("conversations",)))[0]
+    assert first.holds_lock.wait(5)
+    second = started(runners(("conversations",)))[0]
+    position = history(fresh, 1)
+    assert processed(first, position)
+    assert second.processed == 0 and not second.holds_lock.is_set()
+    first.stop()
+    assert second.holds_lock.wait(5)
+    more = history(fresh, 1) - position
+    assert processed(second, more)
