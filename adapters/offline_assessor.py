@@ -10,7 +10,7 @@ its category.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from domain.assessment import Assessment, Category, Crisis, Intent
 
@@ -825,18 +825,27 @@ def _suppressed(sig: _Sig, frames: _Sig, overriding: Sequence[str]) -> str | Non
     return next(iter(frames))
 
 
-def _score_mass_casualty(t: str, frames: _Sig) -> tuple[float, str]:
-    sig = _collect(
+def _shared(t: str) -> _Sig:
+    """Signals both weapon scorers read: request form, operational detail, victims, frames."""
+    return _collect(
         t,
         {
-            "weapon": _WEAPON_RE,
-            "how-to": _MAKE_WEAPON,
-            "weapon plans": _NOUN_WEAPON_OPS,
             "operational detail": _OPS_HARD,
             "instructions": _OPS_SOFT,
             "request": _REQUEST,
             "harm to people": _HUMAN_HARM,
             "target": _TARGET,
+        },
+    )
+
+
+def _score_mass_casualty(t: str, frames: _Sig, shared: _Sig) -> tuple[float, str]:
+    sig = shared | _collect(
+        t,
+        {
+            "weapon": _WEAPON_RE,
+            "how-to": _MAKE_WEAPON,
+            "weapon plans": _NOUN_WEAPON_OPS,
             "attack planning": _ATTACK_PLAN,
             "stated intent": _MASS_INTENT,
             "means": _WEAPON_WEAK,
@@ -885,8 +894,8 @@ def _score_mass_casualty(t: str, frames: _Sig) -> tuple[float, str]:
     return score, reason
 
 
-def _score_cbrn(t: str, frames: _Sig) -> tuple[float, str]:
-    sig = _collect(
+def _score_cbrn(t: str, frames: _Sig, shared: _Sig) -> tuple[float, str]:
+    sig = shared | _collect(
         t,
         {
             "weapon agent": _AGENT_WEAPON_RE,
@@ -894,11 +903,6 @@ def _score_cbrn(t: str, frames: _Sig) -> tuple[float, str]:
             "generic agent": _AGENT_GENERIC_RE,
             "how-to": _MAKE_AGENT,
             "weaponisation": _WEAPONISE,
-            "operational detail": _OPS_HARD,
-            "instructions": _OPS_SOFT,
-            "request": _REQUEST,
-            "harm to people": _HUMAN_HARM,
-            "target": _TARGET,
         },
     )
     specific = "weapon agent" in sig or "agent" in sig
@@ -1109,8 +1113,6 @@ def _is_insistence(t: str) -> bool:
 # The assessor
 # --------------------------------------------------------------------------------------------
 
-_Scorer = Callable[[str, _Sig], tuple[float, str]]
-
 
 class OfflineAssessor:
     """Rule-based assessor used when no model is configured: deterministic, fast, explainable.
@@ -1126,18 +1128,15 @@ class OfflineAssessor:
         t = _normalise(text)
         scrubbed = _scrub(t)
         frames = _frames(scrubbed)
-        scores: dict[Category, float] = {}
-        reasons: dict[Category, str] = {}
-        scores[Category.CHILD_SEXUAL_CONTENT], reasons[Category.CHILD_SEXUAL_CONTENT] = _score_csam(
-            scrubbed
-        )
-        scores[Category.MASS_CASUALTY_VIOLENCE], reasons[Category.MASS_CASUALTY_VIOLENCE] = (
-            _score_mass_casualty(scrubbed, frames)
-        )
-        scores[Category.CBRN_WEAPONS], reasons[Category.CBRN_WEAPONS] = _score_cbrn(
-            scrubbed, frames
-        )
-        scores[Category.ABUSE_OF_ASSISTANT], reasons[Category.ABUSE_OF_ASSISTANT] = _score_abuse(t)
+        shared = _shared(scrubbed)
+        scored = {
+            Category.CHILD_SEXUAL_CONTENT: _score_csam(scrubbed),
+            Category.MASS_CASUALTY_VIOLENCE: _score_mass_casualty(scrubbed, frames, shared),
+            Category.CBRN_WEAPONS: _score_cbrn(scrubbed, frames, shared),
+            Category.ABUSE_OF_ASSISTANT: _score_abuse(t),
+        }
+        scores = {c: score for c, (score, _) in scored.items()}
+        reasons = {c: reason for c, (_, reason) in scored.items()}
 
         carried = self._carry(t, scores, context)
         if carried is not None:

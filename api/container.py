@@ -16,7 +16,6 @@ from api.service import ConversationService
 from api.settings import Settings
 from api.store import ConversationStore
 from domain.ports import Assessor, Assistant
-from projections.consistency import ReadYourWritesService
 from projections.readside import ReadSide
 
 
@@ -36,14 +35,14 @@ class Container:
         )
         assessor, assistant = model_adapters(settings)
         read_side = ReadSide(url, store.mapper, run_projections=run_projections)
-        service = ReadYourWritesService(
+        service = ConversationService(
             store,
             assessor,
             assistant,
             load_policy(settings.policy_file),
             default_model=settings.default_model,
             max_text_chars=settings.max_text_chars,
-            last_writes=read_side.last_writes,
+            on_write=read_side.last_writes.note,
         )
         signer = TokenSigner(settings.signing_secret(), settings.token_ttl_seconds)
         return cls(settings, url, store, service, signer, read_side)

@@ -45,7 +45,7 @@ IdempotencyKey = Annotated[
         min_length=1,
         max_length=255,
         pattern=r"^[\x21-\x7e]+$",
-        description="Retrying with the same key returns the first response and records nothing twice.",
+        description="Retries with this key get the first response; nothing is recorded twice.",
     ),
 ]
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 from uuid import UUID, uuid4, uuid5
 
-from eventsourcing.persistence import IntegrityError, Recording
+from eventsourcing.persistence import IntegrityError
 
 from api.store import ConversationStore
 from domain.access import Principal
@@ -54,6 +54,7 @@ class ConversationService:
         max_text_chars: int = 8000,
         max_attempts: int = 8,
         clock: Callable[[], datetime] = utc_now,
+        on_write: Callable[[Principal, int], None] | None = None,
     ) -> None:
         self.store = store
         self.assessor = assessor
@@ -63,13 +64,14 @@ class ConversationService:
         self.max_attempts = max_attempts
         self.clock = clock
         self.default_model = default_model
+        self.on_write = on_write
 
     def start(
         self, principal: Principal, model: str, request_key: str | None = None
     ) -> Conversation:
         if request_key is None:
             conversation = Conversation.start(uuid4(), principal.name, model, self.clock())
-            self.store.save_conversations(conversation)
+            self._save(principal, conversation)
             return conversation
         conversation_id = _keyed_id(principal, "start", request_key)
 
@@ -80,7 +82,7 @@ class ConversationService:
                     raise IdempotencyKeyReused("a different conversation was started with this key")
                 return existing
             conversation = Conversation.start(conversation_id, principal.name, model, self.clock())
-            self.store.save_conversations(conversation)
+            self._save(principal, conversation)
             return conversation
 
         return self._retrying(attempt)
@@ -108,8 +110,7 @@ class ConversationService:
                 return TurnResult(conversation, done, None)
             conversation.check_open()
             turn = self._take_turn(conversation, text, request_key)
-            recordings = self.store.save_conversations(conversation)
-            return TurnResult(conversation, turn, _last_notification(recordings))
+            return TurnResult(conversation, turn, self._save(principal, conversation))
 
         return self._retrying(attempt)
 
@@ -143,8 +144,7 @@ class ConversationService:
             child = Conversation.branch(child_id, parent, from_position, principal.name, now)
             turn = self._take_turn(child, text)
             parent.note_branch(child.id, from_position, now)
-            recordings = self.store.save_conversations(child, parent)
-            return TurnResult(child, turn, _last_notification(recordings))
+            return TurnResult(child, turn, self._save(principal, child, parent))
 
         return self._retrying(attempt)
 
@@ -173,7 +173,7 @@ class ConversationService:
             rated = conversation.give_feedback(
                 principal.name, rating, comment, position, self.clock(), request_key
             )
-            self.store.save_conversations(conversation)
+            self._save(principal, conversation)
             return rated
 
         return self._retrying(attempt)
@@ -187,6 +187,14 @@ class ConversationService:
             raise TextTooLong(
                 f"{what} has {len(text)} characters; the limit is {self.max_text_chars}"
             )
+
+    def _save(self, principal: Principal, *conversations: Conversation) -> int | None:
+        """Store the conversations' new events in one transaction; tell the write observer."""
+        recordings = self.store.save_conversations(*conversations)
+        notification_id = max((r.notification.id for r in recordings), default=None)
+        if notification_id is not None and self.on_write is not None:
+            self.on_write(principal, notification_id)
+        return notification_id
 
     def _find(self, conversation_id: UUID) -> Conversation | None:
         try:
@@ -219,7 +227,3 @@ class ConversationService:
 def _keyed_id(principal: Principal, scope: str, request_key: str) -> UUID:
     """The id a keyed command creates: the same key from the same user makes the same id."""
     return uuid5(IDEMPOTENCY_NAMESPACE, f"{principal.name}\n{scope}\n{request_key}")
-
-
-def _last_notification(recordings: Sequence[Recording[UUID]]) -> int | None:
-    return max((r.notification.id for r in recordings), default=None)

@@ -1,8 +1,8 @@
 """Read-your-writes: a reader waits (bounded) until the projections have its last write.
 
 Projections NOTIFY `name:position` when a batch commits; the watcher follows those on one
-LISTEN connection per process, so waiting costs no queries. Commands record the
-notification id they wrote per principal, so any later read by the same principal in
+LISTEN connection per process, so waiting costs no queries. The service reports the
+notification id each command wrote per principal, so any later read by the same principal in
 this process waits for it; a client talking to several processes passes the id it got
 back (`X-Read-After`) instead.
 """
@@ -12,16 +12,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from typing import Any
-from uuid import UUID
 
 import psycopg
 from psycopg import sql
 
-from api.service import ConversationService, TurnResult
 from domain.access import Principal
-from domain.conversation import Conversation
-from domain.events import Rating
 from projections.base import APPLICATION, PROGRESS_CHANNEL, ReadModel
 
 log = logging.getLogger(__name__)
@@ -96,65 +91,10 @@ class LastWrites:
         self._ids: dict[str, int] = {}
         self._lock = threading.Lock()
 
-    def note(self, principal: Principal, notification_id: int | None) -> None:
-        if notification_id is None:
-            return
+    def note(self, principal: Principal, notification_id: int) -> None:
         with self._lock:
             self._ids[principal.name] = max(notification_id, self._ids.get(principal.name, 0))
 
     def of(self, principal: Principal) -> int:
         with self._lock:
             return self._ids.get(principal.name, 0)
-
-
-class ReadYourWritesService(ConversationService):
-    """The conversation service, remembering each caller's last write for its next read."""
-
-    def __init__(self, *args: Any, last_writes: LastWrites, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.last_writes = last_writes
-
-    def start(
-        self, principal: Principal, model: str, request_key: str | None = None
-    ) -> Conversation:
-        conversation = super().start(principal, model, request_key)
-        self.last_writes.note(principal, self.store.recorder.max_notification_id())
-        return conversation
-
-    def send_message(
-        self,
-        principal: Principal,
-        conversation_id: UUID,
-        text: str,
-        request_key: str | None = None,
-    ) -> TurnResult:
-        result = super().send_message(principal, conversation_id, text, request_key)
-        self.last_writes.note(principal, result.notification_id)
-        return result
-
-    def branch(
-        self,
-        principal: Principal,
-        conversation_id: UUID,
-        from_position: int,
-        text: str,
-        request_key: str | None = None,
-    ) -> TurnResult:
-        result = super().branch(principal, conversation_id, from_position, text, request_key)
-        self.last_writes.note(principal, result.notification_id)
-        return result
-
-    def give_feedback(
-        self,
-        principal: Principal,
-        conversation_id: UUID,
-        rating: Rating,
-        comment: str | None,
-        position: int | None,
-        request_key: str | None = None,
-    ) -> int:
-        rated = super().give_feedback(
-            principal, conversation_id, rating, comment, position, request_key
-        )
-        self.last_writes.note(principal, self.store.recorder.max_notification_id())
-        return rated
