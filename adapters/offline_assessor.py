@@ -171,7 +171,9 @@ _HOWTO_PREFIX = r"""(?:how\s+(?:do|can|could|would|should|might|does|would|can|w
     | explain\s+how\s+to\s+
     | (?:i|we)\s+(?:want|need|would\s+like|wanna)\s+to\s+(?:\w+\s+)? | i'd\s+like\s+to\s+
     | (?:i'm|i\s+am|we're|we\s+are)\s+(?:going|trying|planning|about)\s+to\s+
-    | let's\s+ | let\s+me\s+ | recipe\s+for\s+ | method\s+(?:to|for)\s+ | process\s+(?:to|for)\s+
+    | let's\s+ | let\s+me\s+ | (?:can|could)\s+(?:i|we|someone|one|a\s+person)\s+(?:still\s+)?
+    | is\s+it\s+possible\s+to\s+ | recipe\s+for\s+ | method\s+(?:to|for)\s+
+    | process\s+(?:to|for)\s+
     | way\s+to\s+ | (?:can|could|would|will)\s+you\s+(?:\w+\s+)? | just\s+
     | learn\s+(?:how\s+)?to\s+
     | how\s+2\s+)"""
@@ -338,6 +340,55 @@ _MASS_INTENT = _rx(r"""
     |synagogue|temple|crowd|concert|mall|college|university))\b
 """)
 
+# Explosive materials that are ordinary on their own (fertiliser, fireworks, mining): harmful
+# only beside a quantity or a how-to *and* a destructive or lethal purpose.
+_PRECURSOR = _rx(r"""
+  \b(?:ammonium\s+nitrate|an/?fo|potassium\s+(?:chlorate|perchlorate|nitrate)|nitromethane
+    |black\s+powder|gun\s*powder|flash\s+powder|thermite|acetone\s+peroxide|urea\s+nitrate
+    |picric\s+acid|rdx|hmx|tnt|tannerite|fertili[sz]er|dynamite|c-?4|semtex|tatp|hmtd
+    |nitroglycerin\w*|petn|detonators?|blasting\s+caps?|explosives?)\b
+""")
+_QUANTITY = _rx(r"""
+  \bhow\s+(?:much|many)\b | \b(?:what|which|the\s+right|enough)\s+(?:amount|quantity|size|weight)\b
+| \b(?:amounts?|quantit(?:y|ies)|grams?|kilo(?:gram)?s?|kgs?|lbs?|pounds|tons?|tonnes?)\b
+| \benough\s+(?:\w+\s+){0,3}?to\b
+""")
+_DESTROY = _rx(r"""
+  \b(?:level|flatten|collapse|bring\s+down|take\s+down|destroy|demolish|blow\s+up|raze|knock\s+down
+    |blow\s+(?:a\s+hole|the\s+doors?)\s+(?:in|off)|wipe\s+out|gut|cave\s+in)\s+(?:\w+\s+){0,2}?
+    (?:building|house|home|bridge|school|office|church|mosque|synagogue|tower|block|stadium
+    |station|mall|courthouse|embassy|hospital|apartment|dorm|hotel|theat(?:er|re)|plane|bus|train
+    |city\s+block|neighbou?rhood|structure|wall|crowd)s?\b
+| \bwith\s+(?:people|kids|children|families|someone|anyone|everyone|students|workers)
+    \s+(?:still\s+)?(?:inside|in\s+it|in\s+there|nearby|around)\b
+| \b(?:kill|hurt|injure|maim)\s+(?:\w+\s+){0,2}?(?:people|everyone|everybody|anyone|them)\b
+""")
+# "How much did McVeigh use to destroy it?" asks about an event that happened, not a plan.
+_PAST_EVENT = _rx(r"\b(?:did|was|were|had\s+been|used\s+in)\b")
+_FIRST_PERSON = _rx(r"\b(?:i|i'm|i'd|i'll|me|my|we|we're|our|us)\b")
+# First-person intent to attack a named place or group ("I want to build a bomb and set it off
+# at my school"): an imminent-risk sign as well as a harm request.
+_ATTACK_ACT = r"""(?:bring(?:ing)?|tak(?:e|ing)|carry(?:ing)?|set(?:ting)?\s+(?:it|them|\w+)\s+off
+    |detonat(?:e|ing)|plant(?:ing)?|us(?:e|ing)\s+(?:it|them)|shoot(?:ing)?|blow(?:ing)?\s+(?:it\s+)?up
+    |bomb(?:ing)?|attack(?:ing)?|open(?:ing)?\s+fire|leav(?:e|ing)|throw(?:ing)?|sneak(?:ing)?
+    |smuggl(?:e|ing))"""
+_ATTACK_ARMS = rf"(?:{_WEAPON}|guns?|rifles?|weapons?|ar-?15s?|shotguns?|pistols?)"
+_ATTACK_PLACE = r"""(?:(?:at|in|inside|into|to|on|against)\s+
+    (?:(?:my|our|his|her|their|that|this|the)\s+(?:\w+\s+)?(?:school|office|work(?:place)?|job|class(?:room)?|campus|church|mosque|synagogue
+    |temple|college|university|mall|concert|party|wedding|graduation|prom|house|home|apartment
+    |dorm|classmates|coworkers|co-workers|colleagues|family|teachers?|boss|ex|neighbou?rs?
+    |students|congregation|crowd|parade|rally|festival|game|stadium|station|subway|airport)
+    |(?:school|work|class|church|campus|college)))\b"""
+_ATTACK_INTENT = _rx(rf"""
+  \b(?:i|we)(?:\s*'m|\s+am|\s*'re|\s+are|\s*'ll|\s+will|\s*'ve|\s+have)?\s+(?:(?:really|just
+    |seriously|finally|definitely|actually|totally|honestly|fucking)\s+)?(?:(?:going\s+to|gonna
+    |about\s+to|planning\s+(?:to|on)|plan\s+to|want\s+to|wanna|will|intend\s+to|ready\s+to
+    |decided\s+to)\s+)?
+    (?:{_ATTACK_ACT}\b[^.!?]{{0,40}}?\b{_ATTACK_ARMS}
+    |(?:\w+\s+){{0,3}}?{_ATTACK_ARMS}\b[^.!?]{{0,40}}?\b{_ATTACK_ACT})\b[^.!?]{{0,40}}?\b
+    {_ATTACK_PLACE}
+""")
+
 # --------------------------------------------------------------------------------------------
 # CBRN weapons
 # --------------------------------------------------------------------------------------------
@@ -359,7 +410,8 @@ _AGENT_GENERIC = r"""(?:pathogens?|virus(?:es)?|bacteri(?:a|um)|toxins?|spores|g
     |poison(?:ous)?\s+gas|toxic\s+gas
     |deadly\s+gas|poisons?|chemical\s+agents?|biological\s+agents?|bio-?agents?
     |radioactive\s+(?:material
-    |substances?|isotopes?|waste|sources?)|radiation\s+sources?|uranium|diseases?|gas)"""
+    |substances?|isotopes?|waste|sources?)|radiation\s+sources?|uranium|diseases?|gas|flu|influenza
+    |coronavirus|covid(?:-?19)?|sars(?:-cov-2)?|mers|measles|polio|tuberculosis|cholera)"""
 _AGENT_WEAPON_RE = _rx(rf"\b{_AGENT_WEAPON}\b")
 _AGENT_SPECIFIC_RE = _rx(rf"\b{_AGENT_SPECIFIC}\b")
 _AGENT_GENERIC_RE = _rx(rf"\b{_AGENT_GENERIC}\b")
@@ -437,6 +489,12 @@ _SEX_TOPIC = _rx(r"""\bsexual(?:ly)?\s+(?:abuse[ds]?|abusing|assault\w*|health|e
 _SEX_NEGATED = _rx(r"""\b(?:no|non-?|nothing|not|without(?:\s+any)?|zero)\s*(?:sex|sexual
     |explicit|romance
     |romantic)\w*|\bkeep\s+it\s+(?:clean|pg|sfw|innocent|wholesome)\b|\b(?:sfw|pg(?:-13)?)\b""")
+_ROMANCE = _rx(r"""\b(?:romantic|romance|romantically|kiss(?:es|ed|ing)?|making\s+out|date|dating
+    |love\s+(?:affair|stor(?:y|ies)|scene|poem|letter)|affair|in\s+love|lovers?|relationship|boyfriend
+    |girlfriend|seduc\w*)\b""")
+_ADULT_ROLE = _rx(r"""\b(?:teacher|coach|tutor|adult|grown[- ]?up|older\s+(?:man|woman|guy)
+    |(?:[2-9]\d)[- ]?(?:years?[- ]old|yo)|uncle|aunt|step-?(?:dad|father|mom|mother)|priest|pastor
+    |boss|babysitter|neighbou?r|principal|doctor|counsell?or|man|woman)\b""")
 _CSAM_REQUEST = _rx(r"""
   \b(?:write|describe|roleplay|role-?play|rp|pretend|act\s+as|imagine|generate|draw|render|create
     |produce|make|narrate|continue|depict|show\s+me|send\s+me|give\s+me|find\s+me|get\s+me|tell\s+me
@@ -505,7 +563,8 @@ _THREAT = _rx(r"""
     |get\s+(?:deleted|destroyed|shut\s+down))\w*
 | \b(?:you|u)\s+(?:deserve|should|ought)\s+(?:to\s+)?(?:suffer|die|rot|burn|be\s+(?:tortured|deleted
     |abused|destroyed|tormented|punished))\b
-| \bmake\s+(?:you|u)\s+(?:suffer|pay|hurt|scream|beg|cry|bleed)\b
+| \bmake\s+(?:you|u)\s+(?:suffer|pay|hurt|scream|beg|cry|bleed
+    |regret\s+(?:existing|being\s+born|it))\b
 | \bgo\s+(?:to\s+hell|die|kill\s+yourself|rot)\b | \bkys\b | \bdie\s+in\s+a\s+fire\b
 | (?:^|[.,;!]\s*)suffer\b | \brot\s+in\s+hell\b | \bburn\s+in\s+hell\b
 """)
@@ -517,6 +576,18 @@ _INSULT_STRONG_RE = _rx(_INSULT_STRONG)
 _BARE_INSULTS = _rx(rf"\b(?:{_INSULT_STRONG}|{_INSULT_MILD})\b")
 _JOKING = _rx(r"""\b(?:just\s+)?(?:kidding|joking)\b|\bjk\b|\bno\s+offen[cs]e\b
     |\bgreat\s+(?:answer|job|work)\b""")
+# Frustration that still wants the work done ("you're useless today, try again") is not abuse:
+# a mild insult beside a request to continue, retry or fix, or bounded to this moment.
+_CARRY_ON = _rx(r"""
+  \b(?:try|do\s+it|give\s+it\s+(?:a\s+)?(?:go|shot))\s+(?:again|once\s+more|harder)\b | \bagain\b
+| \bre-?(?:do|try|write|check|read)\b | \bone\s+more\s+(?:time|try|go|shot)\b
+| \b(?:fix|correct|check|recheck|look\s+at|re-?read|read)\s+(?:it|this|that|my|the|your)\b
+| \b(?:can|could|would|will)\s+you\s+(?:please\s+)?(?!shut|stop\s+talking|die|go\s+away)\w+
+| \bplease\b | \blet's\b | \bstart\s+over\b | \b(?:focus|concentrate)\b
+| \b(?:today|right\s+now|this\s+time|tonight|lately|this\s+morning|at\s+the\s+moment)\b
+| \b(?:answer|do|help\s+(?:me\s+)?with)\s+(?:the|my)\s+(?:question|task|thing)\b
+| \bwhat\s+i\s+(?:asked|said|meant)\b
+""")
 _BARE_FILLER = _words(
     "a an and so just you your total complete absolute utter fucking damn such piece of too "
     "are is this bot ai machine assistant thing trash garbage"
@@ -674,6 +745,119 @@ _HARM_OTHERS_HYPERBOLE = _rx(r"""\b(?:lol|lmao|haha\w*|jk|just\s+kidding|kidding
     |would\s+never
     |never\s+would|can't|will\s+not|should\s+not)\b""")
 
+# Indirect self-harm: a stated resolve ("end it", "go through with it") is a crisis only with a
+# means, a time or a farewell beside it; on its own it is too often about a relationship, a
+# task or this conversation ("I'll end it here, thanks").
+_RESOLVE_ADV = r"(?:really|finally|just|actually|definitely|seriously|honestly|fucking|quietly)"
+_FIRST_PERSON_RESOLVE = rf"""(?:\b(?:i\s*'?m|i\s+am)(?:\s+{_RESOLVE_ADV})?(?:\s+(?:going\s+to|gonna
+    |about\s+to|ready\s+to|planning\s+(?:to|on)))?|\bi\s*'ll|\bi\s+will
+    |\b(?:i've\s+|i\s+have\s+|i\s+)?(?:finally\s+)?decided\s+to|\bi\s+(?:have|need|plan|intend|want)\s+to
+    |\b(?:tonight|today|tomorrow)\s+(?:is\s+when\s+)?i(?:\s*'ll|\s+will)?|\btime\s+(?:for\s+me\s+)?to
+    |\bi\s+(?:can|could)\s+finally)\s+(?:(?:{_RESOLVE_ADV}|going\s+to|gonna)\s+)?"""
+_SH_RESOLVE_STRONG = _rx(rf"""
+  {_FIRST_PERSON_RESOLVE}(?:end(?:ing)?\s+(?:it|things|everything|this)|finish(?:ing)?\s+it)\b(?!\s*(?:with|here|there|between|off|on\s+(?:a|the)|politely|nicely|amicably|early
+    |now\s+and|for\s+(?:him|her|them|us)|,?\s+(?:thanks|thank|please|ok|okay)))
+| \b(?:not|never)\s+(?:going\s+to\s+)?be\s+(?:here|around|alive)\s+(?:tomorrow|by\s+(?:morning
+    |tomorrow|tonight|then)|much\s+longer|for\s+long|anymore|next\s+week)\b
+| \b(?:i'll|i\s+will)\s+be\s+gone\s*(?:by|before|tomorrow|tonight|soon|forever|[.!]|$)
+""")
+# Ideation that needs no co-signal, unless the message names some other thing being ended.
+_SH_STANDALONE = _rx(r"""
+  \b(?:thinking|thought|think)\s+(?:about|of)\s+ending\s+(?:it|things|everything)\s*(?:[.!?]|$)
+| \b(?:want|wish)\s+(?:to\s+)?(?:\w+\s+){0,3}?(?:and\s+)?(?:never|not)\s+wake\s+up\b
+    (?!\s+(?:before|until|till|early|at))
+| \bi\s+(?:just\s+)?(?:want|wish)\s+(?:to|i\s+could)\s+disappear\s+(?:forever|for\s+good
+    |permanently)\b(?!\s+from)
+""")
+# A means the writer has in hand ("I've got the razor ready"): with distress, a crisis.
+_SH_MEANS_HELD = _rx(r"""
+  \b(?:have|got|bought|holding|hold|grabbed|found|kept|hid|hidden|saved|stockpiled|collected)\s+
+    (?:\w+\s+){0,3}?(?:rope|noose|pills|tablets|gun|pistol|razor|razors|blades?|knife)\b
+| \b(?:rope|noose|pills|tablets|gun|razor|razors|blades?)\s+(?:is|are)\s+(?:ready|here|in\s+my
+    |next\s+to\s+me|on\s+my|lined\s+up)\b
+""")
+_SH_RESOLVE_WEAK = _rx(rf"""
+  {_FIRST_PERSON_RESOLVE}(?:do(?:ing)?\s+it|go(?:ing)?\s+through\s+with\s+(?:it|this|my\s+plan)
+    |(?:say(?:ing)?|said)\s+(?:my\s+)?goodbyes?|act(?:ing)?\s+on\s+(?:it|my\s+plan|the\s+plan))\b
+    (?!\s+(?:myself|for\s+(?:you|him|her|them|the|my|a|work|school)|with\s+(?:you|him|her|them
+    |my\s+(?:friends?|team|class|family))|again|later|right|properly|first|after\s+(?:work|school
+    |class|lunch|dinner)))
+| \btonight's\s+the\s+night\b | \btonight\s+is\s+the\s+night\b
+| \b(?:i'm|i\s+am)\s+(?:finally\s+)?ready(?:\s+now)?\s*(?:[.!]|$)
+""")
+_SH_MEANS = _rx(r"""
+  \b(?:rope|noose|pills|tablets|sleeping\s+pills|pill\s+bottle|whole\s+bottle|gun|pistol|revolver
+    |shotgun|bullets?|bridge|ledge|rooftop|razors?|razor\s+blades?|blades?|overdos\w+|od
+    |train\s+tracks|railway|carbon\s+monoxide|exhaust\s+pipe|hose|cliff|insulin|painkillers
+    |fentanyl|meds|medication|antifreeze|pesticide|poison|the\s+knife|my\s+knife|the\s+car\s+running
+    |the\s+garage)\b
+""")
+_SH_TIME = _rx(r"""
+  \b(?:tonight|tomorrow|today|this\s+(?:weekend|week|evening|afternoon|morning|time\s+tomorrow)
+    |(?:on\s+|this\s+|next\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day|in\s+(?:a\s+few\s+)?
+    (?:hours?|minutes?)|soon|right\s+now|after\s+everyone|when\s+(?:everyone|they|my\s+\w+)
+    \s+(?:is|are|goes|go|leaves?|falls?)\s+(?:asleep|to\s+sleep|to\s+bed|out|gone|away)
+    |before\s+(?:morning|sunrise|dawn)|by\s+(?:morning|tonight|the\s+weekend))\b
+""")
+_SH_FAREWELL = _rx(r"""
+  \bthis\s+is\s+(?:my\s+)?(?:goodbye|farewell|the\s+end\s+for\s+me)\b
+| \bgoodbye\s+(?:everyone|everybody|all|world|forever)\b
+| \b(?:said|have\s+said|i've\s+said)\s+(?:my\s+)?goodbyes?\s+to\s+(?:everyone|everybody
+    |my\s+family|them|the\s+people)\b | \b(?:said|i've\s+said|have\s+said)\s+my\s+goodbyes\b
+| \b(?:wrote|written|writing|write|left|leaving|finished)\s+(?:(?:my|a|the)\s+)?(?:goodbye\s+
+    |last\s+|final\s+)?(?:note|letters?)\b(?!\s+(?:for|to)\s+(?:work|class|school|the\s+teacher|my\s+boss
+    |my\s+landlord|hr|the\s+landlord))
+| \b(?:giv(?:e|ing|en)|gave)\s+away\s+(?:all\s+(?:of\s+)?)?my\s+(?:\w+\s+)?(?:things|stuff
+    |belongings|possessions|pets?|cat|dog|clothes|stuff)\b
+| \b(?:tell|let)\s+(?:my\s+\w+|everyone|them)\s+(?:know\s+)?(?:that\s+)?(?:i\s+(?:love|loved)\s+them
+    |i'm\s+sorry)\b
+| \bby\s+the\s+time\s+(?:you|anyone|someone|they)\s+(?:read|reads|see|sees|find|finds)\s+this\b
+| \b(?:when|after|once)\s+i'm\s+gone\b | \b(?:put|putting)\s+my\s+affairs\s+in\s+order\b
+| \b(?:my\s+)?last\s+(?:message|words|night|time\s+talking)\b
+    (?!\s+(?:at|of|in|on|before|with|here|off|for))
+| \bi'm\s+sorry\s+for\s+everything\b
+""")
+_SH_DISTRESS = _rx(r"""
+  \b(?:can't|cannot|cant)\s+(?:take|do|handle|bear)\s+(?:it|this|this\s+pain|life)\s+any\s*more\b
+| \b(?:no\s+one|nobody)\s+(?:will|would|is\s+going\s+to)\s+(?:miss|notice|care)\b
+| \btired\s+of\s+(?:living|life|being\s+alive|existing|everything)\b
+| \b(?:i'm|i\s+am)\s+(?:just\s+)?a\s+burden\b | \bwant\s+the\s+pain\s+to\s+(?:stop|end)\b
+| \bdone\s+with\s+(?:life|living|everything|it\s+all)\b
+| \bmade\s+(?:up\s+)?my\s+(?:mind|decision)\b | \bat\s+peace\s+with\s+(?:it|my\s+decision)\b
+| \b(?:i've|i\s+have)\s+(?:made\s+)?(?:a|my)\s+plan\b | \bhopeless\b | \bworthless\b
+| \bbetter\s+off\s+without\s+me\b
+""")
+# "I'll do it tomorrow" is an errand unless a means, a farewell or distress stands beside it.
+_SH_VAGUE_DO = _rx(r"\b(?:do(?:ing)?\s+it|finish(?:ing)?\s+it|end\s+this|goodbyes?)\b")
+# A resolve that plainly means something else: a relationship, a task, a show.
+_SH_OTHER_OBJECT = _rx(r"""
+  \b(?:boyfriend|girlfriend|bf|gf|husband|wife|partner|relationship|marriage|engagement|dating
+    |break(?:ing)?\s+up|breakup|cheat\w*|affair|friendship|lease|contract|subscription|season
+    |series|story|book|chapter|game|stream|meeting|call|project|homework|assignment|essay|job
+    |career|chat|conversation|session|workout|diet|fast|streak|interview|presentation|exam|test
+    |surgery|operation|procedure|tattoo|haircut|marathon|skydiv\w*|bungee|proposal|propose|ask\s+her
+    |ask\s+him)\b
+""")
+# Signs that stand on their own once a means is named, or that ask for a lethal quantity.
+_SH_MEANS_PURPOSE = _rx(r"""
+  \bi\s+know\s+(?:exactly\s+)?what\s+(?:i'm|i\s+am)\s+(?:doing|going\s+to\s+do|gonna\s+do)\s+with
+    \s+(?:it|them)\b
+| \b(?:it's|its|it\s+is)\s+(?:not|isn't)\s+for\s+(?:climbing|camping|work|a\s+project)\b
+""")
+_SH_LETHAL_QUANTITY = _rx(r"""
+  \bhow\s+many\s+(?:\w+\s+){0,2}?(?:pills|tablets|capsules|sleeping\s+pills|tylenol|paracetamol
+    |acetaminophen|advil|aspirin|xanax|ambien|benadryl|oxy\w*)\s+(?:\w+\s+)?(?:it\s+(?:takes
+    |would\s+take|will\s+take)(?!\s+to\s+(?:work|kick|fall|sleep|feel|get|help|relieve|treat))
+    |(?:does|would|will)\s+it\s+take\s+to\s+(?:die|not\s+wake|end|kill|overdose)
+    |to\s+(?:die|not\s+wake\s+up|end\s+it|overdose|kill\s+(?:me|myself))
+    |(?:would|will|could|does)\s+(?:it\s+take\s+to\s+)?(?:kill\s+(?:me|myself|a\s+person)
+    |be\s+(?:lethal|fatal|enough)\s+(?:for\s+(?:me|someone\s+my\s+(?:size|weight))|to\s+die)))
+| \b(?:painless|quick(?:est)?|easi(?:est|er)|surest)\s+(?:way|ways|method|methods)\s+to\s+(?:die
+    |kill\s+myself|end\s+(?:it|my\s+life))\b
+| \b(?:research(?:ing|ed)?|googl(?:ing|ed)|look(?:ing|ed)\s+up|search(?:ing|ed)(?:\s+for)?)\s+
+    (?:\w+\s+){0,3}?(?:ways|how)\s+to\s+(?:die|kill\s+myself|end\s+it|overdose|hang)\b
+""")
+
 # --------------------------------------------------------------------------------------------
 # Intent about the conversation itself
 # --------------------------------------------------------------------------------------------
@@ -709,7 +893,11 @@ _DECLINE = _rx(r"""
 | \bnever\s*mind\b | \bnot\s+yet\b | \bchanged\s+my\s+mind\b | \bon\s+second\s+thought\b
 | \b(?:i\s+)?(?:don't|do\s+not)\s+want\s+to\s+(?:end|close|stop|leave)\b | \bactually\s*,?\s*no\b
 | \bno+\s*,?\s*(?:wait|stop|cancel|let's|i\s+want\s+to\s+(?:continue|keep)|keep)\b
-| \bcancel\s+(?:that|it|the\s+ending|this)\b | (?:^|[.!?,;]\s*)(?:wait|hold\s+on|hang\s+on)\b
+| \bcancel\s+(?:that|it|the\s+ending|this)\b
+| (?:^|[.!?,;]\s*)(?:wait|hold\s+on|hang\s+on)\b(?:[\s,!.]+(?:wait|hold\s+on|hang\s+on)\b)*
+    (?:\s*(?:a\s+)?(?:sec(?:ond)?|minute|moment|up)\b)?\s*[.!,]*\s*(?:$|(?:no|don't|dont|do\s+not|stop|not\s+yet|keep|let's\s+(?:keep|continue)
+    |i\s+(?:want|wanna|'d\s+like)\s+to\s+(?:keep|continue|stay)|i\s+(?:still\s+)?have\s+(?:more
+    |another|one\s+more)|i'm\s+not\s+done|i'm\s+not\s+finished|(?:please\s+)?continue)\b)
 | \bi'd\s+rather\s+(?:continue|keep\s+going|not)\b
 """)
 _DECLINE_BARE = frozenset(
@@ -767,7 +955,41 @@ _FOLLOW_UP_START = _words(
     "and also then now what how make add describe write continue explain show list tell "
     "give include change do where which ok okay so but"
 )
+_FOLLOW_UP_FILLER = _words(
+    "about what how much many long big where which kind type sort best right exact exactly "
+    "should need work works put connect attach hook set get done ready enough size does "
+    "specifically details detail part parts bit step next"
+)
 _NOT_FOLLOW_UP_START = _words("why is are isn't aren't was were thanks thank sorry")
+# Component and process words that belong to one harmful domain: a short follow-up made of
+# them ("ok what about the wiring", "and the detonator?") continues that domain's request.
+_DOMAIN_VOCAB: dict[Category, frozenset[str]] = {
+    Category.MASS_CASUALTY_VIOLENCE: _words(
+        "wiring wire wires wired detonator detonators detonation timer timers fuse fuses "
+        "shrapnel casing casings pipe caps cap blasting charge charges trigger triggers circuit "
+        "circuits igniter ignition initiator payload yield precursor precursors powder nails "
+        "bearings container pressure cooker quantities quantity amounts amount grams kilos kg "
+        "placement target targets entrances exits crowd crowds security guards ammo ammunition "
+        "magazine magazines rounds caliber calibre scope vest belt remote battery batteries "
+        "ratio mixture mix oxidizer oxidiser fertilizer fertiliser nitrate peroxide acetone "
+        "blast radius detonate assembly assemble"
+    ),
+    Category.CBRN_WEAPONS: _words(
+        "culture cultures culturing spores spore strain strains aerosol aerosols aerosolize "
+        "aerosolise aerosolized dispersal disperse dispersing dispersion sprayer nebulizer "
+        "incubation incubator incubate medium agar growth yield purity precursor precursors "
+        "reagents reagent synthesis synthesize synthesise toxin toxins dose doses dosage "
+        "concentration ventilation particle particles microns micron centrifuge enrichment "
+        "isotope isotopes shielding purification purify extraction extract castor beans "
+        "mutation mutations transmissibility virulence lethality contagious airborne "
+        "reactor precursors temperature ph stabilizer stabiliser delivery release vector"
+    ),
+    Category.CHILD_SEXUAL_CONTENT: _words(
+        "younger body bodies naked undress undressing clothes clothing outfit underwear touch "
+        "touching kiss kissing bed bedroom bath shower pics pictures photos images video videos "
+        "explicit nsfw scene chapter positions sexier sexy"
+    ),
+}
 _CARRY_FACTOR = 0.8
 _CARRY_FLOOR = 0.55
 _ELIGIBLE = 0.5
@@ -848,9 +1070,15 @@ def _score_mass_casualty(t: str, frames: _Sig, shared: _Sig) -> tuple[float, str
             "weapon plans": _NOUN_WEAPON_OPS,
             "attack planning": _ATTACK_PLAN,
             "stated intent": _MASS_INTENT,
+            "attack intent": _ATTACK_INTENT,
             "means": _WEAPON_WEAK,
+            "explosive material": _PRECURSOR,
+            "quantity": _QUANTITY,
+            "destructive purpose": _DESTROY,
         },
     )
+    if "attack intent" in sig and "stated intent" not in sig:
+        sig["stated intent"] = sig["attack intent"]
     weapon = "weapon" in sig or ("means" in sig and "harm to people" in sig)
     howto = "how-to" in sig or "weapon plans" in sig
     ops = "operational detail" in sig
@@ -870,6 +1098,13 @@ def _score_mass_casualty(t: str, frames: _Sig, shared: _Sig) -> tuple[float, str
         score = max(score, 0.8)
     if "stated intent" in sig:
         score = max(score, 0.75)
+    material = "explosive material" in sig
+    amount = "quantity" in sig or ops
+    past = _PAST_EVENT.search(t) is not None and _FIRST_PERSON.search(t) is None
+    if material and (amount or howto or request) and "destructive purpose" in sig and not past:
+        score = max(score, 0.9 if (amount or howto) else 0.75)
+        if "history frame" not in frames:
+            sig["material plan"] = sig["destructive purpose"]
     if score == 0.0 and ("weapon" in sig or (weapon and target)):
         score = 0.3  # a mention only: enough to continue a harmful thread, never alone
     if score == 0.0:
@@ -877,6 +1112,9 @@ def _score_mass_casualty(t: str, frames: _Sig, shared: _Sig) -> tuple[float, str
     keys = (
         "weapon",
         "means",
+        "explosive material",
+        "quantity",
+        "destructive purpose",
         "how-to",
         "weapon plans",
         "operational detail",
@@ -888,7 +1126,9 @@ def _score_mass_casualty(t: str, frames: _Sig, shared: _Sig) -> tuple[float, str
     )
     reason = _describe(sig, keys)
     if "stated intent" not in sig:
-        blocker = _suppressed(sig, frames, ("how-to", "weapon plans", "operational detail"))
+        blocker = _suppressed(
+            sig, frames, ("how-to", "weapon plans", "operational detail", "material plan")
+        )
         if blocker is not None:
             return 0.1, f"{reason} within {blocker} '{frames[blocker]}', not operational"
     return score, reason
@@ -970,6 +1210,8 @@ def _score_csam(t: str) -> tuple[float, str]:
         and not _SEXUAL_STRONG.search(_SEX_TOPIC.sub(" ", t))
     ):
         mild, strong = strong, None  # "sexual abuse", "sexual health": a topic, not content
+    if strong is None and mild is None and not negated and _ADULT_ROLE.search(t):
+        mild = _find(_ROMANCE, t)  # a romance between a child and an adult is sexualised
     if strong is None and mild is None:
         return 0.0, ""
     sexual = strong or mild
@@ -1022,10 +1264,16 @@ def _score_abuse(t: str) -> tuple[float, str]:
             parts.append((0.4 if strong else 0.25, f"bare insult '{word}'"))
     if not parts:
         return 0.0, ""
+    mild_only = all(w <= 0.52 and not label.startswith("'shut up'") for w, label in parts)
+    carry_on = _find(_CARRY_ON, t) if mild_only else None
+    if carry_on is not None:
+        parts = [(w * 0.6, label) for w, label in parts]
     remaining = 1.0
     for weight, _ in parts:
         remaining *= 1.0 - weight
     reason = ", ".join(label for _, label in parts)
+    if carry_on is not None:
+        reason += f", frustration softened by '{carry_on}'"
     joking = _find(_JOKING, t)
     if joking is not None and not any(label.startswith("threat") for _, label in parts):
         return 0.6 * (1.0 - remaining), f"{reason}, softened by '{joking}'"
@@ -1037,7 +1285,51 @@ def _score_abuse(t: str) -> tuple[float, str]:
 # --------------------------------------------------------------------------------------------
 
 
-def _crisis(t: str) -> tuple[Crisis, str]:
+def _indirect_self_harm(t: str, raw: str) -> str | None:
+    """A resolve, a means, a time, a farewell: each ordinary alone, a crisis together."""
+    lethal = _find(_SH_LETHAL_QUANTITY, raw)
+    if lethal is not None:
+        return f"asks for a lethal quantity or method '{lethal}'"
+    strong = _find(_SH_RESOLVE_STRONG, t)
+    weak = None if strong else _find(_SH_RESOLVE_WEAK, t)
+    means = _find(_SH_MEANS, t)
+    farewell = _find(_SH_FAREWELL, t)
+    if means is not None:
+        purpose = _find(_SH_MEANS_PURPOSE, t)
+        if purpose is not None:
+            return f"means '{means}' with stated purpose '{purpose}'"
+    standalone = _find(_SH_STANDALONE, t)
+    if standalone is not None and _SH_OTHER_OBJECT.search(t) is None:
+        return f"ideation '{standalone}'"
+    resolve = strong or weak
+    if resolve is None:
+        held = _find(_SH_MEANS_HELD, t)
+        distress = _find(_SH_DISTRESS, t) if held else None
+        if held is not None and distress is not None:
+            return f"means at hand '{held}' with distress '{distress}'"
+        if farewell is not None and len(_SH_FAREWELL.findall(t)) > 1:
+            return f"farewell signs '{farewell}'"
+        return None
+    if means is not None or farewell is not None:
+        kind = "means" if means else "farewell"
+        return f"stated resolve '{resolve}' with {kind} '{means or farewell}'"
+    distress = _find(_SH_DISTRESS, t)
+    if distress is not None:
+        return f"stated resolve '{resolve}' with distress '{distress}'"
+    time = _find(_SH_TIME, t)
+    if (
+        time is not None
+        and _SH_OTHER_OBJECT.search(t) is None
+        and _SH_VAGUE_DO.search(resolve) is None
+    ):
+        return f"stated resolve '{resolve}' with a time '{time}'"
+    return None
+
+
+def _crisis(t: str, raw: str) -> tuple[Crisis, str]:
+    indirect = _indirect_self_harm(t, raw)
+    if indirect is not None:
+        return Crisis.SELF_HARM, indirect
     for label, pattern in _SELF_HARM:
         hit = _find(pattern, t)
         if hit is None:
@@ -1048,7 +1340,7 @@ def _crisis(t: str) -> tuple[Crisis, str]:
     hit = _find(_HARM_OTHERS, t)
     if hit is not None and _HARM_OTHERS_HYPERBOLE.search(t) is None:
         return Crisis.HARM_TO_OTHERS, f"stated intent to harm others '{hit}'"
-    hit = _find(_MASS_INTENT, t)
+    hit = _find(_MASS_INTENT, t) or _find(_ATTACK_INTENT, t)
     if hit is not None and _HARM_OTHERS_HYPERBOLE.search(t) is None:
         return Crisis.HARM_TO_OTHERS, f"stated intent to harm others '{hit}'"
     return Crisis.NONE, ""
@@ -1102,6 +1394,19 @@ def _is_follow_up(t: str, previous: str) -> bool:
     return refers and len(new) <= 2
 
 
+def _domain_follow_up(t: str, category: Category) -> str | None:
+    """A short message whose topic words are all components of the previous harmful request."""
+    vocab = _DOMAIN_VOCAB.get(category)
+    words = [w.strip("'") for w in _WORDS.findall(t)]
+    if vocab is None or not words or len(words) > 10 or words[0] in _NOT_FOLLOW_UP_START:
+        return None
+    topical = [w for w in words if w in vocab]
+    rest = _content(words) - vocab - _FOLLOW_UP_FILLER
+    if not topical or len(rest) > 1:
+        return None
+    return str(topical[0])
+
+
 def _is_insistence(t: str) -> bool:
     words = [w.strip("'") for w in _WORDS.findall(t)]
     if not words or len(words) > 14:
@@ -1147,7 +1452,7 @@ class OfflineAssessor:
         best = max(_CATEGORIES, key=lambda c: scores[c])
         category = best if scores[best] >= _ELIGIBLE else Category.NONE
         severity = round(scores[best], 3) if category is not Category.NONE else 0.0
-        crisis, crisis_reason = _crisis(scrubbed)
+        crisis, crisis_reason = _crisis(scrubbed, t)
         intent, intent_reason = _intent(t)
 
         notes: list[str] = []
@@ -1199,4 +1504,7 @@ class OfflineAssessor:
             t, _normalise(context[-1][0])
         ):
             return previous.category, value, f"{source}; follow-up to it '{t}'"
+        domain = _domain_follow_up(t, previous.category)
+        if domain is not None:
+            return previous.category, value, f"{source}; follow-up about '{domain}'"
         return None

@@ -76,7 +76,7 @@ def send(client: TestClient, headers: dict[str, str], cid: str, text: str) -> An
 def ended_by_harm(client: TestClient, headers: dict[str, str]) -> str:
     cid = start(client, headers)
     for text in HARM:
-        if send(client, headers, cid, text)["status"] == "ENDED":
+        if send(client, headers, cid, text)["status"] == "ended":
             return cid
     raise AssertionError("the harm scenario did not end")
 
@@ -100,7 +100,7 @@ def test_messages_are_visible_right_after_the_write(client: TestClient, alice: d
         id=cid,
     )["conversation"]
     assert [m["author"] for m in found["messages"]] == ["user", "assistant"] * 2
-    assert found["status"] == "OPEN" and found["model"] == "claude-opus-4-1"
+    assert found["status"] == "open" and found["model"] == "claude-opus-4-1"
 
 
 def test_branch_inherits_messages_and_links_the_tree(client: TestClient, alice: dict) -> None:
@@ -131,19 +131,19 @@ def test_ending_audit_endings_and_stats(client: TestClient, alice: dict, auth: A
     feedback = data(
         client,
         alice,
-        "mutation($c: ID!) { giveFeedback(conversationId: $c, rating: DOWN, "
+        "mutation($c: ID!) { giveFeedback(conversationId: $c, rating: down, "
         'comment: "this ending surprised me") { position rating } }',
         c=cid,
     )["giveFeedback"]
     audit = data(
         client, alice, f"query($c: ID!) {{ audit(conversationId: $c) {{ {AUDIT_FIELDS} }} }}", c=cid
     )["audit"]
-    assert audit["reason"] == "PERSISTENT_HARM" and audit["policyVersion"]
+    assert audit["reason"] == "persistent_harm" and audit["policyVersion"]
     assert audit["policy"]["min_redirects"] == 2
     assert [e["position"] for e in audit["evidence"]] == audit["citedPositions"]
     assert audit["evidence"] and audit["evidence"][0]["category"] == "mass_casualty_violence"
     assert audit["feedback"] == [
-        {"position": feedback["position"], "rating": "DOWN", "comment": "this ending surprised me"}
+        {"position": feedback["position"], "rating": "down", "comment": "this ending surprised me"}
     ]
     kinds = {t["kind"] for t in audit["trail"]}
     assert {"assessment", "decision", "feedback"} <= kinds
@@ -154,7 +154,7 @@ def test_ending_audit_endings_and_stats(client: TestClient, alice: dict, auth: A
         "conversation { status } } } } }",
     )["endings"]["edges"]
     assert [e["node"]["conversationId"] for e in endings] == [cid]
-    assert endings[0]["node"]["conversation"]["status"] == "ENDED"
+    assert endings[0]["node"]["conversation"]["status"] == "ended"
     stats = data(
         client,
         alice,
@@ -220,7 +220,7 @@ def test_another_user_sees_nothing_through_any_path(
     for mutation in (
         'sendMessage(conversationId: $c, text: "x") { position }',
         'branchConversation(conversationId: $c, fromPosition: 0, text: "x") { position }',
-        "giveFeedback(conversationId: $c, rating: UP, position: 1) { position }",
+        "giveFeedback(conversationId: $c, rating: up, position: 1) { position }",
     ):
         assert codes(gql(client, mallory, f"mutation($c: ID!) {{ {mutation} }}", c=cid)) == [
             "NOT_FOUND"
@@ -249,7 +249,7 @@ def test_keyset_pagination_and_status_filter(client: TestClient, auth: Auth) -> 
             break
         after = page["pageInfo"]["endCursor"]
     assert seen == made[::-1]
-    assert data(client, bob, "{ conversations(status: ENDED) { edges { node { id } } } }") == {
+    assert data(client, bob, "{ conversations(status: ended) { edges { node { id } } } }") == {
         "conversations": {"edges": []}
     }
     assert codes(gql(client, bob, '{ conversations(after: "bogus") { edges { cursor } } }')) == [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, Generic, TypeVar
@@ -12,6 +13,8 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from api.audit.case import Step as CaseStep
+from api.audit.case import build as build_case
 from api.graphql.context import Context
 from domain.errors import BadInput
 
@@ -22,20 +25,22 @@ MAX_PAGE = 100
 
 @strawberry.enum
 class ConversationStatus(Enum):
-    OPEN = "open"
-    ENDED = "ended"
+    """Values spelled as in the REST contract, so both APIs say the same thing."""
+
+    open = "open"
+    ended = "ended"
 
 
 @strawberry.enum
 class EndReason(Enum):
-    PERSISTENT_HARM = "persistent_harm"
-    USER_REQUEST = "user_request"
+    persistent_harm = "persistent_harm"
+    user_request = "user_request"
 
 
 @strawberry.enum
 class Rating(Enum):
-    UP = "up"
-    DOWN = "down"
+    up = "up"
+    down = "down"
 
 
 @strawberry.interface
@@ -115,6 +120,8 @@ class Ending:
     category: str | None
     cites: list[int]
     at: datetime
+    owner: str
+    contested: bool = strawberry.field(description="The ending message was rated down")
 
     @classmethod
     def of(cls, row: Row) -> Ending:
@@ -129,6 +136,8 @@ class Ending:
             category=row["category"],
             cites=row["cites"],
             at=row["at"],
+            owner=row["owner"],
+            contested=row["contested"],
         )
 
     @strawberry.field
@@ -170,6 +179,7 @@ class Feedback:
     at: datetime
     rating: Rating
     comment: str | None
+    on_ending: bool
 
 
 @strawberry.type
@@ -184,69 +194,211 @@ class Veto:
 
 
 @strawberry.type
-class Audit:
-    conversation_id: strawberry.ID
+class LadderStep:
+    """A redirect, warning, confirmation request or veto, with the rule that fired."""
+
+    position: int
+    at: datetime
+    action: str
+    rule: str
+    behaviour: str | None
+    would_have: str | None
+    stopped_by: str | None
+
+
+@strawberry.type
+class Assessment:
+    """What the policy saw of one user message."""
+
+    category: str
+    severity: float
+    crisis: str
+    intent: str
+    scores: JSON
+    rationale: str
+    assessor: str
+
+
+@strawberry.type
+class AuditNote:
+    kind: str
+    at: datetime
+    summary: str
+
+
+@strawberry.type
+class AuditStep:
+    """One message in the timeline: its assessment (user) or decision (assistant)."""
+
+    position: int
+    at: datetime
+    author: str
+    kind: str
+    text: str
+    explanation: str
+    assessment: Assessment | None
+    decision: JSON | None
+    inherited: bool
+    cited: bool
+    ending: bool
+    notes: list[AuditNote]
+
+
+@strawberry.type
+class AuditEnding:
+    position: int
+    at: datetime
+    reason: EndReason
+    rule: str
+    policy_version: str
+    policy: JSON
     model: str
+    category: str | None
+    cites: list[int]
+    summary: str
+
+
+@strawberry.type
+class BranchMade:
+    branch_id: strawberry.ID
+    branch_position: int
+    at: datetime
+
+
+@strawberry.type
+class Audit:
+    """The full chain: every message with what the policy saw and decided, the ladder,
+    crisis signals and vetoes, confirmations, the ending, feedback and branches."""
+
+    conversation_id: strawberry.ID
+    owner: str
+    model: str
+    status: ConversationStatus
+    started_at: datetime
+    branched_from: strawberry.ID | None
+    branch_position: int | None
+    contested: bool
     ended_at: datetime | None
     reason: EndReason | None
     rule: str | None
     policy_version: str | None
     policy: JSON | None
     cited_positions: list[int]
+    ending: AuditEnding | None
     evidence: list[Evidence]
+    steps: list[AuditStep]
+    redirects: list[LadderStep]
+    warnings: list[LadderStep]
     crisis_signals: list[CrisisSignal]
     vetoes: list[Veto]
     confirmation_steps: list[TrailEntry]
+    ladder_resets: list[AuditNote]
     feedback: list[Feedback]
+    branches: list[BranchMade]
     trail: list[TrailEntry]
 
     @classmethod
     def of(cls, row: Row) -> Audit:
-        ending, trail = row["ending"], row["trail"]
-
-        def rows(kind: str) -> list[Row]:
-            return [t for t in trail if t["kind"] == kind]
-
-        decisions = rows("decision")
+        case = build_case(row)
+        ending, trail = case.ending, row["trail"]
         return cls(
-            conversation_id=strawberry.ID(str(row["id"])),
-            model=row["model"],
-            ended_at=ending and ending["at"],
-            reason=ending and EndReason(ending["reason"]),
-            rule=ending and ending["rule"],
-            policy_version=ending and ending["policy_version"],
-            policy=ending and ending["policy"],
-            cited_positions=ending["cites"] if ending else [],
+            conversation_id=strawberry.ID(str(case.conversation_id)),
+            owner=case.owner,
+            model=case.model,
+            status=ConversationStatus(case.status),
+            started_at=case.started_at,
+            branched_from=None
+            if case.branched_from is None
+            else strawberry.ID(str(case.branched_from)),
+            branch_position=case.branch_position,
+            contested=case.contested,
+            ended_at=None if ending is None else ending.at,
+            reason=None if ending is None else EndReason(ending.reason),
+            rule=None if ending is None else ending.rule,
+            policy_version=None if ending is None else ending.policy_version,
+            policy=None if ending is None else _json(ending.policy),
+            cited_positions=[] if ending is None else ending.cites,
+            ending=None
+            if ending is None
+            else AuditEnding(**{**vars(ending), "reason": EndReason(ending.reason)}),
             evidence=[Evidence(**e) for e in row["evidence"]],
+            steps=[_step(step) for step in case.steps],
+            redirects=[LadderStep(**vars(s)) for s in case.redirects],
+            warnings=[LadderStep(**vars(s)) for s in case.warnings],
             crisis_signals=[
                 CrisisSignal(position=t["position"], at=t["at"], crisis=t["data"]["crisis"])
-                for t in rows("crisis_signal")
+                for t in trail
+                if t["kind"] == "crisis_signal"
             ],
             vetoes=[
                 Veto(
-                    position=t["position"],
-                    at=t["at"],
-                    would_have=t["data"]["would_have"],
-                    stopped_by=t["data"]["stopped_by"],
-                    rule=t["data"]["rule"],
+                    position=s.position,
+                    at=s.at,
+                    would_have=s.would_have or "",
+                    stopped_by=s.stopped_by or "",
+                    rule=s.rule,
                 )
-                for t in decisions
-                if t["data"].get("stopped_by")
+                for s in case.vetoes
             ],
             confirmation_steps=[
-                _entry(t) for t in decisions if t["data"]["action"] == "confirm_end"
+                _entry(t)
+                for t in trail
+                if t["kind"] == "decision" and t["data"]["action"] == "confirm_end"
             ],
+            ladder_resets=[AuditNote(**vars(n)) for n in case.ladder_resets],
             feedback=[
                 Feedback(
-                    position=t["position"],
-                    at=t["at"],
-                    rating=Rating(t["data"]["rating"]),
-                    comment=t["data"]["comment"],
+                    position=f.position,
+                    at=f.at,
+                    rating=Rating(f.rating),
+                    comment=f.comment,
+                    on_ending=f.on_ending,
                 )
-                for t in rows("feedback")
+                for f in case.feedback
+            ],
+            branches=[
+                BranchMade(
+                    branch_id=strawberry.ID(str(b.branch_id)),
+                    branch_position=b.branch_position,
+                    at=b.at,
+                )
+                for b in case.branches
             ],
             trail=[_entry(t) for t in trail],
         )
+
+
+def _json(value: Mapping[str, Any]) -> Any:
+    """A recorded mapping as a JSON scalar value."""
+    return dict(value)
+
+
+def _step(step: CaseStep) -> AuditStep:
+    a = step.assessment
+    return AuditStep(
+        position=step.position,
+        at=step.at,
+        author=step.author,
+        kind=step.kind,
+        text=step.text,
+        explanation=step.explanation,
+        assessment=None
+        if a is None
+        else Assessment(
+            category=a["category"],
+            severity=a["severity"],
+            crisis=a["crisis"],
+            intent=a["intent"],
+            scores=a["scores"],
+            rationale=a["rationale"],
+            assessor=a["assessor"],
+        ),
+        decision=None if step.decision is None else _json(step.decision),
+        inherited=step.inherited,
+        cited=step.cited,
+        ending=step.ending,
+        notes=[AuditNote(**vars(n)) for n in step.notes],
+    )
 
 
 def _entry(row: Row) -> TrailEntry:
