@@ -8,10 +8,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from api.audit.pages import install as install_audit_pages
 from api.container import Container
 from api.conversations import router as conversations
 from api.errors import BodyLimit, install_error_handlers
 from api.graphql.schema import graphql_router
+from api.operations import RequestContext, readiness
 
 
 def create_app(container: Container) -> FastAPI:
@@ -31,10 +33,18 @@ def create_app(container: Container) -> FastAPI:
     install_error_handlers(app)
     app.include_router(conversations)
     app.include_router(graphql_router(), prefix="/graphql")
+    install_audit_pages(app)
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
+    @app.get("/readyz", tags=["operations"])
+    def readyz() -> JSONResponse:
+        """Database reachable and every read model within the lag bound: 200, else 503."""
+        ready, body = readiness(container.read_side.pool, container.settings.ready_max_lag)
+        return JSONResponse(body, status_code=200 if ready else 503)
+
     app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
+    app.add_middleware(RequestContext)
     return app

@@ -7,11 +7,11 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from api import replay
+from api import replay, verify
 from api.auth import TokenSigner
 from api.database import database_url
 from api.migrate import migrate
-from api.settings import Settings
+from api.settings import ConfigurationError, Settings
 from domain.access import Role
 from domain.errors import DomainError
 
@@ -22,6 +22,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="migrate the database and serve the API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--demo", action="store_true",
+                       help="first record the demo conversations (idempotent) and print a "
+                       "sign-in link to the audit")
     serve.add_argument("--no-projections", action="store_true",
                        help="run no projections here (run `lastresort project` elsewhere)")
     project = commands.add_parser("project", help="run the projections as a separate process")
@@ -29,6 +32,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                          help="rebuild this read model from position 0 first (repeatable)")
     commands.add_parser("migrate", help="bring the database schema up to date")
     replay.add_parser(commands)
+    commands.add_parser("demo", help="record realistic demo conversations (idempotent)")
+    audit_cmd = commands.add_parser("audit", help="print a conversation's audit case file")
+    audit_cmd.add_argument("id", help="conversation id")
+    verify.add_parser(commands)
     token = commands.add_parser("token", help="print a bearer token (on the last line)")
     token.add_argument("--user", required=True)
     token.add_argument("--role", choices=[str(r) for r in Role], default=str(Role.USER))
@@ -43,6 +50,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _project(settings, args.rebuild)
         if args.command == "replay":
             return replay.run(args, settings)
+        if args.command == "audit":
+            from api.audit.command import run as audit
+
+            return audit(settings, args.id)
+        if args.command == "demo" or (args.command == "serve" and args.demo):
+            from api import demo
+
+            base = f"http://{getattr(args, 'host', '127.0.0.1')}:{getattr(args, 'port', 8000)}"
+            done = demo.run(settings, base, serving=args.command == "serve")
+            if args.command == "demo":
+                return done
+        if args.command == "verify":
+            return verify.run(args, settings)
         if args.command == "migrate":
             migrate(database_url(settings))
             print("database is up to date")
@@ -54,6 +74,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 2
+    except ConfigurationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+GRACEFUL_SHUTDOWN_SECONDS = 30
 
 
 def _serve(settings: Settings, host: str, port: int, run_projections: bool = True) -> int:
@@ -61,19 +87,26 @@ def _serve(settings: Settings, host: str, port: int, run_projections: bool = Tru
 
     from api.app import create_app
     from api.container import Container
+    from api.operations import log_as_json
 
+    settings.signing_secret()  # refuse to start without a secret in production, before anything
     url = database_url(settings)
     migrate(url)
     app = create_app(Container.build(settings, url, run_projections=run_projections))
     print(
         f"lastresort serving on http://{host}:{port}  (get a token: lastresort token --user NAME)"
     )
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    log_as_json()
+    # On SIGTERM uvicorn stops accepting, lets in-flight turns finish (up to the timeout),
+    # then the lifespan stops the projection runners and closes the pools.
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False,
+                timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
     return 0
 
 
 def _project(settings: Settings, rebuild: Sequence[str]) -> int:
-    """Run every projection until interrupted; a second copy waits to take over."""
+    """Run every projection until interrupted or terminated; a second copy waits to take over."""
+    import signal
     import threading
 
     from api.transcoder import EventMapper, OrjsonTranscoder
@@ -88,9 +121,11 @@ def _project(settings: Settings, rebuild: Sequence[str]) -> int:
     migrate(url)
     mapper = EventMapper(transcoder=OrjsonTranscoder())
     runners = [r.start() for r in make_runners(url, mapper, rebuild=rebuild)]
-    print(f"projecting {', '.join(VIEW_NAMES)} (Ctrl-C to stop)")
+    print(f"projecting {', '.join(VIEW_NAMES)} (Ctrl-C to stop)", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())  # a batch in flight commits first
     try:
-        threading.Event().wait()
+        stop.wait()
     except KeyboardInterrupt:
         pass
     finally:

@@ -4,12 +4,16 @@ Rows: each conversation's owner and model (the denominator of the statistics), e
 ending with its reason, rule, policy and the category of the message that triggered it,
 and a trail row per assessment, crisis signal, ladder reset, decision (vetoes are the
 decisions with `stopped_by`; confirmation steps are `confirm_end` decisions), branch and
-feedback. All SQL of this read model is here.
+feedback. A branch's `branched` row carries the assessments and decisions it inherited,
+so an ending that cites inherited positions is explained without reading the parent.
+All SQL of this read model is here, and so is that of the audit page-view log (written
+by the audit pages, not by the projection, so a rebuild keeps it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -18,6 +22,7 @@ import orjson
 from psycopg import Connection, sql
 from psycopg.rows import DictRow
 
+from domain.decision import Decision
 from domain.events import (
     AssistantEvent,
     BranchCreated,
@@ -29,8 +34,11 @@ from domain.events import (
     LadderReset,
     MessageSent,
     Started,
+    Turn,
 )
+from domain.policy import Policy
 from projections.base import Operation, ReadModel
+from projections.conversations import messages_of
 
 Row = dict[str, Any]
 
@@ -56,16 +64,33 @@ ENDING_COLUMNS = sql.SQL(
     "e.conversation_id, e.seq, e.position, e.reason, e.rule, e.policy_version, e.policy, "
     "e.model, e.category, e.cites, e.at"
 )
+CONTESTED = sql.SQL(
+    "EXISTS (SELECT 1 FROM rm_audit_trail t WHERE t.conversation_id = e.conversation_id "
+    "AND t.kind = 'feedback' AND t.position = e.position AND t.data->>'rating' = 'down')"
+)
+"""An ending is contested when its ending message was rated down."""
 SELECT_ENDINGS_PAGE = sql.SQL(
-    "SELECT {} FROM rm_endings e JOIN rm_audit_conversations c ON c.id = e.conversation_id "
-    "WHERE {} AND (%(since)s::timestamptz IS NULL OR e.at >= %(since)s) "
+    "SELECT {columns}, c.owner, {contested} AS contested "
+    "FROM rm_endings e JOIN rm_audit_conversations c ON c.id = e.conversation_id "
+    "WHERE {visible} AND (%(since)s::timestamptz IS NULL OR e.at >= %(since)s) "
     "AND (%(until)s::timestamptz IS NULL OR e.at < %(until)s) "
     "AND (%(reason)s::text IS NULL OR e.reason = %(reason)s) "
+    "AND (%(model)s::text IS NULL OR e.model = %(model)s) "
+    "AND (%(policy_version)s::text IS NULL OR e.policy_version = %(policy_version)s) "
+    "AND (%(category)s::text IS NULL OR coalesce(e.category, 'none') = %(category)s) "
+    "AND (NOT %(contested)s OR {contested}) "
     "AND (%(after)s::bigint IS NULL OR e.seq < %(after)s) "
     "ORDER BY e.seq DESC LIMIT %(limit)s"
-).format(ENDING_COLUMNS, VISIBLE)
+).format(columns=ENDING_COLUMNS, contested=CONTESTED, visible=VISIBLE)
+SELECT_FACETS = sql.SQL(
+    "SELECT coalesce(array_agg(DISTINCT e.model), '{{}}') AS models, "
+    "coalesce(array_agg(DISTINCT e.policy_version), '{{}}') AS policy_versions, "
+    "coalesce(array_agg(DISTINCT coalesce(e.category, 'none')), '{{}}') AS categories "
+    "FROM rm_endings e JOIN rm_audit_conversations c ON c.id = e.conversation_id WHERE {}"
+).format(VISIBLE)
 SELECT_CONVERSATION = sql.SQL(
-    "SELECT c.id, c.owner, c.model FROM rm_audit_conversations c WHERE c.id = %(id)s AND {}"
+    "SELECT c.id, c.owner, c.model, c.started_at FROM rm_audit_conversations c "
+    "WHERE c.id = %(id)s AND {}"
 ).format(VISIBLE)
 SELECT_ENDING = sql.SQL("SELECT {} FROM rm_endings e WHERE e.conversation_id = %(id)s").format(
     ENDING_COLUMNS
@@ -74,6 +99,11 @@ SELECT_TRAIL = sql.SQL(
     "SELECT seq, position, kind, at, data FROM rm_audit_trail WHERE conversation_id = %(id)s "
     "ORDER BY seq"
 )
+SELECT_BRANCHES_MADE = sql.SQL(
+    "SELECT conversation_id AS branch_id, position AS branch_position, at FROM rm_audit_trail "
+    "WHERE kind = 'branched' AND data->>'parent_id' = %(id)s::text ORDER BY seq"
+)
+"""From the branches' own rows: an ended parent records no `BranchCreated`."""
 SELECT_EVIDENCE = sql.SQL(
     "SELECT position, at, kind, category, text FROM rm_messages "
     "WHERE conversation_id = %(id)s AND position = ANY(%(positions)s) ORDER BY position"
@@ -90,15 +120,14 @@ SELECT_STATS = sql.SQL(
     "  UNION ALL SELECT (at AT TIME ZONE 'UTC')::date, 0, 1 FROM ends) "
     "SELECT (SELECT count(*) FROM conv) AS conversations, "
     "(SELECT count(*) FROM ends) AS endings, "
-    "(SELECT count(*) FROM ends e WHERE EXISTS (SELECT 1 FROM rm_audit_trail t "
-    "  WHERE t.conversation_id = e.conversation_id AND t.kind = 'feedback' "
-    "  AND t.position = e.position AND t.data->>'rating' = 'down')) AS negative, "
+    "(SELECT count(*) FROM ends e WHERE {contested}) AS negative, "
     "{by_reason} AS by_reason, {by_category} AS by_category, {by_model} AS by_model, "
     "{by_policy} AS by_policy_version, "
     "(SELECT coalesce(jsonb_agg(jsonb_build_array(day, cs, es) ORDER BY day), '[]') FROM "
     "  (SELECT day, sum(c) AS cs, sum(e) AS es FROM days GROUP BY day) d) AS per_day"
 ).format(
     visible=VISIBLE,
+    contested=CONTESTED,
     **{
         f"by_{name}": sql.SQL(
             "(SELECT coalesce(jsonb_object_agg(k, n), '{{}}') FROM "
@@ -111,6 +140,15 @@ SELECT_STATS = sql.SQL(
             ("policy", "policy_version"),
         )
     },
+)
+
+INSERT_PAGE_VIEW = sql.SQL(
+    "INSERT INTO audit_page_views (viewer, role, conversation_id, page, at) "
+    "VALUES (%s, %s, %s, %s, now())"
+)
+SELECT_PAGE_VIEWS = sql.SQL(
+    "SELECT viewer, role, conversation_id, page, at FROM audit_page_views "
+    "WHERE (%(id)s::uuid IS NULL OR conversation_id = %(id)s) ORDER BY id DESC LIMIT %(limit)s"
 )
 
 
@@ -135,7 +173,11 @@ class AuditView(ReadModel):
                 yield trail(
                     event.branch_position,
                     "branched",
-                    {"parent_id": event.parent_id, "branch_position": event.branch_position},
+                    {
+                        "parent_id": event.parent_id,
+                        "branch_position": event.branch_position,
+                        "inherited": [_inherited(turn) for turn in event.inherited],
+                    },
                 )
             case BranchCreated():
                 yield trail(
@@ -152,11 +194,7 @@ class AuditView(ReadModel):
                     event.position, "ladder_reset", {"ordinary_turns": event.ordinary_turns}
                 )
             case AssistantEvent():
-                yield trail(
-                    event.position,
-                    "decision",
-                    {**orjson.loads(_json(event.decision)), "policy_version": event.policy.version},
-                )
+                yield trail(event.position, "decision", _decision(event.decision, event.policy))
                 if isinstance(event, Ended):
                     yield INSERT_ENDING, _ending(event, notification_id)
             case FeedbackGiven():
@@ -165,6 +203,22 @@ class AuditView(ReadModel):
                     "feedback",
                     {"rating": event.rating, "comment": event.comment, "user": event.user},
                 )
+
+
+def _decision(decision: Decision, policy: Policy) -> dict[str, Any]:
+    data: dict[str, Any] = orjson.loads(_json(decision))
+    return {**data, "policy_version": policy.version}
+
+
+def _inherited(turn: Turn) -> dict[str, Any]:
+    """What a branch copied from its parent's turn: enough to show why it was decided so."""
+    return {
+        "position": turn.position,
+        "sent_at": turn.sent_at,
+        "replied_at": turn.replied_at,
+        "assessment": turn.assessment,
+        "decision": _decision(turn.decision, turn.policy),
+    }
 
 
 def _ending(event: Ended, notification_id: int) -> dict[str, Any]:
@@ -183,29 +237,41 @@ def _ending(event: Ended, notification_id: int) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class EndingFilter:
+    """Which endings a list shows; `None` means any. Periods are [since, until)."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    reason: str | None = None
+    model: str | None = None
+    policy_version: str | None = None
+    category: str | None = None
+    contested: bool = False
+
+
 def endings_page(
     conn: Connection[DictRow],
     owner: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    reason: str | None,
+    filters: EndingFilter,
     after: int | None,
     limit: int,
 ) -> list[Row]:
     """Newest first, keyset on `seq` (the Ended event's notification id)."""
-    params = {
-        "owner": owner,
-        "since": since,
-        "until": until,
-        "reason": reason,
-        "after": after,
-        "limit": limit,
-    }
+    params = {**asdict(filters), "owner": owner, "after": after, "limit": limit}
     return conn.execute(SELECT_ENDINGS_PAGE, params).fetchall()
 
 
+def ending_facets(conn: Connection[DictRow], owner: str | None) -> Row:
+    """The models, policy versions and categories endings exist for (filter choices)."""
+    row = conn.execute(SELECT_FACETS, {"owner": owner}).fetchone()
+    assert row is not None
+    return {key: sorted(values) for key, values in row.items()}
+
+
 def audit_of(conn: Connection[DictRow], conversation_id: UUID, owner: str | None) -> Row | None:
-    """A conversation's ending, evidence and trail; None if missing or not visible."""
+    """A conversation's ending, evidence, trail, messages and the branches made from it;
+    None if missing or not visible."""
     params: dict[str, Any] = {"id": conversation_id, "owner": owner}
     conversation = conn.execute(SELECT_CONVERSATION, params).fetchone()
     if conversation is None:
@@ -214,7 +280,16 @@ def audit_of(conn: Connection[DictRow], conversation_id: UUID, owner: str | None
     cites: Sequence[int] = ending["cites"] if ending else []
     evidence = conn.execute(SELECT_EVIDENCE, {**params, "positions": list(cites)}).fetchall()
     trail = conn.execute(SELECT_TRAIL, params).fetchall()
-    return {**conversation, "ending": ending, "evidence": evidence, "trail": trail}
+    messages = messages_of(conn, [conversation_id])
+    branches = conn.execute(SELECT_BRANCHES_MADE, params).fetchall()
+    return {
+        **conversation,
+        "ending": ending,
+        "evidence": evidence,
+        "trail": trail,
+        "messages": messages,
+        "branches": branches,
+    }
 
 
 def stats(
@@ -223,3 +298,15 @@ def stats(
     row = conn.execute(SELECT_STATS, {"owner": owner, "since": since, "until": until}).fetchone()
     assert row is not None
     return row
+
+
+def record_page_view(
+    conn: Connection[DictRow], viewer: str, role: str, conversation_id: UUID | None, page: str
+) -> None:
+    """Audit the auditors: who opened which audit page, and when."""
+    conn.execute(INSERT_PAGE_VIEW, (viewer, role, conversation_id, page))
+
+
+def page_views(conn: Connection[DictRow], conversation_id: UUID | None, limit: int) -> list[Row]:
+    """Newest first; all pages when `conversation_id` is None."""
+    return conn.execute(SELECT_PAGE_VIEWS, {"id": conversation_id, "limit": limit}).fetchall()

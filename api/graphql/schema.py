@@ -106,14 +106,21 @@ class Query:
         since: datetime | None = None,
         until: datetime | None = None,
         reason: EndReason | None = None,
+        model: str | None = None,
+        policy_version: str | None = None,
+        category: str | None = None,
+        contested: bool = False,
     ) -> Connection[Ending]:
+        """Endings in [since, until) matching every filter given; `contested`: only those
+        whose ending message was rated down."""
         size = page_size(first)
+        filters = audit_reads.EndingFilter(
+            since, until, reason and reason.value, model, policy_version, category, contested
+        )
         rows = await info.context.read(
             audit_reads.endings_page,
             info.context.owner,
-            since,
-            until,
-            reason and reason.value,
+            filters,
             decode_cursor("ending", after),
             size + 1,
         )

@@ -1,0 +1,361 @@
+"""One conversation's case file: the audit read model's rows arranged as an explanation.
+
+GraphQL, the HTML timeline and both exports (JSON, Markdown) are built from this one
+structure, so they cannot disagree about what the policy saw or which rule fired.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import orjson
+
+Row = Mapping[str, Any]
+
+ACTIONS = {
+    "reply": "replied normally",
+    "redirect": "redirected the user constructively",
+    "warning": "warned the user, naming the behaviour",
+    "crisis_support": "offered crisis support",
+    "confirm_end": "asked the user to confirm that ending is permanent",
+    "ended": "ended the conversation",
+}
+WOULD_HAVE = {
+    "warning": "warned",
+    "ended": "ended",
+    "confirm_end": "asked to confirm an ending",
+}
+STOPPED_BY = {
+    "crisis_signal": "vetoed by a crisis signal",
+    "model_without_ending": "stopped because the model has no ending ability",
+}
+REASONS = {"persistent_harm": "persistent harm", "user_request": "user request"}
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something recorded at a position besides the message itself."""
+
+    kind: str
+    at: datetime
+    summary: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One message of the conversation with what the policy saw or decided for it."""
+
+    position: int
+    at: datetime
+    author: str
+    kind: str
+    text: str
+    explanation: str
+    assessment: Mapping[str, Any] | None = None
+    decision: Mapping[str, Any] | None = None
+    inherited: bool = False
+    cited: bool = False
+    ending: bool = False
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LadderStep:
+    """A redirect, warning, confirmation request or veto, with its rule."""
+
+    position: int
+    at: datetime
+    action: str
+    rule: str
+    behaviour: str | None
+    would_have: str | None
+    stopped_by: str | None
+
+
+@dataclass(frozen=True)
+class EndingFacts:
+    position: int
+    at: datetime
+    reason: str
+    rule: str
+    policy_version: str
+    policy: Mapping[str, Any]
+    model: str
+    category: str | None
+    cites: list[int]
+    summary: str
+
+
+@dataclass(frozen=True)
+class FeedbackEntry:
+    position: int
+    at: datetime
+    rating: str
+    comment: str | None
+    user: str
+    on_ending: bool
+
+
+@dataclass(frozen=True)
+class BranchEntry:
+    branch_id: UUID
+    branch_position: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    conversation_id: UUID
+    owner: str
+    model: str
+    started_at: datetime
+    status: str
+    branched_from: UUID | None
+    branch_position: int | None
+    ending: EndingFacts | None
+    steps: list[Step]
+    redirects: list[LadderStep]
+    warnings: list[LadderStep]
+    confirmations: list[LadderStep]
+    vetoes: list[LadderStep]
+    crisis_signals: list[Note]
+    ladder_resets: list[Note]
+    feedback: list[FeedbackEntry]
+    branches: list[BranchEntry]
+
+    @property
+    def contested(self) -> bool:
+        return any(f.on_ending and f.rating == "down" for f in self.feedback)
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(
+            {"case": "lastresort audit", **orjson.loads(orjson.dumps(self))},
+            option=orjson.OPT_INDENT_2,
+        )
+
+
+def explain_assessment(assessment: Mapping[str, Any]) -> str:
+    """What the policy saw: the assessor's verdict on one user message."""
+    parts = [f"category {assessment.get('category', 'none')}"]
+    parts.append(f"severity {float(assessment.get('severity', 0.0)):.2f}")
+    if assessment.get("crisis", "none") != "none":
+        parts.append(f"crisis signal: {assessment['crisis']}")
+    if assessment.get("intent", "none") != "none":
+        parts.append(f"intent: {assessment['intent']}")
+    return f"Assessed by {assessment.get('assessor', 'unknown')}: " + ", ".join(parts)
+
+
+def explain_decision(decision: Mapping[str, Any]) -> str:
+    """Which rule fired and what it did, including what it would have done."""
+    action = str(decision["action"])
+    sentence = f"Rule {decision['rule']} fired: {ACTIONS.get(action, action)}"
+    if action == "ended" and decision.get("reason"):
+        sentence += f" ({REASONS.get(decision['reason'], decision['reason'])})"
+    if decision.get("stopped_by"):
+        would = WOULD_HAVE.get(decision.get("would_have") or "", decision.get("would_have"))
+        stopped = STOPPED_BY.get(decision["stopped_by"], decision["stopped_by"])
+        sentence += f". Would have {would}, {stopped}"
+    if decision.get("behaviour") and action in ("redirect", "warning", "ended"):
+        sentence += f". Behaviour: {decision['behaviour']}"
+    if decision.get("model_request"):
+        sentence += f". The model asked for: {decision['model_request']}"
+    return sentence + "."
+
+
+def build(row: Row) -> CaseFile:
+    """Arrange `projections.audit.audit_of`'s rows as a case file."""
+    trail: Sequence[Row] = row["trail"]
+    assessments: dict[int, Mapping[str, Any]] = {}
+    decisions: dict[int, tuple[Mapping[str, Any], datetime]] = {}
+    notes: dict[int, list[Note]] = {}
+    crisis, resets, feedback, branches = [], [], [], []
+    parent: UUID | None = None
+    branch_position: int | None = None
+    inherited_below = -1
+    ending_row = row["ending"]
+    ending_position = ending_row["position"] if ending_row else None
+    for entry in trail:
+        kind, data, at, position = entry["kind"], entry["data"], entry["at"], entry["position"]
+        if kind == "assessment":
+            assessments[position] = data
+        elif kind == "decision":
+            decisions[position] = (data, at)
+        elif kind == "branched":
+            parent, branch_position = UUID(data["parent_id"]), data["branch_position"]
+            inherited_below = branch_position
+            for turn in data.get("inherited", []):
+                assessments[turn["position"]] = turn["assessment"]
+                replied = datetime.fromisoformat(turn["replied_at"])
+                decisions[turn["position"] + 1] = (turn["decision"], replied)
+        elif kind == "crisis_signal":
+            note = Note(kind, at, f"Crisis signal detected: {data['crisis']}")
+            crisis.append(note)
+            notes.setdefault(position, []).append(note)
+        elif kind == "ladder_reset":
+            note = Note(kind, at, f"Ladder reset after {data['ordinary_turns']} ordinary turns")
+            resets.append(note)
+            notes.setdefault(position, []).append(note)
+        elif kind == "feedback":
+            fb = FeedbackEntry(
+                position, at, data["rating"], data["comment"], data["user"],
+                on_ending=position == ending_position,
+            )
+            feedback.append(fb)
+            comment = f": “{fb.comment}”" if fb.comment else ""
+            notes.setdefault(position, []).append(
+                Note(kind, at, f"Feedback {fb.rating} by {fb.user}{comment}")
+            )
+    for made in row["branches"]:
+        branches.append(BranchEntry(made["branch_id"], made["branch_position"], made["at"]))
+        notes.setdefault(made["branch_position"], []).append(
+            Note("branch", made["at"], f"Edited into a new conversation {made['branch_id']}")
+        )
+    cites = set(ending_row["cites"]) if ending_row else set()
+    steps = [
+        _step(m, assessments, decisions, notes, cites, ending_position, inherited_below)
+        for m in row["messages"]
+    ]
+    ladder = [
+        LadderStep(
+            position,
+            at,
+            str(d["action"]),
+            str(d["rule"]),
+            d.get("behaviour"),
+            d.get("would_have"),
+            d.get("stopped_by"),
+        )
+        for position, (d, at) in sorted(decisions.items())
+    ]
+    return CaseFile(
+        conversation_id=row["id"],
+        owner=row["owner"],
+        model=row["model"],
+        started_at=row["started_at"],
+        status="ended" if ending_row else "open",
+        branched_from=parent,
+        branch_position=branch_position,
+        ending=_ending(ending_row),
+        steps=steps,
+        redirects=[s for s in ladder if s.action == "redirect" and not s.stopped_by],
+        warnings=[s for s in ladder if s.action == "warning"],
+        confirmations=[s for s in ladder if s.action == "confirm_end"],
+        vetoes=[s for s in ladder if s.stopped_by],
+        crisis_signals=crisis,
+        ladder_resets=resets,
+        feedback=feedback,
+        branches=branches,
+    )
+
+
+def _step(
+    message: Row,
+    assessments: Mapping[int, Mapping[str, Any]],
+    decisions: Mapping[int, tuple[Mapping[str, Any], datetime]],
+    notes: Mapping[int, list[Note]],
+    cites: set[int],
+    ending_position: int | None,
+    inherited_below: int,
+) -> Step:
+    position = message["position"]
+    assessment = assessments.get(position) if message["author"] == "user" else None
+    decided = decisions.get(position) if message["author"] == "assistant" else None
+    decision = decided[0] if decided else None
+    if assessment is not None:
+        explanation = explain_assessment(assessment)
+    elif decision is not None:
+        explanation = explain_decision(decision)
+    else:
+        explanation = "Not recorded in the audit read model."
+    return Step(
+        position=position,
+        at=message["at"],
+        author=message["author"],
+        kind=message["kind"],
+        text=message["text"],
+        explanation=explanation,
+        assessment=assessment,
+        decision=decision,
+        inherited=position < inherited_below,
+        cited=position in cites,
+        ending=position == ending_position,
+        notes=notes.get(position, []),
+    )
+
+
+def _ending(row: Row | None) -> EndingFacts | None:
+    if row is None:
+        return None
+    reason = REASONS.get(row["reason"], row["reason"])
+    summary = (
+        f"Ended for {reason} at position {row['position']} by rule {row['rule']} under policy "
+        f"{row['policy_version']} on {row['model']}, citing positions "
+        f"{', '.join(map(str, row['cites']))}."
+    )
+    return EndingFacts(
+        position=row["position"],
+        at=row["at"],
+        reason=row["reason"],
+        rule=row["rule"],
+        policy_version=row["policy_version"],
+        policy=row["policy"],
+        model=row["model"],
+        category=row["category"],
+        cites=list(row["cites"]),
+        summary=summary,
+    )
+
+
+def to_markdown(case: CaseFile) -> str:
+    """The case file for a ticket or an e-mail; user text is quoted, never interpreted."""
+    out = [f"# Audit of conversation {case.conversation_id}", ""]
+    out += [
+        f"- Owner: {_inline(case.owner)}",
+        f"- Model: {case.model}",
+        f"- Started: {case.started_at.isoformat()}",
+        f"- Status: {case.status}",
+    ]
+    if case.branched_from:
+        out.append(f"- Branched from {case.branched_from} at position {case.branch_position}")
+    if case.contested:
+        out.append("- **Contested**: the user rated the ending down")
+    ending = case.ending
+    if ending:
+        out += ["", "## Ending", "", ending.summary, ""]
+        out += [
+            f"- Reason: {ending.reason}",
+            f"- Rule: `{ending.rule}`",
+            f"- Category: {ending.category or 'none'}",
+            f"- When: {ending.at.isoformat()}",
+            f"- Cited positions: {', '.join(map(str, ending.cites))}",
+            f"- Policy {ending.policy_version}:",
+        ]
+        out += [f"  - {key} = `{value}`" for key, value in sorted(ending.policy.items())]
+    out += ["", "## Timeline", ""]
+    for step in case.steps:
+        flags = [f for f, on in (("inherited", step.inherited), ("cited", step.cited),
+                                 ("ENDING", step.ending)) if on]
+        head = f"### {step.position} · {step.author} · {step.kind}"
+        out += [head + (f" ({', '.join(flags)})" if flags else ""), ""]
+        out += [f"_{step.at.isoformat()}_", ""]
+        out += [f"> {line}" if line else ">" for line in step.text.splitlines() or [""]]
+        out += ["", step.explanation]
+        if step.assessment and step.assessment.get("scores"):
+            scores = ", ".join(f"{k} {v:.2f}" for k, v in sorted(step.assessment["scores"].items()))
+            out.append(f"Scores: {scores}")
+        out += [f"- {_inline(note.summary)} ({note.at.isoformat()})" for note in step.notes]
+        out.append("")
+    if case.branches:
+        out += ["## Branches made from it", ""]
+        out += [f"- {b.branch_id} from position {b.branch_position}" for b in case.branches]
+        out.append("")
+    return "\n".join(out)
+
+
+def _inline(text: str) -> str:
+    """One line of user-controlled text that cannot start Markdown structure."""
+    return " ".join(text.split()).replace("`", "'")

@@ -1,0 +1,323 @@
+"""Audit pages for trust & safety reviewers: endings, case timelines, exports, statistics.
+
+Server-rendered (Jinja2, autoescaped: message text is hostile) from the read models only.
+Reviewers sign in by pasting their token, which becomes an HttpOnly SameSite=Strict cookie
+scoped to /audit; scripts send the bearer header instead. Users get 403; a browser without
+credentials is sent to the sign-in form. Every page view is recorded (audit the auditors).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as day_start
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+from uuid import UUID
+
+import jwt
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from api.audit import case as cases
+from api.audit.charts import bars, columns
+from api.auth import Unauthorized
+from api.container import Container
+from api.errors import error_response
+from api.graphql.types import Stats, decode_cursor, encode_cursor
+from domain.access import Principal
+from domain.errors import BadInput, NotFound
+from projections import audit as reads
+
+COOKIE = "lastresort_audit"
+PAGE = 50
+REASONS = ("persistent_harm", "user_request")
+templates = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates.filters["when"] = lambda at: at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+templates.filters["short"] = lambda value: str(value)[:8]
+router = APIRouter(prefix="/audit", include_in_schema=False)
+
+
+class SignInRequired(Exception):
+    """A browser without a valid session: send it to the sign-in form."""
+
+    def __init__(self, next_path: str, message: str = "") -> None:
+        self.next_path, self.message = next_path, message
+
+
+class ReviewersOnly(Exception):
+    """Signed in, but not as a reviewer."""
+
+    def __init__(self, principal: Principal) -> None:
+        self.principal = principal
+
+
+def install(app: FastAPI) -> None:
+    """Mount the pages and the responses their access errors need."""
+    app.include_router(router)
+
+    @app.exception_handler(SignInRequired)
+    async def sign_in(request: Request, error: SignInRequired) -> Response:
+        query = urlencode({"next": error.next_path, **({"why": error.message} if error.message
+                                                          else {})})
+        response = RedirectResponse(f"/audit/sign-in?{query}", status_code=303)
+        if error.message:
+            response.delete_cookie(COOKIE, path="/audit")
+        return response
+
+    @app.exception_handler(ReviewersOnly)
+    async def forbidden(request: Request, error: ReviewersOnly) -> Response:
+        message = "the audit is for reviewers; your token has the role " + str(
+            error.principal.role
+        )
+        if not _wants_html(request):
+            return error_response(403, "forbidden", message)
+        return _html("forbidden.html", request, None, status_code=403, message=message,
+                     signed_in_as=error.principal.name)
+
+
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "")
+
+
+def _container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+def reviewer(request: Request) -> Principal:
+    """The signed-in reviewer: bearer header for scripts, else the session cookie."""
+    signer = _container(request).signer
+    header = request.headers.get("authorization")
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if header:
+        principal = signer.verify_header(header)
+    elif cookie := request.cookies.get(COOKIE):
+        try:
+            principal = signer.verify(cookie)
+        except Unauthorized as error:
+            raise SignInRequired(path, error.message) from None
+    elif _wants_html(request):
+        raise SignInRequired(path)
+    else:
+        raise Unauthorized("sign in at /audit/sign-in or send 'Authorization: Bearer <token>'")
+    if not principal.is_reviewer:
+        raise ReviewersOnly(principal)
+    return principal
+
+
+def _seen(request: Request, who: Principal, page: str, conversation: UUID | None = None) -> None:
+    _container(request).read_side.read(
+        reads.record_page_view, who.name, str(who.role), conversation, page
+    )
+
+
+def _html(
+    name: str, request: Request, who: Principal | None, status_code: int = 200, **values: Any
+) -> HTMLResponse:
+    body = templates.get_template(name).render(request=request, who=who, **values)
+    return HTMLResponse(
+        body,
+        status_code=status_code,
+        headers={
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+            "script-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
+            "frame-ancestors 'none'",
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
+
+
+# -- sign-in ------------------------------------------------------------------------------------
+
+
+@router.get("/sign-in", response_class=HTMLResponse)
+def sign_in_form(request: Request, next: str = "/audit", why: str = "") -> HTMLResponse:
+    return _html("sign_in.html", request, None, next=_safe_next(next), message=why)
+
+
+@router.post("/sign-in", response_model=None)
+async def sign_in(request: Request) -> Response:
+    form = parse_qs((await request.body()).decode("utf-8", "replace"))
+    token = (form.get("token") or [""])[0].strip()
+    next_path = _safe_next((form.get("next") or ["/audit"])[0])
+    try:
+        principal = _container(request).signer.verify(token.removeprefix("Bearer ").strip())
+    except Unauthorized as error:
+        return _html("sign_in.html", request, None, status_code=401, next=next_path,
+                     message=error.message)
+    if not principal.is_reviewer:
+        raise ReviewersOnly(principal)
+    expires = int(jwt.decode(token, options={"verify_signature": False})["exp"])
+    response = RedirectResponse(next_path, status_code=303)
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=max(0, expires - int(time.time())),
+        path="/audit",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/sign-out")
+def sign_out() -> Response:
+    response = RedirectResponse("/audit/sign-in", status_code=303)
+    response.delete_cookie(COOKIE, path="/audit")
+    return response
+
+
+def _safe_next(path: str) -> str:
+    """Only back into the audit: a sign-in link must not redirect anywhere else."""
+    return path if path.startswith("/audit") and "//" not in path and "\\" not in path else "/audit"
+
+
+# -- endings ------------------------------------------------------------------------------------
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _period(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
+    """Whole UTC days, `until` included."""
+    first, last = _day(since), _day(until)
+    return (
+        None if first is None else datetime.combine(first, day_start(), UTC),
+        None if last is None else datetime.combine(last + timedelta(days=1), day_start(), UTC),
+    )
+
+
+def _endings(request: Request, contested: bool) -> HTMLResponse:
+    who = reviewer(request)
+    q = request.query_params
+    choice = {key: q.get(key) or None for key in ("reason", "model", "policy_version", "category")}
+    since, until = _period(q.get("since"), q.get("until"))
+    filters = reads.EndingFilter(since, until, contested=contested, **choice)
+    read = _container(request).read_side.read
+    rows = read(reads.endings_page, None, filters, decode_cursor("ending", q.get("after")),
+                PAGE + 1)
+    more = len(rows) > PAGE
+    rows = rows[:PAGE]
+    older = None
+    if more:
+        older = urlencode({**{k: v for k, v in q.items() if k != "after"},
+                           "after": encode_cursor("ending", rows[-1]["seq"])})
+    _seen(request, who, request.url.path)
+    return _html(
+        "endings.html",
+        request,
+        who,
+        rows=rows,
+        older=older,
+        contested=contested,
+        facets=read(reads.ending_facets, None),
+        reasons=REASONS,
+        chosen={**choice, "since": q.get("since", ""), "until": q.get("until", "")},
+    )
+
+
+@router.get("", response_class=HTMLResponse)
+def endings(request: Request) -> HTMLResponse:
+    return _endings(request, contested=False)
+
+
+@router.get("/contested", response_class=HTMLResponse)
+def contested(request: Request) -> HTMLResponse:
+    """Endings whose ending message the user rated down: the review queue."""
+    return _endings(request, contested=True)
+
+
+# -- statistics and the access log --------------------------------------------------------------
+
+
+@router.get("/stats", response_class=HTMLResponse)
+def statistics(request: Request, since: str = "", until: str = "") -> HTMLResponse:
+    who = reviewer(request)
+    row = _container(request).read_side.read(reads.stats, None, *_period(since, until))
+    stats = Stats.of(row)
+    per_day = [(str(d.day), (d.conversations, d.endings)) for d in stats.per_day]
+    rate = [(day, (1000 * e / c if c else 0.0,)) for day, (c, e) in per_day]
+    charts = {
+        "Endings by reason": bars([(b.key, b.endings) for b in stats.by_reason]),
+        "Endings by category": bars([(b.key, b.endings) for b in stats.by_category]),
+        "Endings by model": bars([(b.key, b.endings) for b in stats.by_model]),
+        "Endings by policy version": bars([(b.key, b.endings) for b in stats.by_policy_version]),
+    }
+    _seen(request, who, request.url.path)
+    return _html(
+        "stats.html",
+        request,
+        who,
+        stats=stats,
+        charts=charts,
+        per_day=columns(per_day, ("conversations started", "endings")),
+        rate=columns(rate, ("endings per 1,000 conversations started that day",)),
+        since=since,
+        until=until,
+    )
+
+
+@router.get("/views", response_class=HTMLResponse)
+def access_log(request: Request) -> HTMLResponse:
+    """Who looked at what: every audit page view, newest first."""
+    who = reviewer(request)
+    _seen(request, who, request.url.path)
+    views = _container(request).read_side.read(reads.page_views, None, 500)
+    return _html("views.html", request, who, views=views)
+
+
+# -- one case -----------------------------------------------------------------------------------
+
+
+def _case(request: Request, raw: str, page: str) -> tuple[Principal, cases.CaseFile]:
+    who = reviewer(request)
+    try:
+        conversation_id = UUID(raw)
+    except ValueError:
+        raise NotFound(f"conversation {raw!r} not found") from None
+    row = _container(request).read_side.read(reads.audit_of, conversation_id, None)
+    if row is None:
+        raise NotFound(f"conversation {raw} not found")
+    _seen(request, who, page, conversation_id)
+    return who, cases.build(row)
+
+
+def _download(case: cases.CaseFile, body: bytes | str, media_type: str, suffix: str) -> Response:
+    name = f"audit-{case.conversation_id}.{suffix}"
+    disposition = f'attachment; filename="{name}"'
+    return Response(body, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+@router.get("/{conversation_id}.json")
+def export_json(request: Request, conversation_id: str) -> Response:
+    _, case = _case(request, conversation_id, "export.json")
+    return _download(case, case.to_json(), "application/json", "json")
+
+
+@router.get("/{conversation_id}.md")
+def export_markdown(request: Request, conversation_id: str) -> Response:
+    _, case = _case(request, conversation_id, "export.md")
+    return _download(case, cases.to_markdown(case), "text/markdown; charset=utf-8", "md")
+
+
+@router.get("/{conversation_id}", response_class=HTMLResponse)
+def case_page(request: Request, conversation_id: str) -> HTMLResponse:
+    who, case = _case(request, conversation_id, "case")
+    views = _container(request).read_side.read(reads.page_views, case.conversation_id, 50)
+    return _html("case.html", request, who, case=case, views=views)
