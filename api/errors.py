@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from eventsourcing.persistence import InterfaceError as StoreInterfaceError
+from eventsourcing.persistence import OperationalError as StoreOperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -44,6 +46,8 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(error.status_code, code, str(error.detail))
 
     @app.exception_handler(PsycopgOperationalError)
+    @app.exception_handler(StoreOperationalError)  # the event store wraps psycopg's errors
+    @app.exception_handler(StoreInterfaceError)
     async def database_down(_: Request, error: Exception) -> JSONResponse:
         log.warning("database unavailable: %s", error)
         return error_response(503, "unavailable", "the database is unavailable; retry shortly")
@@ -77,27 +81,33 @@ class BodyLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await self._refuse(scope, receive, send)
             return
-        seen = 0
+        seen, refused, started = 0, False, False
 
+        # FastAPI turns any error raised while it reads the body into a 400, so an oversized
+        # body without Content-Length is refused here: answer 413, tell the app the client
+        # left, and drop whatever it answers to that.
         async def counting_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
-                raise BodyTooLarge
+            if seen > self.max_bytes and not started:
+                refused = True
+                await self._refuse(scope, receive, send)
+                return {"type": "http.disconnect"}
             return message
 
-        try:
-            await self.app(scope, counting_receive, send)
-        except BodyTooLarge:
-            await self._refuse(scope, receive, send)
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if not refused:
+                started = True
+                await send(message)
+
+        await self.app(scope, counting_receive, guarded_send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = error_response(
             413, "body_too_large", f"request body over {self.max_bytes} bytes"
         )
         await response(scope, receive, send)
-
-
-class BodyTooLarge(Exception):
-    pass

@@ -183,6 +183,11 @@ class ConversationService:
             raise BadInput(f"{what} must not be empty")
         if "\x00" in text:
             raise BadInput(f"{what} must not contain NUL characters")
+        if not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise BadInput(f"{what} must be valid Unicode (no lone surrogates)") from None
         if len(text) > self.max_text_chars:
             raise TextTooLong(
                 f"{what} has {len(text)} characters; the limit is {self.max_text_chars}"

@@ -29,6 +29,7 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     token_ttl_seconds: int = 30 * 24 * 3600
     production: bool = False
+    ready_max_lag: int = 1000  # events a read model may be behind while /readyz says ready
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -46,17 +47,25 @@ class Settings:
             default_model=env.get("LASTRESORT_DEFAULT_MODEL", DEFAULT_MODEL),
             max_text_chars=int(env.get("LASTRESORT_MAX_TEXT_CHARS", "8000")),
             production=env.get("LASTRESORT_ENV") == "production",
+            ready_max_lag=int(env.get("LASTRESORT_READY_MAX_LAG", "1000")),
         )
 
     def signing_secret(self) -> str:
         """`LASTRESORT_SECRET`, or one generated once and kept under the home folder."""
+        if self.production and len(self.secret or "") < MIN_SECRET_BYTES:
+            raise ConfigurationError(
+                f"LASTRESORT_SECRET of at least {MIN_SECRET_BYTES} characters must be set "
+                "when LASTRESORT_ENV=production"
+            )
         if self.secret:
             return self.secret
-        if self.production:
-            raise RuntimeError("LASTRESORT_SECRET must be set when LASTRESORT_ENV=production")
         path = self.home / "secret"
         if not path.exists():
             self.home.mkdir(parents=True, exist_ok=True)
             path.write_text(secrets.token_urlsafe(MIN_SECRET_BYTES))
             path.chmod(0o600)
         return path.read_text().strip()
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not allow the service to start safely."""

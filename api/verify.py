@@ -1,0 +1,424 @@
+"""`lastresort verify`: check that the whole store is a history lastresort could have written.
+
+One read-only REPEATABLE READ snapshot, so the events, the read models and their tracking
+positions are seen at one instant. Events stream through a server-side cursor ordered by
+(originator_id, originator_version), so one conversation is in memory at a time; the read
+models stream in the same id order beside them and are merge-joined. Each read model is
+compared with what the events up to *its* tracked position imply, so a lagging projection
+is not an error but a wrong row is. Branch links are checked in a second pass over only the
+conversations they name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from eventsourcing.persistence import StoredEvent
+from psycopg import sql
+from psycopg.rows import dict_row
+
+from api.database import database_url
+from api.replay import read_only
+from api.settings import Settings
+from api.store import EVENTS_TABLE
+from api.transcoder import EventMapper, OrjsonTranscoder
+from domain.conversation import Conversation
+from domain.events import (
+    AssistantEvent,
+    BranchCreated,
+    Branched,
+    CrisisSignalDetected,
+    Ended,
+    Event,
+    FeedbackGiven,
+    LadderReset,
+    MessageSent,
+    Started,
+)
+from domain.replay import check
+from projections.base import APPLICATION
+from projections.readside import VIEWS
+
+FETCH_ROWS = 5000
+LINK_CHUNK = 500
+SHOWN_PROBLEMS = 200
+
+EVENT_COLUMNS = sql.SQL("originator_id, originator_version, topic, state, notification_id")
+ALL_EVENTS = sql.SQL("SELECT {} FROM {} ORDER BY originator_id, originator_version").format(
+    EVENT_COLUMNS, sql.Identifier(EVENTS_TABLE)
+)
+EVENTS_OF = sql.SQL(
+    "SELECT {} FROM {} WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
+).format(EVENT_COLUMNS, sql.Identifier(EVENTS_TABLE))
+# One row per id any read model mentions, with the facts verify compares.
+READ_MODEL_ROWS = sql.SQL(
+    "WITH ids AS (SELECT id FROM rm_conversations UNION SELECT id FROM rm_audit_conversations "
+    "UNION SELECT conversation_id FROM rm_endings UNION SELECT conversation_id FROM rm_messages "
+    "UNION SELECT conversation_id FROM rm_audit_trail) "
+    "SELECT ids.id, c.id IS NOT NULL AS listed, c.owner, c.model, c.status, c.parent_id, "
+    "c.branch_position, c.ended_at IS NOT NULL AS has_ended_at, "
+    "(SELECT count(*) FROM rm_messages m WHERE m.conversation_id = ids.id) AS messages, "
+    "a.id IS NOT NULL AS audited, "
+    "(SELECT count(*) FROM rm_audit_trail t WHERE t.conversation_id = ids.id) AS trail, "
+    "e.position AS end_position, e.reason AS end_reason, e.rule AS end_rule, "
+    "e.policy_version AS end_policy_version "
+    "FROM ids LEFT JOIN rm_conversations c ON c.id = ids.id "
+    "LEFT JOIN rm_audit_conversations a ON a.id = ids.id "
+    "LEFT JOIN rm_endings e ON e.conversation_id = ids.id ORDER BY ids.id"
+)
+
+Located = tuple[Event, int]
+"""An event with its notification id."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    conversation_id: UUID
+    kind: str
+    detail: str
+
+    def describe(self) -> str:
+        return f"{self.kind} {self.conversation_id}: {self.detail}"
+
+
+@dataclass
+class Report:
+    conversations: int = 0
+    events: int = 0
+    branches: int = 0
+    endings: int = 0
+    positions: dict[str, int] = field(default_factory=dict)
+    problem_count: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    offending_ids: set[UUID] = field(default_factory=set)
+
+    def add(self, conversation_id: UUID, kind: str, detail: str) -> None:
+        self.problem_count += 1
+        self.offending_ids.add(conversation_id)
+        if len(self.problems) < SHOWN_PROBLEMS:
+            self.problems.append(Problem(conversation_id, kind, detail))
+
+    @property
+    def clean(self) -> bool:
+        return self.problem_count == 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "clean": self.clean,
+            "conversations": self.conversations,
+            "events": self.events,
+            "branches": self.branches,
+            "endings": self.endings,
+            "read_model_positions": self.positions,
+            "problem_count": self.problem_count,
+            "offending_ids": sorted(str(i) for i in self.offending_ids),
+            "problems": [
+                {**asdict(p), "conversation_id": str(p.conversation_id)} for p in self.problems
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class BranchLink:
+    """A `Branched` (child → parent) or `BranchCreated` (parent → child) to check later."""
+
+    child: UUID
+    parent: UUID
+    position: int
+    inherited: int  # the number of inherited turns, -1 for a BranchCreated
+    noted_on_parent: bool
+
+
+def verify(url: str) -> Report:
+    """Check every conversation in the store at `url`; never writes."""
+    report = Report()
+    mapper = EventMapper(transcoder=OrjsonTranscoder())
+    links: list[BranchLink] = []
+    with read_only(url) as conn:
+        report.positions = {view.name: _position(conn, view.tracking_table()) for view in VIEWS}
+        events = _conversations(_stream(conn, "verify_events", ALL_EVENTS), mapper)
+        rows = _stream(conn, "verify_read_models", READ_MODEL_ROWS)
+        for cid, located, row in _merge(events, rows):
+            if located:
+                report.conversations += 1
+                report.events += len(located)
+                links.extend(_check_conversation(cid, located, report))
+            _check_read_models(cid, located, row, report)
+        _check_links(conn, mapper, links, report)
+    return report
+
+
+def _position(conn: psycopg.Connection[Any], table: str) -> int:
+    query = sql.SQL("SELECT notification_id FROM {} WHERE application_name = %s").format(
+        sql.Identifier(table)
+    )
+    row = conn.execute(query, (APPLICATION,)).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _stream(
+    conn: psycopg.Connection[Any], name: str, query: sql.SQL | sql.Composed
+) -> Iterator[Any]:
+    with conn.cursor(name=name, row_factory=dict_row) as cursor:
+        cursor.itersize = FETCH_ROWS
+        cursor.execute(query)
+        yield from cursor
+
+
+def _conversations(
+    rows: Iterable[dict[str, Any]], mapper: EventMapper
+) -> Iterator[tuple[UUID, list[Located]]]:
+    for cid, group in itertools.groupby(rows, key=lambda row: row["originator_id"]):
+        yield cid, [(_decode(mapper, row), row["notification_id"]) for row in group]
+
+
+def _decode(mapper: EventMapper, row: dict[str, Any]) -> Event:
+    stored = StoredEvent(
+        originator_id=row["originator_id"],
+        originator_version=row["originator_version"],
+        topic=row["topic"],
+        state=row["state"],
+    )
+    event: Event = mapper.to_domain_event(stored)
+    return event
+
+
+def _merge(
+    events: Iterator[tuple[UUID, list[Located]]], rows: Iterator[dict[str, Any]]
+) -> Iterator[tuple[UUID, list[Located], dict[str, Any] | None]]:
+    """Both streams are in id order: pair each id with its events and its read-model row."""
+    event = next(events, None)
+    row = next(rows, None)
+    while event is not None or row is not None:
+        if row is None or (event is not None and event[0] < row["id"]):
+            assert event is not None
+            yield event[0], event[1], None
+            event = next(events, None)
+        elif event is None or row["id"] < event[0]:
+            yield row["id"], [], row
+            row = next(rows, None)
+        else:
+            yield event[0], event[1], row
+            event, row = next(events, None), next(rows, None)
+
+
+def _check_conversation(cid: UUID, located: list[Located], report: Report) -> list[BranchLink]:
+    """Versions, positions, nothing after `Ended` but feedback, decisions reproducible."""
+    events = [event for event, _ in located]
+    bad = len(report.offending_ids)
+    versions = [e.originator_version for e in events]
+    if versions != list(range(1, len(events) + 1)):
+        report.add(cid, "versions", f"versions are not 1..{len(events)}: {versions[:20]}")
+    if not isinstance(events[0], Started):
+        report.add(cid, "positions", f"first event is {type(events[0]).__name__}, not Started")
+    links: list[BranchLink] = []
+    expected = 0  # the position of the next message
+    sent: MessageSent | None = None
+    ended: Ended | None = None
+    for index, event in enumerate(events):
+        where = f"event {event.originator_version} ({type(event).__name__})"
+        if ended is not None and not isinstance(event, FeedbackGiven):
+            report.add(cid, "after_end", f"{where} after Ended at {ended.position}")
+        match event:
+            case Started() if index:
+                report.add(cid, "positions", f"{where}: Started again")
+            case Branched():
+                if index != 1:
+                    report.add(cid, "positions", f"{where}: not right after Started")
+                turns = [t.position for t in event.inherited]
+                if turns != list(range(0, 2 * len(turns), 2)) or (
+                    event.branch_position != 2 * len(turns)
+                ):
+                    report.add(
+                        cid, "positions", f"{where}: inherited {turns} at {event.branch_position}"
+                    )
+                expected = 2 * len(turns)
+                report.branches += 1
+                links.append(
+                    BranchLink(cid, event.parent_id, event.branch_position, len(turns), False)
+                )
+            case BranchCreated():
+                links.append(BranchLink(event.branch_id, cid, event.branch_position, -1, True))
+            case MessageSent():
+                if sent is not None or event.position != expected:
+                    report.add(
+                        cid,
+                        "positions",
+                        f"{where} at {event.position}, expected "
+                        f"{expected}{' (previous turn unanswered)' if sent else ''}",
+                    )
+                sent, expected = event, event.position + 1
+            case CrisisSignalDetected() | LadderReset():
+                if sent is None or event.position != sent.position:
+                    report.add(cid, "positions", f"{where} at {event.position} outside a turn")
+            case AssistantEvent():
+                if sent is None or event.position != expected:
+                    report.add(
+                        cid,
+                        "positions",
+                        f"{where} at {event.position}, expected "
+                        f"{expected}" + ("" if sent else " after a user message"),
+                    )
+                sent, expected = None, event.position + 1
+                if isinstance(event, Ended):
+                    ended = event
+                    report.endings += 1
+            case FeedbackGiven():
+                if event.position % 2 == 0 or event.position >= expected:
+                    report.add(
+                        cid,
+                        "positions",
+                        f"{where} rates {event.position}, not an assistant message",
+                    )
+    if sent is not None:
+        report.add(cid, "partial_turn", f"message at {sent.position} has no reply")
+    if len(report.offending_ids) == bad:  # well-formed: the aggregate can fold it
+        for mismatch in check(Conversation.from_events(events)):
+            kind = (
+                "unjustified_ending"
+                if mismatch.position == getattr(ended, "position", -1)
+                else "unjustified_decision"
+            )
+            report.add(cid, kind, mismatch.describe())
+    return links
+
+
+def _implied(located: list[Located], positions: dict[str, int]) -> dict[str, Any]:
+    """The facts each read model should hold about a conversation, at its tracked position."""
+    conv = [e for e, n in located if n <= positions["conversations"]]
+    audit = [e for e, n in located if n <= positions["audit"]]
+    facts: dict[str, Any] = {"listed": bool(conv), "audited": bool(audit)}
+    if conv:
+        started, branched = conv[0], next((e for e in conv if isinstance(e, Branched)), None)
+        ended = next((e for e in conv if isinstance(e, Ended)), None)
+        facts |= {
+            "owner": getattr(started, "owner", None),
+            "model": getattr(started, "model", None),
+            "status": "ended" if ended else "open",
+            "has_ended_at": ended is not None,
+            "parent_id": branched.parent_id if branched else None,
+            "branch_position": branched.branch_position if branched else None,
+            "messages": sum(
+                2 * len(e.inherited) if isinstance(e, Branched) else 1
+                for e in conv
+                if isinstance(e, Branched | MessageSent | AssistantEvent)
+            ),
+        }
+    ending = next((e for e in audit if isinstance(e, Ended)), None)
+    facts |= {
+        "trail": sum(1 for e in audit if not isinstance(e, Started)),
+        "end_position": ending.position if ending else None,
+        "end_reason": str(ending.decision.reason) if ending else None,
+        "end_rule": ending.decision.rule if ending else None,
+        "end_policy_version": ending.decision.policy_version if ending else None,
+    }
+    return facts
+
+
+def _check_read_models(
+    cid: UUID, located: list[Located], row: dict[str, Any] | None, report: Report
+) -> None:
+    implied = _implied(located, report.positions)
+    found = dict.fromkeys(implied) | {"listed": False, "audited": False, "trail": 0}
+    if row is not None:
+        found |= {k: row[k] for k in implied}
+    if not implied["listed"] and row is not None and row["messages"]:
+        report.add(cid, "read_model", f"{row['messages']} messages of no listed conversation")
+    differing = {k: (v, found[k]) for k, v in implied.items() if found[k] != v}
+    if differing:
+        parts = ", ".join(
+            f"{k}: events imply {a!r}, read model has {b!r}" for k, (a, b) in differing.items()
+        )
+        report.add(cid, "read_model", parts)
+
+
+def _check_links(
+    conn: psycopg.Connection[Any], mapper: EventMapper, links: list[BranchLink], report: Report
+) -> None:
+    """Each branch names an existing parent user message and inherits exactly what preceded it;
+    each `BranchCreated` names a branch that says so."""
+    ordered = sorted(
+        links, key=lambda link: link.parent if not link.noted_on_parent else link.child
+    )
+    for start in range(0, len(ordered), LINK_CHUNK):
+        chunk = ordered[start : start + LINK_CHUNK]
+        wanted = sorted({link.child if link.noted_on_parent else link.parent for link in chunk})
+        rows = conn.cursor(row_factory=dict_row).execute(EVENTS_OF, (wanted,))
+        found = {cid: [e for e, _ in located] for cid, located in _conversations(rows, mapper)}
+        for link in chunk:
+            if link.noted_on_parent:
+                _check_noted(link, found.get(link.child), report)
+            else:
+                _check_branch(link, found.get(link.parent), report)
+
+
+def _check_branch(link: BranchLink, parent: Sequence[Event] | None, report: Report) -> None:
+    if parent is None:
+        report.add(link.child, "branch", f"parent {link.parent} does not exist")
+        return
+    try:
+        turns = Conversation.from_events(parent).turns
+    except ValueError as error:
+        report.add(link.child, "branch", f"parent {link.parent} cannot be folded: {error}")
+        return
+    if link.position % 2 or link.position >= 2 * len(turns):
+        report.add(
+            link.child,
+            "branch",
+            f"position {link.position} is not a user message of "
+            f"parent {link.parent} ({2 * len(turns)} messages)",
+        )
+    elif link.inherited != link.position // 2:
+        report.add(link.child, "branch", f"inherits {link.inherited} turns from {link.position}")
+
+
+def _check_noted(link: BranchLink, child: Sequence[Event] | None, report: Report) -> None:
+    branched = next((e for e in child or () if isinstance(e, Branched)), None)
+    if branched is None or (branched.parent_id, branched.branch_position) != (
+        link.parent,
+        link.position,
+    ):
+        report.add(
+            link.parent,
+            "branch",
+            f"BranchCreated names {link.child} at {link.position}, which is no such branch",
+        )
+
+
+# -- command line ------------------------------------------------------------------
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = commands.add_parser(
+        "verify", help="check the whole store and the read models; exit 1 naming offending ids"
+    )
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    report = verify(database_url(settings))
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(
+            f"verified {report.conversations} conversations, {report.events} events, "
+            f"{report.branches} branches, {report.endings} endings; read models at "
+            + ", ".join(f"{k} {v}" for k, v in report.positions.items())
+        )
+        for problem in report.problems:
+            print(problem.describe())
+        if report.problem_count > len(report.problems):
+            print(f"... and {report.problem_count - len(report.problems)} more problems")
+        print(
+            "offending ids: " + " ".join(sorted(str(i) for i in report.offending_ids))
+            if report.offending_ids
+            else "clean"
+        )
+    return 0 if report.clean else 1

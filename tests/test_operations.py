@@ -1,0 +1,147 @@
+"""Operational basics: readiness, request ids in JSON logs, graceful shutdown, the secret."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+from api.container import Container
+from api.migrate import migrate
+from api.operations import JsonFormatter, readiness
+from api.settings import Settings
+from api.store import EVENTS_TABLE
+from domain.access import Principal
+from tests import procs
+from tests.test_faults import _texts, _waiting_on_lock
+
+
+def test_readyz_reports_database_and_lag(client: TestClient) -> None:
+    r = client.get("/readyz")
+    body = r.json()
+    assert r.status_code == 200 and body["status"] == "ready" and body["database"] == "ok"
+    assert set(body["projections"]) == {"conversations", "audit"}
+    assert all(p["lag"] >= 0 for p in body["projections"].values())
+
+
+def test_readiness_fails_when_lagging_or_unreachable(
+    fresh_database: Callable[[], str], tmp_path: Path
+) -> None:
+    url = fresh_database()
+    migrate(url)
+    settings = Settings(database_url=url, secret="s" * 40, home=tmp_path)
+    container = Container.build(settings, url, run_projections=False)
+    container.read_side.start()
+    try:
+        cid = container.service.start(Principal("ready-alice"), "claude-opus-4-1").id
+        container.service.send_message(Principal("ready-alice"), cid, "hello")
+        ready, body = readiness(container.read_side.pool, max_lag=0)
+        assert not ready and body["status"] == "lagging"
+        assert body["projections"]["audit"]["lag"] == body["head"] == 3
+        assert body["lag_seconds"] >= 0
+        assert readiness(container.read_side.pool, max_lag=10)[0]
+    finally:
+        container.close()
+    down: ConnectionPool[psycopg.Connection[dict[str, object]]] = ConnectionPool(
+        f"postgresql://postgres@127.0.0.1:{procs.free_port()}/x",
+        min_size=0,
+        max_size=1,
+        open=True,
+        kwargs={"row_factory": dict_row},
+    )
+    try:
+        ready, body = readiness(down, max_lag=10)  # type: ignore[arg-type]
+        assert not ready and body["database"] == "unavailable"
+    finally:
+        down.close()
+
+
+def test_request_ids_are_echoed_and_logged_as_json(
+    client: TestClient, auth: Callable[..., dict[str, str]]
+) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    access = logging.getLogger("lastresort.access")
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    try:
+        headers = auth()
+        cid = client.post("/v1/conversations", json={}, headers=headers).json()["id"]
+        r = client.post(
+            f"/v1/conversations/{cid}/messages",
+            json={"text": "hello"},
+            headers={**headers, "X-Request-ID": "trace-42"},
+        )
+        assert r.headers["x-request-id"] == "trace-42"
+        odd = client.get("/healthz", headers={"X-Request-ID": "bad id\twith spaces"})
+        assert odd.headers["x-request-id"] != "bad id\twith spaces"
+    finally:
+        access.removeHandler(handler)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    turn = next(line for line in lines if line.get("request_id") == "trace-42")
+    assert turn["conversation_id"] == cid and turn["status"] == 200
+    assert turn["method"] == "POST" and turn["duration_ms"] >= 0
+
+
+@pytest.mark.parametrize("secret", [None, "too-short"])
+def test_production_requires_a_real_secret(tmp_path: Path, secret: str | None) -> None:
+    env = procs.env_for("postgresql://postgres@127.0.0.1:1/none", tmp_path)
+    env.pop("LASTRESORT_SECRET")
+    env["LASTRESORT_ENV"] = "production"
+    if secret:
+        env["LASTRESORT_SECRET"] = secret
+    for command in (["serve", "--port", str(procs.free_port())], ["token", "--user", "x"]):
+        done = subprocess.run(
+            [*procs.LASTRESORT, *command], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 2, done.stderr
+        assert "LASTRESORT_SECRET" in done.stderr
+    assert not (tmp_path / "secret").exists()
+
+
+@pytest.mark.slow
+def test_sigterm_finishes_the_turn_in_flight(
+    fresh_database: Callable[[], str], tmp_path: Path
+) -> None:
+    url = fresh_database()
+    api, base = procs.serve(url, tmp_path, projections=True)
+    headers = procs.headers("shutdown-alice")
+    cid = httpx.post(f"{base}/v1/conversations", json={}, headers=headers).json()["id"]
+    answers: list[httpx.Response] = []
+    text = "an in-flight turn during shutdown"
+    with psycopg.connect(url) as blocker:
+        blocker.execute(f"LOCK TABLE {EVENTS_TABLE} IN EXCLUSIVE MODE")  # the turn stalls
+        sender = threading.Thread(
+            target=lambda: answers.append(
+                httpx.post(
+                    f"{base}/v1/conversations/{cid}/messages",
+                    json={"text": text},
+                    headers=headers,
+                    timeout=30,
+                )
+            )
+        )
+        sender.start()
+        _waiting_on_lock(url, EVENTS_TABLE)
+        api.popen.terminate()
+        time.sleep(1)
+        assert api.popen.poll() is None, "the worker quit with a turn in flight"
+    sender.join(30)
+    code = api.stop()
+    assert code in (0, -15), api.output()
+    assert answers and answers[0].status_code == 200, answers
+    assert text in _texts(url)[uuid.UUID(cid)]
