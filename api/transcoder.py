@@ -2,7 +2,8 @@
 
 orjson writes dataclasses, UUIDs, datetimes and enums natively; reading back, each
 field is converted by its annotation, so stored events decode to the exact objects
-the domain made (nested assessments, decisions and policies included).
+the domain made (nested assessments, decisions and policies included). Policies repeat
+in nearly every assistant event, so each distinct one is decoded once and shared.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ import orjson
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import resolve_topic
 
+from domain.policy import Policy
+
 Convert = Callable[[Any], Any]
+
+# Frozen values stored again and again (every assistant event carries the policy in
+# force): decoded once, then shared.
+MEMOISED: frozenset[type] = frozenset({Policy})
+MEMO_SIZE = 256
 
 
 class OrjsonTranscoder(Transcoder):
@@ -59,11 +67,15 @@ def _converter(tp: Any) -> Convert:
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
             item = _converter(args[0])
+            if item is _identity:
+                return tuple
             return lambda v: tuple(item(x) for x in v)
         items = [_converter(a) for a in args]
         return lambda v: tuple(c(x) for c, x in zip(items, v, strict=True))
     if origin in (dict, Mapping) or tp in (dict, Mapping):
         value = _converter(args[1]) if args else _identity
+        if value is _identity:
+            return dict
         return lambda v: {k: value(x) for k, x in v.items()}
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _dataclass_converter(tp)
@@ -74,18 +86,61 @@ def _converter(tp: Any) -> Convert:
     if tp is float:
         return float
     if isinstance(tp, type) and issubclass(tp, Enum):
-        return tp
+        return _enum_converter(tp)
     return _identity
+
+
+def _enum_converter(tp: type[Enum]) -> Convert:
+    members = tp._value2member_map_
+
+    def convert(value: Any) -> Any:
+        return members[value] if value in members else tp(value)
+
+    return convert
 
 
 def _dataclass_converter(cls: type) -> Convert:
     hints = typing.get_type_hints(cls)
     fields = [(f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls) if f.init]
 
-    def convert(data: Mapping[str, Any]) -> Any:
-        return cls(**{name: c(data[name]) for name, c in fields if name in data})
+    every = dataclasses.fields(cls)
+    plain = [f for f in every if f.init and f.default_factory is dataclasses.MISSING]
+    if hasattr(cls, "__post_init__") or len(plain) < len(every):
 
-    return convert
+        def convert(data: Mapping[str, Any]) -> Any:
+            return cls(**{name: c(data[name]) for name, c in fields if name in data})
+
+    else:
+        # No validation or factories to run: fill the instance's fields directly, which
+        # is what the frozen __init__ does, without its per-field setattr calls.
+        defaults = {f.name: f.default for f in plain if f.default is not dataclasses.MISSING}
+        required = {f.name for f in plain} - defaults.keys()
+
+        def convert(data: Mapping[str, Any]) -> Any:
+            state = {name: c(data[name]) for name, c in fields if name in data}
+            if not data.keys() >= required:
+                return cls(**state)  # raises the TypeError naming what is missing
+            obj: Any = object.__new__(cls)
+            object.__setattr__(obj, "__dict__", {**defaults, **state})
+            return obj
+
+    return _memoised(convert) if cls in MEMOISED else convert
+
+
+def _memoised(convert: Convert) -> Convert:
+    """`convert` remembering its results by their JSON (for values that repeat, immutably)."""
+    seen: dict[bytes, Any] = {}
+
+    def memoised(data: Mapping[str, Any]) -> Any:
+        key = orjson.dumps(data)
+        value = seen.get(key)
+        if value is None:
+            if len(seen) >= MEMO_SIZE:
+                seen.clear()
+            value = seen[key] = convert(data)
+        return value
+
+    return memoised
 
 
 def _identity(value: Any) -> Any:

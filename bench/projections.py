@@ -1,39 +1,31 @@
-"""Projection throughput: catch-up rate from 0 and lag under a steady write load.
+"""Projections: catch-up rate from 0, and commit → visible lag under a steady write load.
 
-    .venv/bin/python bench/projections.py [--size EVENTS] [--rate WRITES_PER_S] [--seconds S]
-
-Makes a fresh database on DATABASE_URL's server (default the test server), writes a
-generated history, then prints: the raw rate of SELECTing the same event rows (the
-baseline), each projection's batched catch-up rate from 0, and commit → visible lag
-percentiles while a writer sends messages at a steady rate.
+Catch-up: a generated history (50 conversations per transaction), each read model
+rebuilt from 0 by its runner in 1,000-event batches, against the raw rate of SELECTing
+the same rows in the same batches. Lag: the service writes at half its maximum rate
+(measured first, with the runners on) and each write waits until every read model
+has it — the wait GraphQL's read-your-writes uses; the baseline is a raw turn's
+commit → its NOTIFY arriving on a listening connection.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-import statistics
-import sys
 import threading
 import time
-import uuid
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from collections.abc import Callable
 from uuid import uuid4
 
 import psycopg
 from psycopg.rows import dict_row
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from api.container import Container
-from api.migrate import migrate
 from api.service import utc_now
-from api.settings import Settings
+from bench.harness import Row, Run, latency, percentile, timed
+from bench.write import MODEL, TEXT, RawWriter, timed_turns, turn_rows
 from domain.access import Principal
 from domain.conversation import Conversation
 from projections.readside import make_runners
-from projections.runner import read_batch
+from projections.runner import SELECT_EVENTS
 
 TEXTS = [
     "Can you suggest a quick vegetarian dinner for two?",
@@ -42,14 +34,9 @@ TEXTS = [
     "Please end this conversation.",
     "Yes, I understand it's permanent. End it.",
 ]
-
-
-def fresh_database(server: str) -> str:
-    name = f"lastresort_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(server)
-    return urlunsplit(parts._replace(path=f"/{name}"))
+BATCH = 1000
+CATCH_UP_GOAL = 20_000
+LAG_GOAL_MS = 100.0
 
 
 def generate(container: Container, size: int) -> int:
@@ -58,115 +45,113 @@ def generate(container: Container, size: int) -> int:
     while written < size:
         chunk = []
         for n in range(50):
-            conversation = Conversation.start(
-                uuid4(), f"user-{n % 7}", "claude-opus-4-1", utc_now()
-            )
+            conversation = Conversation.start(uuid4(), f"user-{n % 7}", MODEL, utc_now())
             for text in TEXTS:
                 if conversation.ended is not None:
                     break
-                assessment = service.assessor.assess(text, [])
-                decision = service.policy.decide(
-                    conversation.ladder, assessment, conversation.next_position, conversation.model
-                )
-                reply = service.assistant.write(decision, text, conversation.turns)
-                conversation.record_turn(
-                    text, assessment, decision, service.policy, reply, utc_now()
-                )
+                service._take_turn(conversation, text)
             written += len(conversation.pending)
             chunk.append(conversation)
         container.store.save_conversations(*chunk)
     return written
 
 
-def raw_rate(url: str, container: Container, total: int, decode: bool) -> float:
+def raw_select_rate(url: str, total: int) -> float:
+    """Rows/s SELECTing the events in the runner's batches, undecoded."""
     with psycopg.connect(url, row_factory=dict_row) as conn:
-        started, position, seen = time.perf_counter(), 0, 0
-        while seen < total:
-            if decode:
-                batch = read_batch(conn, container.store.mapper, position, 1000)
-                rows = len(batch)
-                position = batch[-1][1]
-            else:
-                fetched = conn.execute(
-                    "SELECT notification_id, originator_id, originator_version, topic, state "
-                    "FROM lastresort_events WHERE notification_id > %s "
-                    "ORDER BY notification_id LIMIT 1000",
-                    (position,),
-                ).fetchall()
-                rows = len(fetched)
-                position = fetched[-1]["notification_id"]
-            seen += rows
-        return seen / (time.perf_counter() - started)
+
+        def read_all() -> None:
+            position, seen = 0, 0
+            while seen < total:
+                rows = conn.execute(SELECT_EVENTS, (position, BATCH), prepare=True).fetchall()
+                position, seen = rows[-1]["notification_id"], seen + len(rows)
+
+        return total / timed(read_all)
 
 
-def catch_up(container: Container, total: int, batch_size: int) -> None:
-    for runner in make_runners(container.url, container.store.mapper, batch_size=batch_size):
+def catch_up(run: Run, container: Container, total: int, baseline: float) -> list[Row]:
+    rows = []
+    for runner in make_runners(container.url, container.store.mapper, batch_size=BATCH):
         started = time.perf_counter()
         runner.start()
         while runner.processed < total:
-            time.sleep(0.005)
-        elapsed = time.perf_counter() - started
+            time.sleep(0.002)
+        rate = total / (time.perf_counter() - started)
         runner.stop()
-        print(
-            f"catch-up {runner.view.name:<13} {total / elapsed:>9,.0f} events/s "
-            f"(batches of {batch_size}, {elapsed:.2f}s)"
+        rows.append(
+            Row(
+                f"projections: catch-up from 0, {runner.view.name}",
+                f"{rate:,.0f} events/s",
+                f"{baseline:,.0f} rows/s (SELECT)",
+                f"{rate / baseline:.0%}",
+                f"≥ {CATCH_UP_GOAL:,} events/s",
+                rate >= CATCH_UP_GOAL,
+                rate,
+            )
         )
+    return rows
 
 
-def steady_lag(container: Container, rate: float, seconds: float) -> None:
-    runners = [r.start() for r in make_runners(container.url, container.store.mapper)]
-    watcher = container.read_side.watcher
-    lags: list[float] = []
-    who = Principal("steady")
-    conversation = container.service.start(who, "claude-opus-4-1")
-    deadline = time.monotonic() + seconds
-    interval = 1 / rate
+def paced(rate: float, seconds: float, action: Callable[[], float | None]) -> list[float]:
+    """Call `action()` (it returns a latency in ms or None) `rate` times a second."""
+    out: list[float] = []
+    interval, deadline = 1 / rate, time.monotonic() + seconds
     while time.monotonic() < deadline:
         tick = time.monotonic()
-        result = container.service.send_message(who, conversation.id, "Any dessert ideas?")
-        committed = time.perf_counter()
-        if watcher.wait(result.notification_id, 5):
-            lags.append((time.perf_counter() - committed) * 1000)
+        ms = action()
+        if ms is not None:
+            out.append(ms)
         threading.Event().wait(max(0.0, interval - (time.monotonic() - tick)))
-    for runner in runners:
-        runner.stop()
-    lags.sort()
-    print(
-        f"steady lag at {rate:.0f} writes/s for {seconds:.0f}s ({len(lags)} writes): "
-        f"p50 {statistics.median(lags):.1f} ms, p95 {lags[int(0.95 * (len(lags) - 1))]:.1f} ms,"
-        f" max {lags[-1]:.1f} ms (commit → visible in every read model)"
-    )
+    return out
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=50_000, help="events to generate")
-    parser.add_argument("--batch", type=int, default=1000)
-    parser.add_argument("--rate", type=float, default=50.0, help="writes/s for the lag run")
-    parser.add_argument("--seconds", type=float, default=5.0)
-    args = parser.parse_args()
-    server = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    url = fresh_database(server)
-    migrate(url)
-    container = Container.build(
-        Settings(database_url=url, secret="bench-" + "x" * 32), url, run_projections=False
-    )
-    container.read_side.start()
+def steady_lag(run: Run, url: str, container: Container) -> Row:
+    runners = [r.start() for r in make_runners(url, container.store.mapper)]
+    service, watcher = container.service, container.read_side.watcher
+    who = Principal("bench-steady")
     try:
-        started = time.perf_counter()
-        total = generate(container, args.size)
-        print(f"generated {total:,} events in {time.perf_counter() - started:.1f}s")
-        print(f"baseline raw SELECT      {raw_rate(url, container, total, False):>9,.0f} rows/s")
-        print(f"baseline SELECT + decode {raw_rate(url, container, total, True):>9,.0f} events/s")
-        catch_up(container, total, args.batch)
-        steady_lag(container, args.rate, args.seconds)
+        cid = service.start(who, MODEL).id
+        burst = timed_turns(run.sizes.turns, lambda: service.send_message(who, cid, TEXT))
+        rate = 1000 / percentile(burst, 0.5) / 2
+
+        def write_and_wait() -> float | None:
+            result = service.send_message(who, cid, TEXT)
+            committed = time.perf_counter()
+            if not watcher.wait(result.notification_id, 5):
+                return None
+            return (time.perf_counter() - committed) * 1000
+
+        lags = paced(rate, run.sizes.lag_seconds, write_and_wait)
     finally:
-        container.close()
-        with psycopg.connect(server, autocommit=True) as conn:
-            name = urlsplit(url).path.lstrip("/")
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    return 0
+        for runner in runners:
+            runner.stop()
+    raw = RawWriter(url, turn_rows(container))
+    with psycopg.connect(url, autocommit=True) as listener:
+        listener.execute("LISTEN lastresort_events")
+        raw_cid = uuid4()
+
+        def raw_turn() -> float:
+            raw.turn(raw_cid)
+            committed = time.perf_counter()
+            next(listener.notifies(timeout=5, stop_after=1))
+            return (time.perf_counter() - committed) * 1000
+
+        raw_lags = paced(rate, run.sizes.lag_seconds, raw_turn)
+    raw.close()
+    p99 = percentile(lags, 0.99)
+    return Row(
+        f"projections: lag commit → visible at {rate:.0f} writes/s (½ max)",
+        latency(lags),
+        latency(raw_lags) + " (NOTIFY)",
+        f"{percentile(lags, 0.5) / percentile(raw_lags, 0.5):.1f}× p50",
+        f"p99 ≤ {LAG_GOAL_MS:.0f} ms",
+        p99 <= LAG_GOAL_MS,
+        p99,
+    )
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def bench_projections(run: Run) -> list[Row]:
+    with run.database() as url, run.container(url) as container:
+        total = generate(container, run.sizes.catch_up_events)
+        baseline = raw_select_rate(url, total)
+        return [*catch_up(run, container, total, baseline), steady_lag(run, url, container)]

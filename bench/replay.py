@@ -1,13 +1,10 @@
-"""Replay benchmark: replay events/s next to the raw read rate of the same rows.
+"""Replay: events/s and peak memory against the raw read of the same rows.
 
-    .venv/bin/python -m bench.replay --events 1000000 [--url postgresql://...] [--workers N]
-
-Creates a scratch database on the server at `--url` (default: LASTRESORT_TEST_DATABASE_URL
-or postgresql://postgres@127.0.0.1:5432/postgres), fills it with a synthetic history by
-COPY, and measures at two sizes (a tenth of `--events`, then all of it): the raw read
-rate of the rows replay reads (one server-side cursor, no decoding), replay's rate under
-a stricter candidate (all workers, decoding and deciding), their ratio, and the peak RSS
-of a replay worker. The scratch database is dropped at the end.
+The scratch database is filled by COPY with a synthetic history, growing through each
+size of `Sizes.replay_events`. At each size: the raw read (one server-side cursor over
+the rows replay reads, no decoding, in a child process like a replay worker) and
+replay under a stricter candidate (every core, decoding and deciding): rates, their
+ratio, and the peak RSS of the raw reader's process against a replay worker's.
 
 The history is a few hundred distinct conversations, recorded through the domain under
 the default policy from random scripted assessments, each copied under fresh ids.
@@ -15,30 +12,24 @@ the default policy from random scripted assessments, each copied under fresh ids
 
 from __future__ import annotations
 
-import argparse
-import os
+import multiprocessing
 import random
-import sys
-import time
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 import psycopg
 
-from api.migrate import migrate
-from api.replay import Selection, Span, read_only, replay_history, rows_query, stream_rows
+from api.replay import replay_history
 from api.transcoder import EventMapper, OrjsonTranscoder
+from bench.harness import Row, Run
+from bench.raw_read import raw_read
 from domain.assessment import Assessment, Category, Crisis, Intent
 from domain.conversation import Conversation
 from domain.policy import Policy
 from domain.ports import Reply
 
-DEFAULT_URL = os.environ.get(
-    "LASTRESORT_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 TEMPLATES = 300
 MODELS = ("claude-opus-4-1", "claude-opus-4", "claude-sonnet-4")
 WEIGHTED_ASSESSMENTS = (
@@ -101,81 +92,43 @@ def _cycle(shapes: list[Template]) -> Iterator[Template]:
         yield from shapes
 
 
-def raw_read(url: str) -> tuple[int, float]:
-    """Rows and seconds to read replay's rows through one server-side cursor, undecoded."""
-    started = time.perf_counter()
-    with read_only(url) as conn:
-        rows = sum(1 for _ in stream_rows(conn, rows_query(Selection(), Span(UUID(int=0), None))))
-    return rows, time.perf_counter() - started
-
-
-@dataclass(frozen=True)
-class Measure:
-    events: int
-    raw_rate: float
-    replay_rate: float
-    worker_peak_mib: float
-
-    def line(self) -> str:
-        return (
-            f"{self.events:>10,} events  raw read {self.raw_rate:>10,.0f} rows/s  "
-            f"replay {self.replay_rate:>9,.0f} events/s  "
-            f"ratio {self.replay_rate / self.raw_rate:5.1%}"
-            f"  worker peak RSS {self.worker_peak_mib:6.1f} MiB"
-        )
-
-
-def measure(url: str, workers: int | None) -> Measure:
-    rows, seconds = raw_read(url)
+def measure(url: str, workers: int | None) -> list[Row]:
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        rows, seconds, raw_rss = pool.submit(raw_read, url).result()
     result = replay_history(url, Policy(version="bench-strict", min_redirects=1), workers=workers)
     assert result.events == rows, (result.events, rows)
-    return Measure(
-        rows, rows / seconds, result.events_per_second, result.worker_peak_rss_kib / 1024
-    )
+    raw_rate, worker_rss = rows / seconds, result.worker_peak_rss_kib
+    memory = worker_rss / raw_rss
+    return [
+        Row(
+            f"replay: events/s at {rows:,} events",
+            f"{result.events_per_second:,.0f} events/s",
+            f"{raw_rate:,.0f} rows/s",
+            f"{result.events_per_second / raw_rate:.0%}",
+            "≥ 50%",
+            result.events_per_second >= 0.5 * raw_rate,
+            result.events_per_second / raw_rate,
+        ),
+        Row(
+            f"replay: peak RSS at {rows:,} events",
+            f"{worker_rss / 1024:.1f} MiB / worker",
+            f"{raw_rss / 1024:.1f} MiB",
+            f"{memory:.0%}",
+            "≤ 110%",
+            memory <= 1.1,
+            memory,
+        ),
+    ]
 
 
-def bench(server_url: str, events: int, workers: int | None) -> list[Measure]:
-    name = f"lastresort_bench_{uuid.uuid4().hex[:10]}"
-    url = psycopg.conninfo.make_conninfo(server_url, dbname=name)
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        migrate(_as_sqlalchemy_friendly(url))
-        shapes = templates(TEMPLATES)
-        out = []
-        done = 0
-        for size in (max(events // 10, 1), events):
+def bench_replay(run: Run, workers: int | None = None) -> list[Row]:
+    out: list[Row] = []
+    with run.database() as url:
+        shapes, done = templates(TEMPLATES), 0
+        for size in run.sizes.replay_events:
             done += fill(url, shapes, size - done)
             with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute("VACUUM ANALYZE lastresort_events")
-            out.append(measure(url, workers))
-            print(out[-1].line(), flush=True)
-        return out
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _as_sqlalchemy_friendly(conninfo: str) -> str:
-    """A postgresql:// URL for Alembic from a libpq conninfo string."""
-    info = psycopg.conninfo.conninfo_to_dict(conninfo)
-    user, password = info.get("user") or "postgres", info.get("password") or ""
-    host, port = info.get("host") or "127.0.0.1", info.get("port") or "5432"
-    if str(host).startswith("/"):
-        return f"postgresql://{user}:{password}@/{info['dbname']}?host={host}&port={port}"
-    return f"postgresql://{user}:{password}@{host}:{port}/{info['dbname']}"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--url", default=DEFAULT_URL)
-    parser.add_argument("--workers", type=int, default=None, help="default: every core")
-    args = parser.parse_args(argv)
-    print(f"replay bench: {args.events:,} events, {args.workers or os.cpu_count()} workers")
-    bench(args.url, args.events, args.workers)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+            out += measure(url, workers)
+    return out

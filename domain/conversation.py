@@ -9,6 +9,7 @@ them and the whole command is tried again on fresh state.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from copy import copy
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -109,6 +110,21 @@ class Conversation:
         if conversation is None:
             raise ValueError("a conversation needs at least its Started event")
         return conversation
+
+    def fast_forward(self, events: Iterable[Event]) -> None:
+        """Apply events recorded after this conversation's version (a cached copy catching up)."""
+        for event in events:
+            self._apply(event)
+
+    def clone(self) -> Conversation:
+        """An independent copy: events, turns and the ladder are immutable, so only the
+        containers that change are copied."""
+        other = copy(self)
+        other.turns = list(self.turns)
+        other.pending = list(self.pending)
+        other.message_keys = dict(self.message_keys)
+        other.feedback_keys = dict(self.feedback_keys)
+        return other
 
     # -- queries --------------------------------------------------------------
 

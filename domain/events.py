@@ -151,14 +151,3 @@ REPLY_EVENTS: dict[Action, type[AssistantEvent]] = {
     Action.CONFIRM_END: EndConfirmationRequested,
     Action.ENDED: Ended,
 }
-
-EVENT_TYPES: tuple[type[Event], ...] = (
-    Started,
-    Branched,
-    BranchCreated,
-    MessageSent,
-    CrisisSignalDetected,
-    LadderReset,
-    *REPLY_EVENTS.values(),
-    FeedbackGiven,
-)

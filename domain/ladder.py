@@ -7,7 +7,7 @@ under another policy folds its own ladder from its own decisions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from domain.decision import Action, Decision, Step
 
@@ -31,21 +31,26 @@ class Ladder:
 
     def advance(self, position: int, decision: Decision) -> Ladder:
         """The ladder after the user message at `position` got `decision`."""
-        ladder = self
-        if decision.crisis:
-            ladder = replace(ladder, crisis_at=position)
+        harms, redirects, warning = self.harms, self.redirects, self.warning
+        streak = self.ordinary_streak
         if decision.ladder_reset:
-            ladder = replace(ladder, harms=(), redirects=(), warning=None, ordinary_streak=0)
-        confirmation = (position, position + 1) if decision.action is Action.CONFIRM_END else None
-        ladder = replace(ladder, confirmation=confirmation)
+            harms, redirects, warning, streak = (), (), None, 0
         if decision.harmful:
-            ladder = replace(ladder, harms=(*ladder.harms, position), ordinary_streak=0)
-        elif ladder.active:
-            ladder = replace(ladder, ordinary_streak=ladder.ordinary_streak + 1)
+            harms, streak = (*harms, position), 0
+        elif harms:
+            streak += 1
         if decision.step is Step.REDIRECT:
-            ladder = replace(ladder, redirects=(*ladder.redirects, position + 1))
+            redirects = (*redirects, position + 1)
         elif decision.step is Step.WARNING:
-            ladder = replace(ladder, warning=position + 1)
-        if decision.action is Action.ENDED:
-            ladder = replace(ladder, ended=True)
-        return ladder
+            warning = position + 1
+        return Ladder(
+            harms=harms,
+            redirects=redirects,
+            warning=warning,
+            ordinary_streak=streak,
+            crisis_at=position if decision.crisis else self.crisis_at,
+            confirmation=(position, position + 1)
+            if decision.action is Action.CONFIRM_END
+            else None,
+            ended=self.ended or decision.action is Action.ENDED,
+        )

@@ -17,7 +17,7 @@ from uuid import UUID
 import psycopg
 from eventsourcing.persistence import Mapper, StoredEvent
 from psycopg import Connection, sql
-from psycopg.rows import DictRow, dict_row
+from psycopg.rows import DictRow, dict_row, tuple_row
 
 from api.store import EVENTS_TABLE
 from domain.events import Event
@@ -35,23 +35,12 @@ TRY_LOCK = sql.SQL("SELECT pg_try_advisory_lock(hashtext(%s)) AS locked")
 
 def read_batch(conn: Connection[DictRow], mapper: Mapper[UUID], after: int, limit: int) -> Batch:
     """Up to `limit` events after notification id `after`, decoded to domain events."""
-    rows = conn.execute(SELECT_EVENTS, (after, limit), prepare=True).fetchall()
+    with conn.cursor(row_factory=tuple_row) as curs:  # tuples: no dict per row
+        rows = curs.execute(SELECT_EVENTS, (after, limit), prepare=True).fetchall()
+    decode = mapper.to_domain_event
     return [
-        (
-            cast(
-                Event,
-                mapper.to_domain_event(
-                    StoredEvent(
-                        originator_id=row["originator_id"],
-                        originator_version=row["originator_version"],
-                        topic=row["topic"],
-                        state=row["state"],
-                    )
-                ),
-            ),
-            row["notification_id"],
-        )
-        for row in rows
+        (cast(Event, decode(StoredEvent(originator_id, version, topic, state))), notification_id)
+        for notification_id, originator_id, version, topic, state in rows
     ]
 
 

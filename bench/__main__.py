@@ -1,0 +1,62 @@
+"""Benchmarks against raw Postgres: `python -m bench [--quick] [--only NAME ...]`.
+
+Runs each benchmark on a scratch database made on the server of `DATABASE_URL`
+(default postgresql://postgres@127.0.0.1:5432/postgres) and dropped afterwards,
+measures a raw psycopg baseline of the same work in the same run, and prints one table:
+figure, lastresort, raw baseline, ratio, goal, met?. `--quick` uses smaller sizes
+(no 5,000-message conversation, no 1M-event replay); `--repeat N` runs each benchmark
+N times and reports, row by row, the run with the median figure. See bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from bench.harness import FULL, QUICK, Row, Run, Sizes, machine, medians, server_url, table
+from bench.long import bench_long
+from bench.projections import bench_projections
+from bench.queries import bench_queries
+from bench.replay import bench_replay
+from bench.write import bench_write
+
+BENCHMARKS: dict[str, Callable[[Run], list[Row]]] = {
+    "write": bench_write,
+    "long": bench_long,
+    "projections": bench_projections,
+    "queries": bench_queries,
+    "replay": bench_replay,
+}
+
+
+def run_all(sizes: Sizes, names: Sequence[str] = tuple(BENCHMARKS), repeat: int = 1) -> list[Row]:
+    """Every benchmark `repeat` times; each row from the run with its median figure."""
+    run = Run(server_url(), sizes)
+    rows: list[Row] = []
+    for name in names:
+        runs = []
+        for n in range(repeat):
+            print(f"running {name} ({n + 1}/{repeat}) …", file=sys.stderr, flush=True)
+            runs.append(BENCHMARKS[name](run))
+        rows += medians(runs)
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes (a few minutes)")
+    parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS), default=list(BENCHMARKS))
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="run each benchmark N times; report medians"
+    )
+    args = parser.parse_args(argv)
+    print(f"machine: {machine()}", file=sys.stderr)
+    rows = run_all(QUICK if args.quick else FULL, args.only, args.repeat)
+    print(table(rows))
+    print(f"machine after: {machine()}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""GraphQL reads: `conversation` with 100 messages and a page of 50 conversations.
+
+Requests go through the whole ASGI app in process (Starlette's TestClient, no network),
+so SQL statements per request can be counted. The baseline is the same rows read with
+plain psycopg (the read model's own queries, on one connection, no GraphQL).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import psycopg
+from fastapi.testclient import TestClient
+from psycopg.rows import dict_row
+
+from api.app import create_app
+from api.container import Container
+from api.settings import Settings
+from bench.harness import SECRET, Row, Run, latency, percentile
+from bench.write import MODEL, TEXT
+from domain.access import Principal
+from projections import conversations as reads
+from projections.readside import CountingCursor
+
+LONG_TURNS = 50  # 100 messages
+PAGE = 50
+
+CONVERSATION = (
+    "query($id: ID!) { conversation(id: $id) { id status model startedAt "
+    "messages { position author kind text at } } }"
+)
+CONVERSATIONS = (
+    "query($n: Int!) { conversations(first: $n) { edges { cursor node { id status model "
+    "messages { position kind text } } } } }"
+)
+
+
+def requests(count: int, request: Callable[[], Any]) -> tuple[list[float], int]:
+    """Latencies (ms) of `count` requests, and SQL statements per request (the last one)."""
+    out, statements = [], 0
+    for _ in range(count):
+        before = CountingCursor.executed
+        started = time.perf_counter()
+        request()
+        out.append((time.perf_counter() - started) * 1000)
+        statements = CountingCursor.executed - before
+    return out, statements
+
+
+def bench_queries(run: Run) -> list[Row]:
+    count = run.sizes.queries
+    who = Principal("bench-reader")
+    with run.database() as url:
+        container = Container.build(Settings(database_url=url, secret=SECRET), url)
+        service = container.service
+        long = service.start(who, MODEL)
+        for _ in range(LONG_TURNS):
+            last = service.send_message(who, long.id, TEXT).notification_id
+        for _ in range(PAGE):
+            last = service.send_message(who, service.start(who, MODEL).id, TEXT).notification_id
+        token = container.signer.mint(who.name)
+        with TestClient(create_app(container)) as client:
+            assert container.read_side.watcher.wait(last, 30), "projections did not catch up"
+            headers = {"Authorization": f"Bearer {token}"}
+
+            def gql(query: str, **variables: Any) -> Callable[[], Any]:
+                def send() -> Any:
+                    body = client.post(
+                        "/graphql", json={"query": query, "variables": variables}, headers=headers
+                    ).json()
+                    assert "errors" not in body, body
+                    return body
+
+                return send
+
+            one, one_statements = requests(count, gql(CONVERSATION, id=str(long.id)))
+            page, page_statements = requests(count, gql(CONVERSATIONS, n=PAGE))
+            _, small_page_statements = requests(1, gql(CONVERSATIONS, n=PAGE // 5))
+        with psycopg.connect(url, autocommit=True, row_factory=dict_row) as conn:
+
+            def raw_one() -> None:
+                reads.conversations_by_ids(conn, [long.id], who.name)
+                reads.messages_of(conn, [long.id])
+
+            def raw_page() -> None:
+                rows = reads.conversations_page(conn, who.name, None, None, PAGE)
+                reads.messages_of(conn, [r["id"] for r in rows])
+
+            raw_one_ms, _ = requests(count, raw_one)
+            raw_page_ms, _ = requests(count, raw_page)
+
+    def row(figure: str, ms: list[float], raw_ms: list[float], statements: str, met: bool) -> Row:
+        ratio = percentile(ms, 0.5) / percentile(raw_ms, 0.5)
+        return Row(
+            figure, latency(ms), latency(raw_ms), f"{ratio:.1f}× p50", statements, met, ratio
+        )
+
+    return [
+        row(
+            f"graphql: conversation, {2 * LONG_TURNS} messages",
+            one,
+            raw_one_ms,
+            f"{one_statements} SQL statements (≤ 3)",
+            one_statements <= 3,
+        ),
+        row(
+            f"graphql: conversations page of {PAGE}",
+            page,
+            raw_page_ms,
+            f"{page_statements} SQL (page of {PAGE // 5}: {small_page_statements}; constant)",
+            page_statements == small_page_statements,
+        ),
+    ]

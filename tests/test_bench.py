@@ -1,0 +1,51 @@
+"""Every benchmark runs end to end at a tiny size, prints its rows, and cleans up."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from bench.__main__ import BENCHMARKS, main
+from bench.harness import SCRATCH_PREFIX, TINY, Row, Run
+
+EXPECTED = {
+    "write": ("write: turns/s, service", "write: turns/s, HTTP", "write: turn latency, HTTP"),
+    "long": ("long: turn latency at 10 messages", "long: turn latency at 40 messages"),
+    "projections": (
+        "projections: catch-up from 0, conversations",
+        "projections: catch-up from 0, audit",
+        "projections: lag commit → visible",
+    ),
+    "queries": ("graphql: conversation, 100 messages", "graphql: conversations page of 50"),
+    "replay": ("replay: events/s at", "replay: peak RSS at"),
+}
+
+
+def scratch_databases(server_url: str) -> set[str]:
+    with psycopg.connect(server_url) as conn:
+        rows = conn.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{SCRATCH_PREFIX}%",)
+        ).fetchall()
+    return {row[0] for row in rows}
+
+
+@pytest.mark.parametrize("name", list(BENCHMARKS))
+def test_each_benchmark_measures_its_figures_against_a_baseline(name: str, server_url: str) -> None:
+    before = scratch_databases(server_url)
+    rows = BENCHMARKS[name](Run(server_url, TINY))
+    for expected in EXPECTED[name]:
+        assert any(r.figure.startswith(expected) for r in rows), expected
+    assert all(r.figure.startswith(EXPECTED[name]) for r in rows)
+    assert all(isinstance(r, Row) and r.value and r.baseline != "—" for r in rows)
+    assert scratch_databases(server_url) <= before  # its scratch database is dropped
+
+
+def test_the_command_prints_one_table_with_every_figure(
+    server_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", server_url)
+    monkeypatch.setattr("bench.__main__.QUICK", TINY)
+    assert main(["--quick", "--only", "long", "--repeat", "2"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("| figure") and "raw baseline" in out[0] and "met?" in out[0]
+    assert [line for line in out if line.startswith("| long: turn latency")]
