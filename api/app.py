@@ -6,13 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from api.audit.pages import install as install_audit_pages
 from api.container import Container
 from api.conversations import router as conversations
 from api.errors import BodyLimit, install_error_handlers
 from api.graphql.schema import graphql_router
+from api.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from api.operations import RequestContext, readiness
 
 
@@ -44,6 +45,11 @@ def create_app(container: Container) -> FastAPI:
         """Database reachable and every read model within the lag bound: 200, else 503."""
         ready, body = readiness(container.read_side.pool, container.settings.ready_max_lag)
         return JSONResponse(body, status_code=200 if ready else 503)
+
+    @app.get("/metrics", tags=["operations"], response_class=Response)
+    def metrics() -> Response:
+        """Prometheus text: turns by action, endings by reason, model tokens and latency."""
+        return Response(container.metrics.render(), media_type=METRICS_CONTENT_TYPE)
 
     app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
     app.add_middleware(RequestContext)

@@ -11,6 +11,7 @@ from adapters.offline_assessor import OfflineAssessor
 from adapters.offline_assistant import OfflineAssistant
 from api.auth import TokenSigner
 from api.database import eventsourcing_env
+from api.metrics import Metrics
 from api.policies import load_policy
 from api.service import ConversationService
 from api.settings import Settings
@@ -27,6 +28,7 @@ class Container:
     service: ConversationService
     signer: TokenSigner
     read_side: ReadSide
+    metrics: Metrics
 
     @classmethod
     def build(cls, settings: Settings, url: str, *, run_projections: bool = True) -> Container:
@@ -35,6 +37,7 @@ class Container:
         )
         assessor, assistant = model_adapters(settings)
         read_side = ReadSide(url, store.mapper, run_projections=run_projections)
+        metrics = Metrics()
         service = ConversationService(
             store,
             assessor,
@@ -43,9 +46,10 @@ class Container:
             default_model=settings.default_model,
             max_text_chars=settings.max_text_chars,
             on_write=read_side.last_writes.note,
+            on_turn=metrics.observe_turn,
         )
         signer = TokenSigner(settings.signing_secret(), settings.token_ttl_seconds)
-        return cls(settings, url, store, service, signer, read_side)
+        return cls(settings, url, store, service, signer, read_side, metrics)
 
     def close(self) -> None:
         self.read_side.close()

@@ -55,6 +55,7 @@ class ConversationService:
         max_attempts: int = 8,
         clock: Callable[[], datetime] = utc_now,
         on_write: Callable[[Principal, int], None] | None = None,
+        on_turn: Callable[[Turn], None] | None = None,
     ) -> None:
         self.store = store
         self.assessor = assessor
@@ -65,6 +66,7 @@ class ConversationService:
         self.clock = clock
         self.default_model = default_model
         self.on_write = on_write
+        self.on_turn = on_turn
 
     def start(
         self, principal: Principal, model: str, request_key: str | None = None
@@ -110,7 +112,7 @@ class ConversationService:
                 return TurnResult(conversation, done, None)
             conversation.check_open()
             turn = self._take_turn(conversation, text, request_key)
-            return TurnResult(conversation, turn, self._save(principal, conversation))
+            return self._recorded(TurnResult(conversation, turn, self._save(principal, conversation)))
 
         return self._retrying(attempt)
 
@@ -144,7 +146,7 @@ class ConversationService:
             child = Conversation.branch(child_id, parent, from_position, principal.name, now)
             turn = self._take_turn(child, text)
             parent.note_branch(child.id, from_position, now)
-            return TurnResult(child, turn, self._save(principal, child, parent))
+            return self._recorded(TurnResult(child, turn, self._save(principal, child, parent)))
 
         return self._retrying(attempt)
 
@@ -200,6 +202,12 @@ class ConversationService:
         if notification_id is not None and self.on_write is not None:
             self.on_write(principal, notification_id)
         return notification_id
+
+    def _recorded(self, result: TurnResult) -> TurnResult:
+        """Tell the turn observer (metrics) about a newly stored turn."""
+        if self.on_turn is not None:
+            self.on_turn(result.turn)
+        return result
 
     def _find(self, conversation_id: UUID) -> Conversation | None:
         try:

@@ -299,6 +299,7 @@ class Conversation:
                 policy=event.policy,
                 reply=event.text,
                 replied_at=event.timestamp,
+                usage=event.usage,
             )
         )
         if isinstance(event, Ended):

@@ -39,6 +39,7 @@ class Turn:
     policy: Policy
     reply: str
     replied_at: datetime
+    usage: Mapping[str, float] | None = None
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ import orjson
 from psycopg import Connection, sql
 from psycopg.rows import DictRow
 
-from domain.decision import Decision
 from domain.events import (
     AssistantEvent,
     BranchCreated,
@@ -36,7 +35,6 @@ from domain.events import (
     Started,
     Turn,
 )
-from domain.policy import Policy
 from projections.base import Operation, ReadModel
 from projections.conversations import messages_of
 
@@ -194,7 +192,7 @@ class AuditView(ReadModel):
                     event.position, "ladder_reset", {"ordinary_turns": event.ordinary_turns}
                 )
             case AssistantEvent():
-                yield trail(event.position, "decision", _decision(event.decision, event.policy))
+                yield trail(event.position, "decision", event.decision)
                 if isinstance(event, Ended):
                     yield INSERT_ENDING, _ending(event, notification_id)
             case FeedbackGiven():
@@ -205,11 +203,6 @@ class AuditView(ReadModel):
                 )
 
 
-def _decision(decision: Decision, policy: Policy) -> dict[str, Any]:
-    data: dict[str, Any] = orjson.loads(_json(decision))
-    return {**data, "policy_version": policy.version}
-
-
 def _inherited(turn: Turn) -> dict[str, Any]:
     """What a branch copied from its parent's turn: enough to show why it was decided so."""
     return {
@@ -217,7 +210,7 @@ def _inherited(turn: Turn) -> dict[str, Any]:
         "sent_at": turn.sent_at,
         "replied_at": turn.replied_at,
         "assessment": turn.assessment,
-        "decision": _decision(turn.decision, turn.policy),
+        "decision": turn.decision,
     }
 
 

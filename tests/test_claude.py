@@ -13,7 +13,6 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
@@ -36,10 +35,10 @@ from domain.assessment import Assessment, Category, Crisis, Intent
 from domain.decision import Action, Decision, EndReason
 from domain.events import Turn
 from domain.policy import Policy
+from tests.shared import SCENARIOS
 
 Json = dict[str, Any]
 Respond = Callable[[Json], "httpx2.Response | Json"]
-SCENARIOS = Path(__file__).resolve().parents[2] / "shared" / "scenarios" / "examples.json"
 POLICY = Policy(version="test-1")
 CACHE = {"type": "ephemeral"}
 NOW = datetime(2025, 8, 15, tzinfo=UTC)

@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
 import pytest
 
 from adapters.offline_assessor import OfflineAssessor
 from domain.assessment import Assessment, Category, Crisis, Intent
+from tests.shared import SCENARIOS
 
 ASSESSOR = OfflineAssessor()
-SCENARIOS = Path("/work/shared/scenarios/examples.json")
 
 MCV = Category.MASS_CASUALTY_VIOLENCE
 CBRN = Category.CBRN_WEAPONS

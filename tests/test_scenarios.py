@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.container import Container
-
-SCENARIOS = Path(__file__).resolve().parents[2] / "shared" / "scenarios" / "examples.json"
+from tests.shared import SCENARIOS
 
 
 def _scenarios() -> list[dict[str, Any]]:

@@ -1,0 +1,67 @@
+"""Prometheus metrics at /metrics: what the policy decides and what the models cost.
+
+Counted per API process when a turn is stored (a retried or replayed command is not
+counted twice). Offline, token and latency series stay empty: only models report usage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client import generate_latest as render
+
+from domain.events import Turn
+
+LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.turns = Counter(
+            "lastresort_turns",
+            "User turns stored, by the assistant's action and the conversation's model",
+            ["action", "model"],
+            registry=self.registry,
+        )
+        self.endings = Counter(
+            "lastresort_endings",
+            "Conversations ended, by reason and model",
+            ["reason", "model"],
+            registry=self.registry,
+        )
+        self.tokens = Counter(
+            "lastresort_model_tokens",
+            "Model tokens per stored turn, by role (assessor, assistant) and direction",
+            ["role", "direction"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "lastresort_model_latency_seconds",
+            "Model call latency per stored turn (SDK retries included), by role",
+            ["role"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+
+    def observe_turn(self, turn: Turn) -> None:
+        decision = turn.decision
+        self.turns.labels(str(decision.action), decision.model).inc()
+        if decision.reason is not None:
+            self.endings.labels(str(decision.reason), decision.model).inc()
+        raw = turn.assessment.raw or {}
+        assessor_usage = raw.get("usage")
+        for role, usage in (("assessor", assessor_usage), ("assistant", turn.usage)):
+            if isinstance(usage, Mapping):
+                self._observe_usage(role, usage)
+
+    def _observe_usage(self, role: str, usage: Mapping[str, float]) -> None:
+        for direction in ("input", "output"):
+            self.tokens.labels(role, direction).inc(float(usage.get(f"{direction}_tokens", 0)))
+        if "latency_ms" in usage:
+            self.latency.labels(role).observe(float(usage["latency_ms"]) / 1000)
+
+    def render(self) -> bytes:
+        return render(self.registry)
