@@ -83,6 +83,8 @@ GRACEFUL_SHUTDOWN_SECONDS = 30
 
 
 def _serve(settings: Settings, host: str, port: int, run_projections: bool = True) -> int:
+    import signal
+
     import uvicorn
 
     from api.app import create_app
@@ -97,6 +99,9 @@ def _serve(settings: Settings, host: str, port: int, run_projections: bool = Tru
         f"lastresort serving on http://{host}:{port}  (get a token: lastresort token --user NAME)"
     )
     log_as_json()
+    # uvicorn re-raises SIGTERM once it has shut down: exit normally then, so that exit
+    # handlers run (the embedded Postgres is stopped by its own).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # On SIGTERM uvicorn stops accepting, lets in-flight turns finish (up to the timeout),
     # then the lifespan stops the projection runners and closes the pools.
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False,

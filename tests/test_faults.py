@@ -195,7 +195,8 @@ def test_postgres_restarted_under_load(tmp_path: Path) -> None:
         _assert_acknowledged_present(url, load)
         _assert_clean(url)
     finally:
-        server.cleanup()
+        # The restart gave the server a new postmaster that pgserver's own cleanup would miss.
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
 
 
 def test_api_worker_killed_mid_request_leaves_no_partial_turn(
