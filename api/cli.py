@@ -22,14 +22,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="migrate the database and serve the API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--demo", action="store_true",
-                       help="first record the demo conversations (idempotent) and print a "
-                       "sign-in link to the audit")
-    serve.add_argument("--no-projections", action="store_true",
-                       help="run no projections here (run `lastresort project` elsewhere)")
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="first record the demo conversations (idempotent) and print a "
+        "sign-in link to the audit",
+    )
+    serve.add_argument(
+        "--no-projections",
+        action="store_true",
+        help="run no projections here (run `lastresort project` elsewhere)",
+    )
     project = commands.add_parser("project", help="run the projections as a separate process")
-    project.add_argument("--rebuild", action="append", default=[], metavar="NAME",
-                         help="rebuild this read model from position 0 first (repeatable)")
+    project.add_argument(
+        "--rebuild",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="rebuild this read model from position 0 first (repeatable)",
+    )
     commands.add_parser("migrate", help="bring the database schema up to date")
     replay.add_parser(commands)
     commands.add_parser("demo", help="record realistic demo conversations (idempotent)")
@@ -104,8 +115,14 @@ def _serve(settings: Settings, host: str, port: int, run_projections: bool = Tru
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # On SIGTERM uvicorn stops accepting, lets in-flight turns finish (up to the timeout),
     # then the lifespan stops the projection runners and closes the pools.
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False,
-                timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )
     return 0
 
 
@@ -119,8 +136,10 @@ def _project(settings: Settings, rebuild: Sequence[str]) -> int:
 
     unknown = set(rebuild) - set(VIEW_NAMES)
     if unknown:
-        print(f"error: no read model {sorted(unknown)}; choose from {list(VIEW_NAMES)}",
-              file=sys.stderr)
+        print(
+            f"error: no read model {sorted(unknown)}; choose from {list(VIEW_NAMES)}",
+            file=sys.stderr,
+        )
         return 2
     url = database_url(settings)
     migrate(url)

@@ -112,7 +112,9 @@ class ConversationService:
                 return TurnResult(conversation, done, None)
             conversation.check_open()
             turn = self._take_turn(conversation, text, request_key)
-            return self._recorded(TurnResult(conversation, turn, self._save(principal, conversation)))
+            return self._recorded(
+                TurnResult(conversation, turn, self._save(principal, conversation))
+            )
 
         return self._retrying(attempt)
 
