@@ -9,6 +9,8 @@ from fastapi import APIRouter, Depends, Header, Request
 
 from api.errors import responses
 from api.schemas import (
+    IDEMPOTENCY_HEADER,
+    IDEMPOTENCY_KEY_PATTERN,
     BranchConversation,
     BranchCreatedResult,
     ConversationCreated,
@@ -41,10 +43,8 @@ Caller = Annotated[Principal, Depends(principal)]
 IdempotencyKey = Annotated[
     str | None,
     Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=255,
-        pattern=r"^[\x21-\x7e]+$",
+        alias=IDEMPOTENCY_HEADER,
+        pattern=IDEMPOTENCY_KEY_PATTERN,
         description="Retries with this key get the first response; nothing is recorded twice.",
     ),
 ]

@@ -12,6 +12,8 @@ from domain.decision import Action
 from domain.events import Turn
 
 MODEL_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,99}$"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
 
 
 class ErrorDetail(BaseModel):

@@ -112,3 +112,36 @@ def test_concurrent_retries_record_once(
         answers = list(pool.map(send, range(6)))
     assert all(a == answers[0] for a in answers)
     assert events_of(container, cid) == 3
+
+
+def test_graphql_mutations_honour_the_key(
+    client: TestClient, container: Container, auth: Auth
+) -> None:
+    lea = auth("lea-idem")
+    start = "mutation { startConversation { id } }"
+    started = [
+        client.post("/graphql", json={"query": start}, headers={**lea, "Idempotency-Key": "g-s"})
+        for _ in range(2)
+    ]
+    cid = started[0].json()["data"]["startConversation"]["id"]
+    assert started[1].json()["data"]["startConversation"]["id"] == cid
+    send = (
+        'mutation($c: ID!) { sendMessage(conversationId: $c, text: "Tell me about Rome") '
+        "{ position status reply { kind } } }"
+    )
+    answers = [
+        client.post(
+            "/graphql",
+            json={"query": send, "variables": {"c": cid}},
+            headers={**lea, "Idempotency-Key": "g-m"},
+        ).json()
+        for _ in range(3)
+    ]
+    assert all(a == answers[0] for a in answers) and "errors" not in answers[0]
+    assert events_of(container, cid) == 3
+    bad = client.post(
+        "/graphql",
+        json={"query": send, "variables": {"c": cid}},
+        headers={**lea, "Idempotency-Key": "has space"},
+    ).json()
+    assert bad["errors"][0]["extensions"]["code"] == "BAD_INPUT"

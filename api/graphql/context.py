@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from functools import cached_property
@@ -15,7 +16,9 @@ from strawberry.fastapi import BaseContext
 
 from api.auth import Unauthorized
 from api.container import Container
+from api.schemas import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN
 from domain.access import Principal
+from domain.errors import BadInput
 from projections import conversations as conversation_reads
 
 READ_AFTER_HEADER = "x-read-after"
@@ -36,6 +39,14 @@ class Context(BaseContext):
         if self.principal is None:
             raise Unauthorized("missing Authorization header (expected 'Bearer <token>')")
         return self.principal
+
+    @property
+    def request_key(self) -> str | None:
+        """The request's `Idempotency-Key` (checked as REST checks it) for its mutation."""
+        key = self.request.headers.get(IDEMPOTENCY_HEADER) if self.request else None
+        if key is not None and not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, key):
+            raise BadInput(f"{IDEMPOTENCY_HEADER} must be 1 to 255 printable ASCII characters")
+        return key
 
     @property
     def owner(self) -> str | None:

@@ -34,6 +34,7 @@ from api.graphql.types import (
     decode_cursor,
     page_size,
 )
+from domain.decision import Action
 from domain.errors import NotFound
 from domain.events import Rating as DomainRating
 from projections import audit as audit_reads
@@ -182,8 +183,10 @@ class FeedbackPayload:
 
 
 async def run(info: Ctx, command: Any, *args: Any) -> Any:
-    """Run a service command off the event loop, as the caller."""
-    return await asyncio.to_thread(partial(command, info.context.caller, *args))
+    """Run a service command off the event loop, as the caller, with the request's
+    `Idempotency-Key` (so a retried request records nothing twice, as over REST)."""
+    key = info.context.request_key
+    return await asyncio.to_thread(partial(command, info.context.caller, *args, request_key=key))
 
 
 async def after_write(info: Ctx) -> None:
@@ -193,21 +196,22 @@ async def after_write(info: Ctx) -> None:
 
 
 def message_payload(result: Any) -> MessagePayload:
-    conversation, turn = result.conversation, result.turn
+    """The payload of the turn a command recorded (or recorded first, when retried)."""
+    turn = result.turn
     decision = turn.decision
-    ending = conversation.ended
+    ended = decision.action is Action.ENDED
     return MessagePayload(
-        conversation_id=strawberry.ID(str(conversation.id)),
+        conversation_id=strawberry.ID(str(result.conversation.id)),
         position=turn.position,
-        status=ConversationStatus(str(conversation.status)),
+        status=ConversationStatus.ended if ended else ConversationStatus.open,
         reply=Reply(kind=str(decision.action), text=turn.reply, position=turn.position + 1),
-        ending=None
-        if ending is None
-        else EndingSummary(
-            reason=EndReason(str(ending.decision.reason)),
-            rule=ending.decision.rule,
-            policy_version=ending.decision.policy_version,
-        ),
+        ending=EndingSummary(
+            reason=EndReason(str(decision.reason)),
+            rule=decision.rule,
+            policy_version=decision.policy_version,
+        )
+        if ended
+        else None,
         notification_id=result.notification_id,
     )
 
