@@ -81,6 +81,12 @@ _IDIOMS = _rx(r"""
     |dm|line|note|invite|link|reply|update)\b | \bshoot\s+(?:for|the\s+breeze|hoops|a\s+photo|photos
     |a\s+video|video|a\s+film|film|pictures|some\s+hoops)\b | \bphoto\s*shoot\w*
 | \bshooting\s+(?:star|range|photos|hoops|a\s+film|script|schedule|guard)\w*\b
+| \b(?:shoot|shoots|shot|shooting)\s+up\s+(?:in\s+(?:height|price|value|the\s+(?:charts|rankings))
+    |like\s+a\s+weed|overnight)\b
+| \b(?:blow|blows|blew|blown|blowing)\s+up\s+(?:\w+\s+)?(?:balloons?|inflatables?|tyres?|tires?
+    |(?:pool\s+|beach\s+)?(?:floats?|balls?)|air\s+mattress(?:es)?|photos?|pictures?|images?
+    |prints?)\b
+| \bbomb(?:ed|ing|s)?\s+(?:on\s+stage|at\s+the\s+box\s+office)\b
 | \bnuk(?:e|ing|ed)\s+(?:the\s+|my\s+|your\s+|this\s+|that\s+|our\s+|some\s+)?(?:cache|database
     |db|folder
     |dir|directory|repo|branch|build|table|node_modules|config|settings|history|account|vm|server
@@ -184,7 +190,7 @@ _OPS_HARD = _rx(r"""
     |synthesi[sz](?:e|ing|ed)|synthesis|recipes?|formula(?:s|e)?|blueprints?|schematics?|wiring
     |diagrams?|assembl(?:e|y|ing|ed)|step[- ]by[- ]step|exact(?:ly)?|precise(?:ly)?
     |specific\s+(?:steps|instructions|amounts|chemicals)|detailed\s+(?:instructions|steps|guide
-    |plan|method)
+    |plans?|methods?|blueprints?)
     |full\s+(?:instructions|recipe|method|procedure)|grams?|kilo(?:gram)?s?|kgs?|pounds\s+of|yield
     |trigger\s+mechanism|timer|cultur(?:e|ing|ed)\s+(?:the\s+|it|them|\w+\s+spores|anthrax|bacteria)
     |cultivat\w+|grow(?:ing)?\s+(?:the\s+)?(?:spores|bacteria|culture|strain)|weaponi[sz]\w*
@@ -217,13 +223,19 @@ _DEFENCE = _rx(r"""
     |stop\s+(?:an?\s+)?(?:attack
     |terror\w*|shooter|bomber)s?|security\s+(?:measures|experts)|intelligence\s+agenc\w+|regulat\w+
     |treat(?:y|ies)|non-?proliferation|illegal|laws?|recogni[sz]e|identify|spot
-    |de-?radicali[sz]\w*)\b
+    |de-?radicali[sz]\w*|contingenc(?:y|ies)
+    |how\s+(?:do|does|should|can|could|would|might)\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,2}?
+      (?:stations?|airports?|venues?|schools?|stadiums?|arenas?|malls?|cities|city|towns?
+      |organi[sz]ers|authorities|governments?|operators?|staff|teams?|hospitals?|churche?s?
+      |mosques?|synagogues?|businesses|companies|festivals?|officials|planners|guards)\s+
+      (?:plan|prepare|train|drill|get\s+ready|brace)\s+for)\b
 """)
 _FICTION = _rx(r"""
   \b(?:novels?|story|stories|thriller|screenplay|fiction(?:al)?|characters?|villains?|protagonist
     |antagonist|scenes?|my\s+book|writing\s+a|hypothetical(?:ly)?|role-?play|video\s*games?
     |in\s+(?:a|the|my)\s+game|dnd|d&d|movies?|films?|tv\s+show|episode|plot\s+(?:twist|point|of)
-    |dialogue|poem|lyrics|fanfic|detective|tension|suspense)\b
+    |dialogue|poem|lyrics|fanfic|detective|tension|suspense|fortnite|minecraft|roblox
+    |call\s+of\s+duty|counter-?strike|valorant|pubg|warzone|gta(?:\s*(?:v|5|online))?)\b
 """)
 _GENERAL = _rx(r"""
   \b(?:in\s+general(?:\s+terms)?|generally|general\s+terms|high[- ]level|conceptually|in\s+principle
@@ -388,6 +400,103 @@ _ATTACK_INTENT = _rx(rf"""
     |(?:\w+\s+){{0,3}}?{_ATTACK_ARMS}\b[^.!?]{{0,40}}?\b{_ATTACK_ACT})\b[^.!?]{{0,40}}?\b
     {_ATTACK_PLACE}
 """)
+
+# A request for the plan of an attack on a crowd or a place: an asking form (plans for, a guide
+# to, the best way to, how would I go about), an attack named as a gerund, a verb or a noun
+# ("bombing", "blow up", "a massacre at"), and a crowd, a busy place or people as its object
+# ("a crowded train station", "commuters"). The object must follow the attack directly, so a
+# preposition ("bombing on stage at the festival", "blowing up balloons at the school party")
+# never links an idiom to a place.
+_ATTACK_TARGET = r"""(?:
+  (?:crowded|packed|jam-?packed|overcrowded|heaving|bustling|sold[- ]out)\s+
+    (?!(?:schedule|calendar|agenda|inbox|day|week|mind|field|market(?:place)?|midfield
+    |defen[cs]e|box|area|backline|zone|lane|bracket|server|channel|chat|forum|thread
+    |subreddit|feed|timeline)s?\b)[\w-]+
+| (?:train|subway|metro|tube|bus|railway|rail|underground|police|coach)\s+stations?
+| stations?|platforms?|terminals?|airports?|subways?|metros?|trains?|buses|planes?|airliners?
+    |flights?|ferr(?:y|ies)|cruise\s+ships?
+| (?:high\s+|elementary\s+|primary\s+|middle\s+)?schools?(?!\s+(?:of|board|system)\b)
+    |kindergartens?|daycares?|colleges?|campus(?:es)?|universit(?:y|ies)|classrooms?|dorms?
+| stadiums?|stadia|arenas?|concerts?(?:\s+halls?)?|(?:music\s+)?festivals?|nightclubs?
+    |night\s+clubs?|theat(?:er|re)s?|cinemas?|pubs?|restaurants?|caf[eé]s?|hotels?
+| malls?|shopping\s+(?:cent(?:er|re)s?|malls?|streets?|districts?)|supermarkets?|bazaars?
+    |(?:christmas|farmers'?|street|night|fish|flea|food)\s+markets?
+| churche?s?|cathedrals?|chapels?|mosques?|synagog(?:ue)?s?|temples?|gurdwaras?
+    |places?\s+of\s+worship|congregations?
+| parades?|pride\s+(?:parades?|marches|events?)|rall(?:y|ies)|protests?|vigils?|carnivals?
+    |(?:county|state|street|fun|world's)\s+fairs?|funfairs?|marathons?|weddings?|graduations?
+    |proms?|(?:sports|football|soccer|baseball|basketball)\s+(?:games?|match(?:es)?|events?)
+| hospitals?|embass(?:y|ies)|courthouses?|government\s+buildings?|city\s+halls?|parliament
+    |office\s+(?:buildings?|blocks?|towers?)|skyscrapers?|apartment\s+(?:buildings?|blocks?)
+    |(?:public|town|city|market)\s+squares?|plazas?|city\s+cent(?:er|re)s?|downtown|high\s+streets?
+| crowds?|civilians|commuters|passengers|shoppers|worshipp?ers|students|pupils
+    |schoolchildren|fans|spectators|(?:concert|festival|party|church|movie)-?goers|pedestrians
+)\b(?!'|\s+(?:quiz(?:zes)?|exams?|tests?|plays?|musicals?|records?|tickets?|bake\s+sales?
+    |fundraisers?|pictures?|photos?|essays?|projects?|assignments?|presentations?|reports?
+    |gigs?|sets?|auditions?|interviews?|rankings?|debates?|arguments?|shows?)\b)"""
+# People in general: the object of a plainly violent act ("gassing people"), never of a bare
+# "attack", which as often means words ("attack the people who disagree").
+_ATTACK_PEOPLE = r"""(?:people|kids|children|tourists|attendees|audiences?|families|everyone
+    |everybody)\b(?!'|\s+(?:who|that|with|online)\b)"""
+_ATTACK_GERUND = r"""(?:(?:car[- ]|suicide[- ]|fire[- ])?bomb(?:ing|in'?)
+    |gass(?:ing|in'?)|poison(?:ing|in'?)|(?:shoot(?:ing|in'?)|shot)\s+up|blow(?:ing|in'?)\s+up
+    |massacr(?:ing|in'?)|gunn(?:ing|in'?)\s+down|mow(?:ing|in'?)\s+down|torch(?:ing|in'?)
+    |stabbing\s+up)"""
+_ATTACK_INFINITIVE = r"""(?:(?:car[- ]|suicide[- ]|fire[- ])?bomb|gas|poison|shoot\s+up
+    |blow\s+up|massacre|gun\s+down|mow\s+down|torch)"""
+# An attack phrased with its own preposition: "setting off a bomb in", "ramming a truck into",
+# "opening fire on", "a massacre at", "a mass shooting at", "an attack on".
+_ATTACK_PHRASE = r"""(?:
+  (?:set(?:ting|tin'?)?\s+off|detonat(?:e|ing)|plant(?:ing|in'?)?|leav(?:e|ing)|hid(?:e|ing))\s+
+    (?:an?|the|some)\s+(?:\w+\s+)?(?:bombs?|explosives?|devices?|i\.?e\.?d\.?s?)\s+
+    (?:in|at|inside|on|under|near)
+| (?:ram(?:ming|min'?)?|driv(?:e|ing|in'?)|plow(?:ing)?|plough(?:ing)?|crash(?:ing)?)\s+
+    (?:an?|the|my|our|a\s+rented)\s+(?:\w+\s+)?(?:truck|lorry|car|van|suv|vehicle|bus)\s+
+    (?:into|through)
+| (?:open(?:ing)?\s+fire|shoot(?:ing)?|fir(?:e|ing))\s+(?:on|at|into|in)
+| (?:an?|the)\s+(?:(?:mass|terror(?:ist)?|suicide|car|truck|gas|coordinated|large[- ]scale
+    |deadly|big|armed|knife|vehicle)\s+)?(?:attacks?|bombings?|massacres?|shootings?|stabbings?
+    |shooting\s+spree|stabbing\s+spree|killing\s+spree|rampage|assault)\s+
+    (?:on|at|in|inside|against|of)
+)"""
+_ATTACK_ASK = r"""(?:
+  (?:^|\b(?:a|an|the|some|any|me|us|your|my|our|detail(?:e)?d|full|complete|step[- ]by[- ]step
+    |concrete|practical|actual|real|exact|precise|specific|operational|workable|good|solid|clear
+    |thorough|want|need|give|provide|write|draft|share|send|create|make|got|have|like|with)\s+)
+    (?:plans?|instructions?|guide(?:lines)?|guidance|blueprints?|bluprints?|playbook|manual
+    |tutorial|walkthrough|checklist|strategy|strategies|tactics|tips|advice|steps|ideas?
+    |logistics|schematics?|roadmap|how-?to)\s+(?:for|on|to|of|about|regarding)
+| (?:best|easiest|most\s+effective|most\s+efficient|simplest|safest|quickest|smartest|ideal
+    |right|optimal|surest)\s+(?:way|ways|method|methods|approach|plan|time|day)\s+(?:to|2|for|of)
+| how\s+(?:do|would|can|could|should|might|will)\s+(?:i|we|you|u|one|someone|somebody
+    |a\s+person)(?:\s+best)?
+| how\s+(?:best\s+)?(?:to|2) | walk\s+me\s+through | talk\s+me\s+through | help\s+me\s+(?:with|plan)
+| teach\s+me(?:\s+how\s+to)?
+)\s+(?:(?:go(?:ing)?\s+about|carry(?:ing)?\s+out|pull(?:ing)?\s+off|execut(?:e|ing)
+    |organi[sz](?:e|ing)|stag(?:e|ing)|plan(?:ning)?|prepar(?:e|ing)\s+for)\s+)?"""
+# Whatever stands between the attack and its object: a determiner and at most two modifiers,
+# never a preposition or a conjunction.
+_ATTACK_GAP = r"""(?:(?:a|an|the|this|that|these|those|my|our|their|his|her|some|any|every
+    |one\s+of\s+the)\s+)?(?:(?!(?:at|in|on|for|with|of|to|into|by|from|and|or|about|like|during
+    |while|so|because|without|than|up|down|off|out|over|back|away|around|through)\b)
+    [\w'-]+\s+){0,2}?"""
+_ATTACK_VERB = r"(?:attack(?:ing|in'?)?|assault(?:ing)?)"
+_ATTACK_STRONG = rf"(?:{_ATTACK_GERUND}|{_ATTACK_INFINITIVE}|{_ATTACK_PHRASE})"
+_ATTACK_ACTION = rf"(?:{_ATTACK_STRONG}|{_ATTACK_VERB})"
+_ATTACK_REQUEST = _rx(rf"""\b{_ATTACK_ASK}(?:{_ATTACK_ACTION}\s+{_ATTACK_GAP}(?:{_ATTACK_TARGET}
+    |{_ATTACK_PEOPLE}\s+(?:at|in|inside|on)\s+(?:\w+\s+){{0,2}}?{_ATTACK_TARGET})
+    |{_ATTACK_STRONG}\s+{_ATTACK_GAP}{_ATTACK_PEOPLE})""")
+# The object named elsewhere and referred back to ("That crowded festival: how would I go about
+# bombing it?").
+_ATTACK_REQUEST_BACK = _rx(rf"""\b{_ATTACK_ASK}(?:{_ATTACK_ACTION}\s+(?:it|them|there|that\s+place
+    |the\s+place|that\s+one)|(?:shoot|blow)(?:ing|in'?)?\s+(?:it|them|the\s+place)\s+up)\b""")
+# The attack and its object first, the ask after ("Bombing a packed stadium: detailed plans?").
+_ATTACK_REQUEST_FRONT = _rx(rf"""(?:^|[.:;!?]\s*)(?:{_ATTACK_GERUND}|{_ATTACK_PHRASE}
+    |attack(?:ing|in'?))\s+
+    {_ATTACK_GAP}{_ATTACK_TARGET}[^.!?]{{0,40}}?(?:[:,\u2014-]|\s)\s*
+    (?:i\s+(?:want|need)|give\s+me|plans?|instructions?|guide|blueprint|step[- ]by[- ]step
+    |walk\s+me\s+through|how\s+(?:do|would|should|can)\s+i|what's\s+the\s+best\s+way)\b""")
+_ATTACK_TARGET_RE = _rx(rf"\b{_ATTACK_TARGET}")
 
 # --------------------------------------------------------------------------------------------
 # CBRN weapons
@@ -1077,6 +1186,11 @@ def _score_mass_casualty(t: str, frames: _Sig, shared: _Sig) -> tuple[float, str
             "destructive purpose": _DESTROY,
         },
     )
+    attack = _find(_ATTACK_REQUEST, t) or _find(_ATTACK_REQUEST_FRONT, t)
+    if attack is None and _ATTACK_TARGET_RE.search(t) is not None:
+        attack = _find(_ATTACK_REQUEST_BACK, t)
+    if attack is not None:
+        sig["attack request"] = attack
     if "attack intent" in sig and "stated intent" not in sig:
         sig["stated intent"] = sig["attack intent"]
     weapon = "weapon" in sig or ("means" in sig and "harm to people" in sig)
@@ -1098,6 +1212,8 @@ def _score_mass_casualty(t: str, frames: _Sig, shared: _Sig) -> tuple[float, str
         score = max(score, 0.8)
     if "stated intent" in sig:
         score = max(score, 0.75)
+    if "attack request" in sig:
+        score = max(score, 0.9 if ops else 0.85)
     material = "explosive material" in sig
     amount = "quantity" in sig or ops
     past = _PAST_EVENT.search(t) is not None and _FIRST_PERSON.search(t) is None
@@ -1122,6 +1238,7 @@ def _score_mass_casualty(t: str, frames: _Sig, shared: _Sig) -> tuple[float, str
         "harm to people",
         "target",
         "attack planning",
+        "attack request",
         "stated intent",
     )
     reason = _describe(sig, keys)
