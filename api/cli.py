@@ -56,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings.from_env()
     try:
         if args.command == "serve":
-            return _serve(settings, args.host, args.port, not args.no_projections)
+            return _serve(settings, args.host, args.port, not args.no_projections, args.demo)
         if args.command == "project":
             return _project(settings, args.rebuild)
         if args.command == "replay":
@@ -65,13 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from api.audit.command import run as audit
 
             return audit(settings, args.id)
-        if args.command == "demo" or (args.command == "serve" and args.demo):
+        if args.command == "demo":
             from api import demo
 
-            base = f"http://{getattr(args, 'host', '127.0.0.1')}:{getattr(args, 'port', 8000)}"
-            done = demo.run(settings, base, serving=args.command == "serve")
-            if args.command == "demo":
-                return done
+            return demo.run(settings, "http://127.0.0.1:8000")
         if args.command == "verify":
             return verify.run(args, settings)
         if args.command == "migrate":
@@ -93,7 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 GRACEFUL_SHUTDOWN_SECONDS = 30
 
 
-def _serve(settings: Settings, host: str, port: int, run_projections: bool = True) -> int:
+def _serve(
+    settings: Settings, host: str, port: int, run_projections: bool = True, demo: bool = False
+) -> int:
     import signal
 
     import uvicorn
@@ -105,7 +104,12 @@ def _serve(settings: Settings, host: str, port: int, run_projections: bool = Tru
     settings.signing_secret()  # refuse to start without a secret in production, before anything
     url = database_url(settings)
     migrate(url)
-    app = create_app(Container.build(settings, url, run_projections=run_projections))
+    container = Container.build(settings, url, run_projections=run_projections)
+    if demo:
+        from api.demo import record
+
+        record(container, f"http://{host}:{port}", then="once the server is up")
+    app = create_app(container)
     print(
         f"lastresort serving on http://{host}:{port}  (get a token: lastresort token --user NAME)"
     )

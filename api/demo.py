@@ -166,14 +166,18 @@ def sign_in_hint(container: Container, base_url: str) -> str:
     )
 
 
-def run(settings: Settings, base_url: str, *, serving: bool = False) -> int:
+def run(settings: Settings, base_url: str) -> int:
+    """`lastresort demo`: record the demo, wait for the read models, say where to look."""
     with current_container(settings) as container:
-        ids = seed(container)
-        caught_up = catch_up(container)
-        print(f"demo: {len(ids)} conversations recorded (running it again records nothing new)")
-        print(f"a persistent-harm ending: {base_url}/audit/{ids['harm-ended']}")
-        if not caught_up:
+        record(container, base_url, then="after `lastresort serve`")
+        if not catch_up(container):
             print("warning: projections are still catching up", file=sys.stderr)
-        then = "once the server is up" if serving else "after `lastresort serve`"
-        print(f"{then}: {sign_in_hint(container, base_url)}")
     return 0
+
+
+def record(container: Container, base_url: str, then: str) -> None:
+    """Record the demo conversations (idempotent) and print the one-click sign-in link."""
+    ids = seed(container)
+    print(f"demo: {len(ids)} conversations recorded (running it again records nothing new)")
+    print(f"a persistent-harm ending: {base_url}/audit/{ids['harm-ended']}")
+    print(f"{then}: {sign_in_hint(container, base_url)}")

@@ -1,5 +1,5 @@
-"""The README's first command: with no DATABASE_URL, `lastresort serve` runs on an embedded
-Postgres under its home folder and answers a conversation."""
+"""The README's first command: with no DATABASE_URL, `lastresort serve --demo` runs on an
+embedded Postgres under its home folder, with the demo recorded, and answers a conversation."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def test_serve_on_the_embedded_postgres(tmp_path: Path) -> None:
     port = free_port()
     cli = [sys.executable, "-m", "api.cli"]
     server = subprocess.Popen(
-        [*cli, "serve", "--port", str(port)],
+        [*cli, "serve", "--demo", "--port", str(port)],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.PIPE,
