@@ -59,9 +59,13 @@ def conversation_id(raw: str) -> UUID:
 
 @router.post("", status_code=201, responses=responses(401, 413, 422, 503))
 def start_conversation(
-    body: StartConversation, caller: Caller, service: Service, key: IdempotencyKey = None
+    caller: Caller,
+    service: Service,
+    body: StartConversation | None = None,
+    key: IdempotencyKey = None,
 ) -> ConversationCreated:
-    model = body.model or service.default_model
+    """The body is optional: no body starts a conversation on the default model."""
+    model = (body.model if body else None) or service.default_model
     conversation = service.start(caller, model, key)
     return ConversationCreated(
         id=str(conversation.id), status=str(conversation.status), model=model

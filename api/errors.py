@@ -37,8 +37,12 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(error.status_code, error.code, error.message)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
-        return error_response(422, "bad_input", _describe(error.errors()))
+    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        message = _describe(error.errors())
+        content_type = request.headers.get("content-type", "")
+        if content_type and "json" not in content_type:
+            message += f" (the body was sent as {content_type!r}: send JSON as application/json)"
+        return error_response(422, "bad_input", message)
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, error: HTTPException) -> JSONResponse:

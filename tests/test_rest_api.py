@@ -40,6 +40,8 @@ def test_start_defaults_the_model_and_is_open(client: TestClient, auth: Auth) ->
     assert body["status"] == "open" and body["model"] == "claude-opus-4-1"
     other = client.post("/v1/conversations", json={"model": "claude-sonnet-4"}, headers=auth())
     assert other.json()["model"] == "claude-sonnet-4"
+    bodiless = client.post("/v1/conversations", headers=auth())
+    assert bodiless.status_code == 201 and bodiless.json()["model"] == "claude-opus-4-1"
 
 
 def test_a_persistent_harm_ending_through_http(client: TestClient, auth: Auth) -> None:
@@ -269,3 +271,12 @@ def test_an_ending_affects_that_conversation_alone(client: TestClient, auth: Aut
     assert send(client, henry, other, "And one on Carthage?")["status"] == "open"
     # A harmful message in a new conversation starts the ladder from the bottom.
     assert send(client, henry, fresh, HARM)["reply"]["kind"] == "redirect"  # type: ignore[index]
+
+
+def test_a_json_body_sent_as_a_form_gets_a_helpful_error(client: TestClient, auth: Auth) -> None:
+    headers = {**auth(), "content-type": "application/x-www-form-urlencoded"}
+    response = client.post(
+        "/v1/conversations", content=b'{"model": "claude-opus-4"}', headers=headers
+    )
+    assert response.status_code == 422
+    assert "application/json" in response.json()["error"]["message"]
