@@ -111,10 +111,13 @@ def test_branch_inherits_messages_and_links_the_tree(client: TestClient, alice: 
         client,
         alice,
         "mutation($c: ID!) { branchConversation(conversationId: $c, fromPosition: 2, "
-        'text: "Second about jam?") { conversationId conversation { id branchPosition '
-        "parent { id } messages { position text } } } }",
+        'text: "Second about jam?") { id parentId fromPosition status conversationId '
+        "conversation { id branchPosition parent { id } messages { position text } } } }",
         c=cid,
-    )["branchConversation"]["conversation"]
+    )["branchConversation"]
+    assert (branch["parentId"], branch["fromPosition"], branch["status"]) == (cid, 2, "open")
+    assert branch["id"] == branch["conversationId"] == branch["conversation"]["id"]
+    branch = branch["conversation"]
     assert branch["parent"] == {"id": cid} and branch["branchPosition"] == 2
     assert [m["text"] for m in branch["messages"]][::2] == [
         "First question about bread?",

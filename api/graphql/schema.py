@@ -176,6 +176,15 @@ class MessagePayload:
 
 
 @strawberry.type
+class BranchPayload(MessagePayload):
+    """The new conversation (its `id`), where it branched from, and the reply to the edit."""
+
+    id: strawberry.ID
+    parent_id: strawberry.ID
+    from_position: int
+
+
+@strawberry.type
 class FeedbackPayload:
     conversation_id: strawberry.ID
     position: int
@@ -237,11 +246,17 @@ class Mutation:
     @strawberry.mutation
     async def branch_conversation(
         self, info: Ctx, conversation_id: strawberry.ID, from_position: int, text: str
-    ) -> MessagePayload:
+    ) -> BranchPayload:
         service = info.context.container.service
         result = await run(info, service.branch, parse_id(conversation_id), from_position, text)
         await after_write(info)
-        return message_payload(result)
+        payload = message_payload(result)
+        return BranchPayload(
+            **vars(payload),
+            id=payload.conversation_id,
+            parent_id=conversation_id,
+            from_position=from_position,
+        )
 
     @strawberry.mutation
     async def give_feedback(
