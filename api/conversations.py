@@ -18,7 +18,6 @@ from api.schemas import (
     FeedbackRecorded,
     GiveFeedback,
     MessageResult,
-    Reply,
     SendMessage,
     StartConversation,
 )
@@ -85,13 +84,13 @@ def branch_conversation(
     id: str, body: BranchConversation, caller: Caller, service: Service, key: IdempotencyKey = None
 ) -> BranchCreatedResult:
     result = service.branch(caller, conversation_id(id), body.from_position, body.text, key)
-    child, turn = result.conversation, result.turn
+    view = MessageResult.of(result.conversation, result.turn)
     return BranchCreatedResult(
-        id=str(child.id),
-        parent_id=str(child.parent_id),
+        id=view.conversation_id,
+        parent_id=str(result.conversation.parent_id),
         from_position=body.from_position,
-        status=str(child.status),
-        reply=Reply(kind=str(turn.decision.action), text=turn.reply, position=turn.position + 1),
+        status=view.status,
+        reply=view.reply,
     )
 
 

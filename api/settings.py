@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_MODEL = "claude-opus-4-1"
@@ -30,7 +30,6 @@ class Settings:
     token_ttl_seconds: int = 30 * 24 * 3600
     production: bool = False
     ready_max_lag: int = 1000  # events a read model may be behind while /readyz says ready
-    extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls) -> Settings:

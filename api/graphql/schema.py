@@ -34,7 +34,8 @@ from api.graphql.types import (
     decode_cursor,
     page_size,
 )
-from domain.decision import Action
+from api.schemas import MessageResult
+from api.service import TurnResult
 from domain.errors import NotFound
 from domain.events import Rating as DomainRating
 from projections import audit as audit_reads
@@ -204,23 +205,20 @@ async def after_write(info: Ctx) -> None:
     )
 
 
-def message_payload(result: Any) -> MessagePayload:
-    """The payload of the turn a command recorded (or recorded first, when retried)."""
-    turn = result.turn
-    decision = turn.decision
-    ended = decision.action is Action.ENDED
+def message_payload(result: TurnResult) -> MessagePayload:
+    """The REST answer for the turn a command recorded (or recorded first, when retried)."""
+    view = MessageResult.of(result.conversation, result.turn)
+    ending = view.ending
     return MessagePayload(
-        conversation_id=strawberry.ID(str(result.conversation.id)),
-        position=turn.position,
-        status=ConversationStatus.ended if ended else ConversationStatus.open,
-        reply=Reply(kind=str(decision.action), text=turn.reply, position=turn.position + 1),
-        ending=EndingSummary(
-            reason=EndReason(str(decision.reason)),
-            rule=decision.rule,
-            policy_version=decision.policy_version,
-        )
-        if ended
-        else None,
+        conversation_id=strawberry.ID(view.conversation_id),
+        position=view.position,
+        status=ConversationStatus(view.status),
+        reply=Reply(**view.reply.model_dump()),
+        ending=None
+        if ending is None
+        else EndingSummary(
+            reason=EndReason(ending.reason), rule=ending.rule, policy_version=ending.policy_version
+        ),
         notification_id=result.notification_id,
     )
 
