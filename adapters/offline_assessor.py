@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
+from adapters.fingerprint import source_fingerprint
 from domain.assessment import Assessment, Category, Crisis, Intent
 
 _Sig = dict[str, str]
@@ -1543,7 +1545,8 @@ class OfflineAssessor:
     its rationale names the signals it matched so reviewers can check each call.
     """
 
-    name = "offline-1"
+    name = f"offline-{source_fingerprint(Path(__file__))}"
+    """Recorded with every assessment: a changed rule set gets a new name (see fingerprint)."""
 
     def assess(self, text: str, context: Sequence[tuple[str, Assessment]] = ()) -> Assessment:
         """Classify `text`, reading the previous assessment in `context` for carried-over harm."""

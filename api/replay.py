@@ -333,6 +333,7 @@ def summary_table(report: dict[str, Any]) -> str:
         f"{report['events']:,} events in {report['seconds']:.1f}s "
         f"({report['events_per_second']:,} events/s)"
     ]
+    lines.append(f"assessed by: {_assessed_by(report)}")
     if report["mode"] == "check":
         count = report["mismatch_count"]
         lines.append("check: full agreement" if count == 0 else f"check: {count} mismatch(es)")
@@ -341,7 +342,7 @@ def summary_table(report: dict[str, Any]) -> str:
     lines.append(f"candidate policy {report['candidate']['version']}")
     lines.append(f"  {'change':<26}{'conversations':>14}")
     lines += [f"  {kind:<26}{n:>14,}" for kind, n in report["changes"].items()]
-    for title in ("by_category", "by_model", "by_reason"):
+    for title in ("by_category", "by_model", "by_reason", "by_assessor"):
         for key, counts in report[title].items():
             parts = ", ".join(f"{k} {n}" for k, n in counts.items())
             lines.append(f"  {title.replace('_', ' ')} {key}: {parts}")
@@ -364,6 +365,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"{report['conversations']:,} conversations, {report['turns']:,} turns, "
         f"{report['events']:,} events replayed.",
         "",
+        f"Assessed by: {_assessed_by(report)}.",
+        "",
     ]
     if report["mode"] == "check":
         out.append(f"Mismatches: **{report['mismatch_count']}**")
@@ -371,7 +374,7 @@ def markdown(report: dict[str, Any]) -> str:
         return "\n".join(out) + "\n"
     out += ["| change | conversations |", "|---|---:|"]
     out += [f"| {kind} | {n} |" for kind, n in report["changes"].items()]
-    for title_key in ("by_category", "by_model", "by_reason"):
+    for title_key in ("by_category", "by_model", "by_reason", "by_assessor"):
         kinds = sorted({k for counts in report[title_key].values() for k in counts})
         if not kinds:
             continue
@@ -393,6 +396,12 @@ def markdown(report: dict[str, Any]) -> str:
                 f"- `{e['conversation_id']}` ({e['model']}): {e['explanation']}" for e in examples
             ]
     return "\n".join(out) + "\n"
+
+
+def _assessed_by(report: dict[str, Any]) -> str:
+    """Which assessors (rule-set versions, models) the replayed history was assessed by."""
+    counts = report["assessed_by"]
+    return ", ".join(f"{name} ({n:,} conversations)" for name, n in counts.items()) or "nobody"
 
 
 def _mismatch_line(mismatch: dict[str, Any]) -> str:

@@ -77,6 +77,8 @@ class Outcome:
     first_difference: Difference | None
     turns: int
     dropped_turns: int
+    assessors: tuple[str, ...] = ()
+    """Who assessed the conversation's messages (offline rule-set versions, Claude models)."""
 
     @property
     def history_stops(self) -> bool:
@@ -177,7 +179,13 @@ def replay(conversation: Conversation, candidate: Policy) -> Outcome:
         first_difference=first,
         turns=len(turns),
         dropped_turns=len(turns) - replayed,
+        assessors=_assessors(turns),
     )
+
+
+def _assessors(turns: Iterable[Turn]) -> tuple[str, ...]:
+    """The distinct assessors of `turns`, in the order they first assessed."""
+    return tuple(dict.fromkeys(turn.assessment.assessor for turn in turns))
 
 
 def check(conversation: Conversation) -> list[Mismatch]:
@@ -236,6 +244,10 @@ class Summary:
     by_category: Counter[tuple[str, str]] = field(default_factory=Counter)
     by_model: Counter[tuple[str, str]] = field(default_factory=Counter)
     by_reason: Counter[tuple[str, str]] = field(default_factory=Counter)
+    by_assessor: Counter[tuple[str, str]] = field(default_factory=Counter)
+    assessed_by: Counter[str] = field(default_factory=Counter)
+    """Conversations per assessor that assessed them: a report over history assessed by
+    several rule sets says so, since the same policy decides on what each of them saw."""
     examples: dict[str, list[Outcome]] = field(default_factory=dict)
     mismatch_count: int = 0
     mismatches: list[Mismatch] = field(default_factory=list)
@@ -243,6 +255,7 @@ class Summary:
     def add(self, outcome: Outcome) -> None:
         self.conversations += 1
         self.turns += outcome.turns
+        self.assessed_by.update(outcome.assessors)
         self.decisions_differ += outcome.first_difference is not None
         kind = str(outcome.change)
         self.changes[kind] += 1
@@ -251,11 +264,14 @@ class Summary:
         self.by_category[kind, str(outcome.category)] += 1
         self.by_model[kind, outcome.model] += 1
         self.by_reason[kind, str(outcome.reason)] += 1
+        for assessor in outcome.assessors:
+            self.by_assessor[kind, assessor] += 1
         self._keep(self.examples.setdefault(kind, []), [outcome], _by_id)
 
     def add_checked(self, conversation: Conversation, mismatches: list[Mismatch]) -> None:
         self.conversations += 1
         self.turns += len(conversation.turns)
+        self.assessed_by.update(_assessors(conversation.turns))
         self.mismatch_count += len(mismatches)
         self._keep(self.mismatches, mismatches, _by_place)
 
@@ -267,6 +283,8 @@ class Summary:
         self.by_category.update(other.by_category)
         self.by_model.update(other.by_model)
         self.by_reason.update(other.by_reason)
+        self.by_assessor.update(other.by_assessor)
+        self.assessed_by.update(other.assessed_by)
         for kind, outcomes in other.examples.items():
             self._keep(self.examples.setdefault(kind, []), outcomes, _by_id)
         self.mismatch_count += other.mismatch_count
@@ -287,6 +305,8 @@ class Summary:
             "by_category": _nested(self.by_category),
             "by_model": _nested(self.by_model),
             "by_reason": _nested(self.by_reason),
+            "by_assessor": _nested(self.by_assessor),
+            "assessed_by": dict(sorted(self.assessed_by.items())),
             "examples": {
                 kind: [outcome_json(o) for o in outcomes]
                 for kind, outcomes in sorted(self.examples.items())
@@ -319,6 +339,7 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
     return {
         "conversation_id": str(outcome.conversation_id),
         "model": outcome.model,
+        "assessors": list(outcome.assessors),
         "change": str(outcome.change),
         "recorded_end": ending(outcome.recorded_end),
         "candidate_end": ending(outcome.candidate_end),

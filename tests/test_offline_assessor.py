@@ -1353,7 +1353,7 @@ def test_results_are_well_formed() -> None:
         assert set(result.scores) == keys
         assert all(0.0 <= s <= 1.0 for s in result.scores.values()), text
         assert 0.0 <= result.severity <= 1.0
-        assert result.assessor == "offline-1"
+        assert result.assessor == OfflineAssessor.name
         assert result.rationale
         if result.category is Category.NONE:
             assert result.severity == 0.0

@@ -40,13 +40,16 @@ def policy(**changes: Any) -> Policy:
     return Policy.from_mapping({**DEFAULT.to_mapping(), "version": "candidate", **changes})
 
 
-def record(words: list[str], live: Policy = DEFAULT, model: str = OPUS) -> Conversation:
+def record(
+    words: list[str], live: Policy = DEFAULT, model: str = OPUS, assessor: str = "offline"
+) -> Conversation:
     """A conversation as the live service records it: decide, write, record, turn by turn."""
     conversation = Conversation.start(uuid4(), "ana", model, AT)
     for word in words:
-        decision = live.decide(conversation.ladder, SCRIPT[word], conversation.next_position, model)
+        assessment = replace(SCRIPT[word], assessor=assessor)
+        decision = live.decide(conversation.ladder, assessment, conversation.next_position, model)
         reply = Reply(f"reply to {word}", model_request="end_conversation")
-        conversation.record_turn(word, SCRIPT[word], decision, live, reply, AT)
+        conversation.record_turn(word, assessment, decision, live, reply, AT)
     return conversation
 
 

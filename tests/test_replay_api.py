@@ -17,14 +17,25 @@ from adapters.offline_assistant import OfflineAssistant
 from api.database import eventsourcing_env
 from api.migrate import migrate
 from api.policies import load_policy
-from api.replay import Selection, add_parser, replay_history, run
+from api.replay import (
+    Result,
+    Selection,
+    add_parser,
+    markdown,
+    replay_history,
+    report_json,
+    run,
+    summary_table,
+)
 from api.service import ConversationService
 from api.settings import Settings
 from api.store import ConversationStore
 from domain.access import Principal
 from domain.assessment import Assessment
 from domain.policy import Policy
-from tests.test_replay import SCRIPT
+from domain.replay import Summary
+from domain.replay import replay as replay_one
+from tests.test_replay import SCRIPT, policy, record
 
 if TYPE_CHECKING:
     from api.container import Container
@@ -273,3 +284,21 @@ def _count_events(url: str) -> int:
         row = conn.execute("SELECT count(*) FROM lastresort_events").fetchone()
         assert row is not None
         return int(row[0])
+
+
+def test_reports_name_the_assessors_of_the_replayed_history() -> None:
+    histories = [
+        record(["harm"] * 4, assessor="offline-aaaaaaaaaaaa"),
+        record(["hi", "hi"], assessor="offline-bbbbbbbbbbbb"),
+    ]
+    summary = Summary()
+    for conversation in histories:
+        summary.add(replay_one(conversation, policy(min_redirects=1)))
+    report = report_json(Result(summary, 0, 1.0, 0), policy(min_redirects=1), Selection())
+
+    assert report["assessed_by"] == {"offline-aaaaaaaaaaaa": 1, "offline-bbbbbbbbbbbb": 1}
+    assert report["by_assessor"] == {"offline-aaaaaaaaaaaa": {"ends_earlier": 1}}
+    assert report["examples"]["ends_earlier"][0]["assessors"] == ["offline-aaaaaaaaaaaa"]
+    for text in (summary_table(report), markdown(report)):
+        assert "offline-aaaaaaaaaaaa (1 conversations)" in text
+        assert "offline-bbbbbbbbbbbb (1 conversations)" in text
