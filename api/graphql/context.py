@@ -97,7 +97,8 @@ def _group(keys: Sequence[UUID], rows: Sequence[Row], column: str) -> list[list[
 
 
 async def context_getter(request: Request, response: Response) -> Context:
-    """A bad token is a 401; no token at all still serves GraphiQL (fields then refuse)."""
+    """A bad token is a 401 and a malformed `X-Read-After` a 422; no token at all still
+    serves GraphiQL (fields then refuse)."""
     container: Container = request.app.state.container
     header = request.headers.get("authorization")
     principal = container.signer.verify_header(header) if header else None
