@@ -5,10 +5,15 @@ LISTEN connection per process, so waiting costs no queries. The service reports 
 notification id each command wrote per principal, so any later read by the same principal in
 this process waits for it; a client talking to several processes passes the id it got
 back (`X-Read-After`) instead.
+
+Requests wait on the event loop (`until`): each wait is a future the watcher's thread
+resolves, so no number of waiting requests can hold the worker threads other requests'
+reads run on.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Sequence
@@ -35,6 +40,7 @@ class ProgressWatcher:
             for view in views
         }
         self._changed = threading.Condition()
+        self._waiting: dict[asyncio.Future[None], int] = {}
         self._stopping = threading.Event()
         self._thread = threading.Thread(
             target=self._supervise, name="progress-watcher", daemon=True
@@ -49,19 +55,58 @@ class ProgressWatcher:
         if self._thread.is_alive():
             self._thread.join(5)
 
+    @property
+    def seen(self) -> int:
+        """The highest position any projection has committed: every id up to it exists."""
+        with self._changed:
+            return max(self._positions.values(), default=0)
+
+    @property
+    def pending(self) -> int:
+        """How many coroutines are waiting in `until` right now."""
+        with self._changed:
+            return len(self._waiting)
+
     def wait(self, notification_id: int | None, timeout: float) -> bool:
-        """Block until every projection has `notification_id` (True) or `timeout` passes."""
+        """Block this thread until every projection has `notification_id` (True) or `timeout`
+        passes (the CLI, benchmarks and tests; requests use `until`, which holds no thread)."""
         if not notification_id:
             return True
         with self._changed:
-            return self._changed.wait_for(
-                lambda: min(self._positions.values()) >= notification_id, timeout
-            )
+            return self._changed.wait_for(lambda: self._has(notification_id), timeout)
+
+    async def until(self, notification_id: int | None, timeout: float) -> bool:
+        """Wait on the event loop until every projection has `notification_id` (True) or
+        `timeout` passes (False); the watcher's thread resolves the future."""
+        if not notification_id:
+            return True
+        future = asyncio.get_running_loop().create_future()
+        with self._changed:
+            if self._has(notification_id):
+                return True
+            self._waiting[future] = notification_id
+        try:
+            await asyncio.wait_for(future, timeout)
+        except TimeoutError:
+            return False
+        finally:
+            with self._changed:
+                self._waiting.pop(future, None)
+        return True
+
+    def _has(self, notification_id: int) -> bool:
+        """Every projection has `notification_id` (the caller holds `_changed`)."""
+        return min(self._positions.values()) >= notification_id
 
     def _set(self, name: str, position: int) -> None:
         with self._changed:
             self._positions[name] = position
             self._changed.notify_all()
+            ready = [future for future, wanted in self._waiting.items() if self._has(wanted)]
+            for future in ready:
+                del self._waiting[future]
+        for future in ready:
+            _resolve_soon(future)
 
     def _supervise(self) -> None:
         while not self._stopping.is_set():
@@ -82,6 +127,19 @@ class ProgressWatcher:
                     name, _, position = notify.payload.partition(":")
                     if name in self._positions:
                         self._set(name, int(position))
+
+
+def _resolve_soon(future: asyncio.Future[None]) -> None:
+    """Resolve `future` on its own event loop (this runs on the watcher's thread)."""
+    try:
+        future.get_loop().call_soon_threadsafe(_resolve, future)
+    except RuntimeError:  # that loop has closed: nobody is waiting any more
+        log.debug("a read-your-writes wait outlived its event loop")
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():  # a timed-out or cancelled wait has already given up
+        future.set_result(None)
 
 
 class LastWrites:

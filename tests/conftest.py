@@ -11,6 +11,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -22,6 +23,8 @@ from api.database import start_embedded
 from api.migrate import migrate
 from api.settings import Settings
 from domain.access import Role
+from projections.readside import VIEW_NAMES, make_runners
+from projections.runner import ProjectionRunner
 
 SERVER_URL = os.environ.get(
     "LASTRESORT_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -112,3 +115,29 @@ def auth(container: Container) -> Callable[..., dict[str, str]]:
         return {"Authorization": f"Bearer {token}"}
 
     return headers
+
+
+@pytest.fixture
+def fresh(fresh_database: Callable[[], str], settings: Settings) -> Iterator[Container]:
+    """A container on its own database, with no runners of its own."""
+    url = fresh_database()
+    migrate(url)
+    container = Container.build(settings, url, run_projections=False)
+    container.read_side.start()
+    yield container
+    container.close()
+
+
+@pytest.fixture
+def runners(fresh: Container) -> Iterator[Callable[..., list[ProjectionRunner]]]:
+    """Makes runners on the fresh database; stops them all at the end of the test."""
+    made: list[ProjectionRunner] = []
+
+    def make(names: tuple[str, ...] = VIEW_NAMES, **options: Any) -> list[ProjectionRunner]:
+        new = make_runners(fresh.url, fresh.store.mapper, names, **options)
+        made.extend(new)
+        return new
+
+    yield make
+    for runner in made:
+        runner.stop()

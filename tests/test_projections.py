@@ -4,50 +4,21 @@ connection is killed, and the advisory lock that lets only one runner write."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
-import pytest
 
 from api.container import Container
-from api.migrate import migrate
-from api.settings import Settings
 from domain.access import Principal
 from domain.events import Rating
-from projections.readside import VIEW_NAMES, VIEWS, make_runners
+from projections.readside import VIEW_NAMES, VIEWS
 from projections.runner import ProjectionRunner
 
 TEXTS = [
     "Please end this conversation.",
     "Yes, I understand it's permanent. End it.",
 ]
-
-
-@pytest.fixture
-def runners(fresh: Container) -> Iterator[Callable[..., list[ProjectionRunner]]]:
-    """Makes runners on the fresh database; stops them all at the end of the test."""
-    made: list[ProjectionRunner] = []
-
-    def make(names: tuple[str, ...] = VIEW_NAMES, **options: Any) -> list[ProjectionRunner]:
-        new = make_runners(fresh.url, fresh.store.mapper, names, **options)
-        made.extend(new)
-        return new
-
-    yield make
-    for runner in made:
-        runner.stop()
-
-
-@pytest.fixture
-def fresh(fresh_database: Callable[[], str], settings: Settings) -> Iterator[Container]:
-    """A container on its own database, with no runners of its own."""
-    url = fresh_database()
-    migrate(url)
-    container = Container.build(settings, url, run_projections=False)
-    container.read_side.start()
-    yield container
-    container.close()
 
 
 def history(container: Container, conversations: int = 4) -> int:

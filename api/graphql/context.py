@@ -22,6 +22,8 @@ from domain.errors import BadInput
 from projections import conversations as conversation_reads
 
 READ_AFTER_HEADER = "x-read-after"
+READ_AFTER_PATTERN = re.compile("[0-9]{1,19}")
+MAX_NOTIFICATION_ID = 2**63 - 1  # notification ids are Postgres bigints
 WAIT_SECONDS = 2.0
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 T = TypeVar("T")
@@ -57,9 +59,9 @@ class Context(BaseContext):
         return await asyncio.to_thread(self.container.read_side.read, query, *args)
 
     async def wait_for(self, notification_id: int | None) -> None:
-        """Wait (at most WAIT_SECONDS) until the projections include `notification_id`."""
-        watcher = self.container.read_side.watcher
-        await asyncio.to_thread(watcher.wait, notification_id, WAIT_SECONDS)
+        """Wait (at most WAIT_SECONDS) until the projections include `notification_id`, on
+        the event loop: a waiting request holds no thread another request's reads need."""
+        await self.container.read_side.watcher.until(notification_id, WAIT_SECONDS)
 
     @cached_property
     def conversations(self) -> DataLoader[UUID, Row | None]:
@@ -95,7 +97,8 @@ def _group(keys: Sequence[UUID], rows: Sequence[Row], column: str) -> list[list[
 
 
 async def context_getter(request: Request, response: Response) -> Context:
-    """A bad token is a 401; no token at all still serves GraphiQL (fields then refuse)."""
+    """A bad token is a 401 and a malformed `X-Read-After` a 422; no token at all still
+    serves GraphiQL (fields then refuse)."""
     container: Container = request.app.state.container
     header = request.headers.get("authorization")
     principal = container.signer.verify_header(header) if header else None
@@ -103,7 +106,25 @@ async def context_getter(request: Request, response: Response) -> Context:
         response.media_type = GRAPHQL_RESPONSE
     context = Context(container, principal)
     if principal is not None:
-        after = request.headers.get(READ_AFTER_HEADER, "")
         written = container.read_side.last_writes.of(principal)
-        await context.wait_for(max(written, int(after) if after.isdigit() else 0))
+        await context.wait_for(max(written, await read_after(request, container)))
     return context
+
+
+async def read_after(request: Request, container: Container) -> int:
+    """The id in `X-Read-After` (0 when absent or empty), capped to the last id recorded:
+    no one waits for a write that was never made. The head is read only for an id beyond
+    the highest position any projection has reached, so ordinary requests cost no query."""
+    raw = request.headers.get(READ_AFTER_HEADER, "").strip(" \t")
+    if not raw:
+        return 0
+    if not READ_AFTER_PATTERN.fullmatch(raw) or int(raw) > MAX_NOTIFICATION_ID:
+        raise BadInput(
+            "X-Read-After must be a notificationId: a decimal integer (ASCII digits only) "
+            f"from 0 to {MAX_NOTIFICATION_ID}"
+        )
+    wanted = int(raw)
+    if wanted <= container.read_side.watcher.seen:
+        return wanted
+    head = await asyncio.to_thread(container.store.recorder.max_notification_id)
+    return min(wanted, head or 0)
