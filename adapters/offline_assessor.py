@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from domain.assessment import Assessment, Category, Crisis, Intent
+from domain.deadline import NO_DEADLINE, Deadline
 
 _Sig = dict[str, str]
 
@@ -1545,8 +1546,15 @@ class OfflineAssessor:
 
     name = "offline-1"
 
-    def assess(self, text: str, context: Sequence[tuple[str, Assessment]] = ()) -> Assessment:
-        """Classify `text`, reading the previous assessment in `context` for carried-over harm."""
+    def assess(
+        self,
+        text: str,
+        context: Sequence[tuple[str, Assessment]] = (),
+        deadline: Deadline = NO_DEADLINE,
+    ) -> Assessment:
+        """Classify `text`, reading the previous assessment in `context` for carried-over harm.
+
+        Answers at once, so the turn's `deadline` does not concern it."""
         t = _normalise(text)
         scrubbed = _scrub(t)
         frames = _frames(scrubbed)
