@@ -69,9 +69,10 @@ def verdict(
     }
 
 
-def status(code: int, error_type: str) -> httpx2.Response:
+def status(code: int, error_type: str, headers: dict[str, str] | None = None) -> httpx2.Response:
+    """An error answer; by default it asks for a 1 ms wait before a retry."""
     body = {"type": "error", "error": {"type": error_type, "message": "canned failure"}}
-    return httpx2.Response(code, json=body, headers={"retry-after-ms": "1"})
+    return httpx2.Response(code, json=body, headers=headers or {"retry-after-ms": "1"})
 
 
 class FakeAPI:
@@ -100,3 +101,14 @@ class FakeAPI:
             timeout=TIMEOUT,
         )
         return Claude(sdk, TIMEOUT, max_retries, on_failure)
+
+
+def is_assessment(body: Json) -> bool:
+    return body.get("tool_choice") == {"type": "tool", "name": "record_assessment"}
+
+
+def ordinary(body: Json) -> Json:
+    """Answers every assessment as benign and every reply with a short text."""
+    if is_assessment(body):
+        return assessment_message(verdict())
+    return message([text("Happy to help.")], model=body["model"])

@@ -41,6 +41,7 @@ from tests.fake_claude import (
     FakeAPI,
     Json,
     assessment_message,
+    is_assessment,
     message,
     status,
     text,
@@ -456,7 +457,7 @@ CAREFUL: dict[str, Json] = {
 
 def careful_claude(body: Json) -> Json:
     """Answers assessments from `CAREFUL`, and replies with the end tool whenever offered."""
-    if body.get("tool_choice") == {"type": "tool", "name": "record_assessment"}:
+    if is_assessment(body):
         said = json.loads(body["messages"][-1]["content"])["message"]
         return assessment_message(CAREFUL.get(said, verdict()))
     reply = text(f"Claude writes: {body['system'][1]['text'][:60]}")
