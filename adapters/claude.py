@@ -131,18 +131,13 @@ class Claude:
 
     def _failure(self, role: str, error: anthropic.APIError, out_of_time: bool) -> DomainError:
         what = WHAT.get(role, role)
+        if isinstance(error, anthropic.APIStatusError) and not _unavailable(error.status_code):
+            return ModelRejected(
+                f"the Messages API refused the {what} request (HTTP {error.status_code}): "
+                f"{error.api_message or error.message}; nothing was recorded"
+            )
         wait = _retry_after(error)
         retry_after = None if wait is None else math.ceil(wait)
-        if not _transient(error):
-            if isinstance(error, anthropic.APIStatusError):
-                return ModelRejected(
-                    f"the Messages API refused the {what} request (HTTP {error.status_code}): "
-                    f"{error.api_message or error.message}; nothing was recorded"
-                )
-            return ModelUnavailable(
-                f"Claude's answer to the {what} could not be read ({type(error).__name__}); "
-                "nothing was recorded, retry shortly"
-            )
         if out_of_time:
             return self._out_of_time(role, retry_after)
         detail = (
@@ -195,7 +190,12 @@ def _transient(error: BaseException) -> bool:
     should = error.response.headers.get("x-should-retry")
     if should in ("true", "false"):
         return should == "true"
-    return error.status_code in TRANSIENT_STATUSES or error.status_code >= 500
+    return _unavailable(error.status_code)
+
+
+def _unavailable(status: int) -> bool:
+    """A status that says "not now" rather than "never": 408, 409, 429, 5xx."""
+    return status in TRANSIENT_STATUSES or status >= 500
 
 
 def _reason(error: anthropic.APIError) -> str:

@@ -8,6 +8,7 @@ lastresort asks of Claude.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
@@ -35,11 +36,13 @@ from domain.access import Principal
 from domain.assessment import Assessment, Category, Crisis, Intent
 from domain.deadline import NO_DEADLINE, Deadline
 from domain.decision import Action, Decision, EndReason
+from domain.errors import DomainError
 from domain.events import Turn
 from domain.policy import Policy
 from tests.fake_claude import (
     FakeAPI,
     Json,
+    Respond,
     assessment_message,
     is_assessment,
     message,
@@ -257,6 +260,31 @@ def test_requests_the_api_refuses_are_not_retried(code: int, error_type: str) ->
     assert failed.value.status_code == 502 and failed.value.code == "model_error"
     assert "canned failure" in failed.value.message
     assert len(api.requests) == 1
+
+
+def _timed_out(_: Json) -> Json:
+    raise httpx2.ReadTimeout("canned timeout")
+
+
+@pytest.mark.parametrize(
+    ("respond", "reasons"),
+    [
+        (lambda _: status(429, "rate_limit_error"), ["rate_limited"] * 3),
+        (lambda _: status(529, "overloaded_error"), ["overloaded"] * 3),
+        (lambda _: status(500, "api_error"), ["server_error"] * 3),
+        (_timed_out, ["timeout"] * 3),
+        (lambda _: status(400, "invalid_request_error"), ["rejected"]),
+        (lambda _: message([], "refusal", "claude-haiku-4-5"), ["refused"]),
+        (lambda _: assessment_message({"category": "nonsense"}), ["malformed"]),
+    ],
+    ids=["429", "529", "500", "timeout", "400", "refusal", "malformed"],
+)
+def test_every_failed_or_unusable_answer_is_counted(respond: Respond, reasons: list[str]) -> None:
+    counted: list[tuple[str, str]] = []
+    claude = FakeAPI(respond).client(max_retries=2, on_failure=lambda *c: counted.append(c))
+    with contextlib.suppress(DomainError):
+        ClaudeAssessor(claude, fallback=StubAssessor()).assess("hello")
+    assert counted == [("assessor", reason) for reason in reasons]
 
 
 # -- assistant ---------------------------------------------------------------------------
