@@ -38,8 +38,7 @@ class Deadline:
         """Raise `DeadlinePassed` once no time is left."""
         if self.remaining() <= 0.0:
             raise DeadlinePassed(
-                "the model did not answer within the turn's deadline; nothing was recorded, "
-                "retry shortly",
+                "the turn did not finish within its deadline; nothing was recorded, retry shortly",
                 retry_after,
             )
 
