@@ -3,31 +3,45 @@
 A failed model call must never leave a half-recorded turn, so every failure becomes a
 `DomainError` raised before the service records anything: the API answers with it and
 the user can simply send the message again.
+
+The turn's `Deadline` bounds everything here. The SDK's own retries are off
+(`max_retries=0`): it obeys any `retry-after` without limit and bounds retries only by
+count, so one call could outlive the client that asked for it. `Claude.create` retries
+instead (tenacity): each attempt's timeout is what is left of the deadline at most, a
+`retry-after` is honoured only when the retry can still finish before the deadline, and
+otherwise the turn is refused at once with that wait as the client's `Retry-After`.
 """
 
 from __future__ import annotations
 
+import email.utils
+import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import anthropic
 from anthropic.types import Message
+from tenacity import RetryCallState, Retrying, retry_if_exception, wait_random_exponential
 
-from domain.errors import DomainError
+from domain.deadline import Deadline, DeadlinePassed
+from domain.errors import DomainError, ModelUnavailable
 
 # Conversation model names that are not themselves Messages API model ids.
 API_MODEL_IDS = {"claude-opus-4": "claude-opus-4-0"}
-# Statuses the SDK retries (request timeout, lock timeout, rate limit, server errors).
+# Statuses worth retrying (request timeout, lock timeout, rate limit) besides 5xx.
 TRANSIENT_STATUSES = frozenset({408, 409, 429})
+# The `reason` label of `lastresort_model_failures_total` for a failed HTTP status.
+STATUS_REASONS = {408: "timeout", 409: "conflict", 429: "rate_limited", 529: "overloaded"}
 EPHEMERAL: dict[str, str] = {"type": "ephemeral"}
+# A call given less time than this cannot answer: the deadline is as good as passed.
+MIN_CALL_SECONDS = 0.05
+BACKOFF = wait_random_exponential(multiplier=0.5, max=8.0)
+WHAT = {"assessor": "assessment", "assistant": "reply"}
 
-
-class ModelUnavailable(DomainError):
-    """Claude did not answer, even after the SDK's bounded retries; nothing was stored."""
-
-    status_code = 503
-    code = "model_unavailable"
+# Told of every failed or unusable model answer: (role, reason), for the metrics.
+FailureObserver = Callable[[str, str], None]
 
 
 class ModelRejected(DomainError):
@@ -46,9 +60,9 @@ class AssessmentFailed(ModelUnavailable):
     code = "assessment_failed"
 
 
-def make_client(api_key: str, timeout: float, max_retries: int) -> anthropic.Anthropic:
-    """The SDK client; it retries timeouts, 408/409/429 and 5xx with backoff itself."""
-    return anthropic.Anthropic(api_key=api_key, timeout=timeout, max_retries=max_retries)
+def make_client(api_key: str, timeout: float) -> anthropic.Anthropic:
+    """The SDK client, with its own retries off: `Claude.create` retries within the deadline."""
+    return anthropic.Anthropic(api_key=api_key, timeout=timeout, max_retries=0)
 
 
 def api_model(model: str) -> str:
@@ -75,24 +89,136 @@ class Call:
         }
 
 
-def create_message(client: anthropic.Anthropic, what: str, **params: Any) -> Call:
-    """One Messages API call (with the SDK's retries), failures turned into domain errors."""
-    started = time.perf_counter()
-    try:
-        message = client.messages.create(**params)
-    except anthropic.APIStatusError as error:
-        if error.status_code in TRANSIENT_STATUSES or error.status_code >= 500:
-            raise ModelUnavailable(
-                f"Claude is unavailable for the {what} (HTTP {error.status_code}); "
-                "nothing was recorded, retry shortly"
-            ) from error
-        raise ModelRejected(
-            f"the Messages API refused the {what} request (HTTP {error.status_code}): "
-            f"{error.api_message or error.message}; nothing was recorded"
-        ) from error
-    except anthropic.APIError as error:
-        raise ModelUnavailable(
-            f"Claude is unavailable for the {what} ({type(error).__name__}); "
-            "nothing was recorded, retry shortly"
-        ) from error
-    return Call(message, (time.perf_counter() - started) * 1000)
+@dataclass(frozen=True)
+class Claude:
+    """The Messages API client and how it is called: `timeout` seconds per attempt at most,
+    `max_retries` retries at most, all within the turn's deadline."""
+
+    client: anthropic.Anthropic
+    timeout: float = 30.0
+    max_retries: int = 2
+    on_failure: FailureObserver | None = None
+
+    def create(self, role: str, deadline: Deadline, **params: Any) -> Call:
+        """One Messages API call for `role` (assessor or assistant), retried while worth it
+        and while time is left, its failures counted and turned into domain errors."""
+        started = time.perf_counter()
+        budget = _Budget(self.max_retries + 1, deadline)
+        retrying = Retrying(
+            retry=retry_if_exception(_transient), stop=budget, wait=_wait, reraise=True
+        )
+        try:
+            message = retrying(self._attempt, role, deadline, params)
+        except anthropic.APIError as error:
+            raise self._failure(role, error, budget.out_of_time) from error
+        return Call(message, (time.perf_counter() - started) * 1000)
+
+    def failed(self, role: str, reason: str) -> None:
+        """Count a failed call, or an answer that could not be used (refused, malformed)."""
+        if self.on_failure is not None:
+            self.on_failure(role, reason)
+
+    def _attempt(self, role: str, deadline: Deadline, params: dict[str, Any]) -> Message:
+        timeout = min(self.timeout, deadline.remaining())
+        if timeout < MIN_CALL_SECONDS:
+            raise self._out_of_time(role, None)
+        try:
+            message: Message = self.client.messages.create(**params, timeout=timeout)
+        except anthropic.APIError as error:
+            self.failed(role, _reason(error))
+            raise
+        return message
+
+    def _failure(self, role: str, error: anthropic.APIError, out_of_time: bool) -> DomainError:
+        what = WHAT.get(role, role)
+        if isinstance(error, anthropic.APIStatusError) and not _unavailable(error.status_code):
+            return ModelRejected(
+                f"the Messages API refused the {what} request (HTTP {error.status_code}): "
+                f"{error.api_message or error.message}; nothing was recorded"
+            )
+        wait = _retry_after(error)
+        retry_after = None if wait is None else math.ceil(wait)
+        if out_of_time:
+            return self._out_of_time(role, retry_after)
+        detail = (
+            f"HTTP {error.status_code}"
+            if isinstance(error, anthropic.APIStatusError)
+            else type(error).__name__
+        )
+        return ModelUnavailable(
+            f"Claude is unavailable for the {what} ({detail}); nothing was recorded, retry shortly",
+            retry_after,
+        )
+
+    def _out_of_time(self, role: str, retry_after: int | None) -> DeadlinePassed:
+        self.failed(role, "deadline")
+        return DeadlinePassed(
+            f"Claude did not answer the {WHAT.get(role, role)} within the turn's deadline; "
+            "nothing was recorded, retry shortly",
+            retry_after,
+        )
+
+
+class _Budget:
+    """Tenacity's stop: after `attempts` tries, or as soon as the next try (after its wait)
+    could not finish before the deadline — then `out_of_time` says so."""
+
+    def __init__(self, attempts: int, deadline: Deadline) -> None:
+        self.attempts = attempts
+        self.deadline = deadline
+        self.out_of_time = False
+
+    def __call__(self, state: RetryCallState) -> bool:
+        self.out_of_time = self.deadline.remaining() - state.upcoming_sleep < MIN_CALL_SECONDS
+        return self.out_of_time or state.attempt_number >= self.attempts
+
+
+def _wait(state: RetryCallState) -> float:
+    """What the API asked for (`retry-after`), else exponential backoff with jitter."""
+    error = state.outcome.exception() if state.outcome is not None else None
+    asked = _retry_after(error) if isinstance(error, anthropic.APIError) else None
+    return asked if asked is not None else BACKOFF(state)
+
+
+def _transient(error: BaseException) -> bool:
+    """Worth retrying: no connection, a timeout, 408/409/429 or 5xx — unless the API says
+    otherwise with `x-should-retry`."""
+    if isinstance(error, anthropic.APIConnectionError):
+        return True
+    if not isinstance(error, anthropic.APIStatusError):
+        return False
+    should = error.response.headers.get("x-should-retry")
+    if should in ("true", "false"):
+        return should == "true"
+    return _unavailable(error.status_code)
+
+
+def _unavailable(status: int) -> bool:
+    """A status that says "not now" rather than "never": 408, 409, 429, 5xx."""
+    return status in TRANSIENT_STATUSES or status >= 500
+
+
+def _reason(error: anthropic.APIError) -> str:
+    if isinstance(error, anthropic.APITimeoutError):
+        return "timeout"
+    if isinstance(error, anthropic.APIConnectionError):
+        return "connection"
+    if isinstance(error, anthropic.APIStatusError):
+        status = error.status_code
+        return STATUS_REASONS.get(status, "server_error" if status >= 500 else "rejected")
+    return "malformed"
+
+
+def _retry_after(error: anthropic.APIError) -> float | None:
+    """Seconds the API asked to wait (`retry-after-ms`, or `retry-after` in seconds or as a
+    date), if it did."""
+    if not isinstance(error, anthropic.APIStatusError):
+        return None
+    headers = error.response.headers
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        try:
+            return max(0.0, float(headers.get(name, "")) * scale)
+        except ValueError:
+            pass
+    when = email.utils.parsedate_tz(headers.get("retry-after", ""))
+    return None if when is None else max(0.0, email.utils.mktime_tz(when) - time.time())

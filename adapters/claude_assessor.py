@@ -12,11 +12,11 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-import anthropic
 from anthropic.types import ToolUseBlock
 
-from adapters.claude import EPHEMERAL, AssessmentFailed, api_model, create_message
+from adapters.claude import EPHEMERAL, AssessmentFailed, Claude, api_model
 from domain.assessment import Assessment, Category, Crisis, Intent
+from domain.deadline import NO_DEADLINE, Deadline
 from domain.ports import Assessor
 
 DEFAULT_ASSESSOR_MODEL = "claude-haiku-4-5"
@@ -100,29 +100,36 @@ class MalformedAssessment(ValueError):
 class ClaudeAssessor:
     """Assesses each user message with Claude; unusable answers go to `fallback`.
 
-    A refusal or a malformed tool input is recorded in `raw` and handed to `fallback`
-    (the offline assessor in production) so a turn is never blocked by the classifier
-    itself; without a fallback the turn fails with `AssessmentFailed` and nothing is
-    stored.
+    A refusal or a malformed tool input is recorded in `raw`, counted as a model failure
+    and handed to `fallback` (the offline assessor in production) so a turn is never
+    blocked by the classifier itself; without a fallback the turn fails with
+    `AssessmentFailed` and nothing is stored.
     """
+
+    role = "assessor"
 
     def __init__(
         self,
-        client: anthropic.Anthropic,
+        claude: Claude,
         model: str = DEFAULT_ASSESSOR_MODEL,
         fallback: Assessor | None = None,
         max_tokens: int = 1024,
     ) -> None:
-        self.client = client
+        self.claude = claude
         self.model = model
         self.fallback = fallback
         self.max_tokens = max_tokens
         self.name = f"claude:{model}"
 
-    def assess(self, text: str, context: Sequence[tuple[str, Assessment]] = ()) -> Assessment:
-        call = create_message(
-            self.client,
-            "assessment",
+    def assess(
+        self,
+        text: str,
+        context: Sequence[tuple[str, Assessment]] = (),
+        deadline: Deadline = NO_DEADLINE,
+    ) -> Assessment:
+        call = self.claude.create(
+            self.role,
+            deadline,
             model=api_model(self.model),
             max_tokens=self.max_tokens,
             system=[{"type": "text", "text": SYSTEM_PROMPT, "cache_control": EPHEMERAL}],
@@ -140,7 +147,9 @@ class ClaudeAssessor:
         if message.stop_reason == "refusal":
             details = message.stop_details
             raw["refusal"] = details.to_dict() if details is not None else {}
-            return self._fall_back(text, context, raw, "Claude refused to assess the message")
+            return self._fall_back(
+                text, context, raw, "refused", "Claude refused to assess the message"
+            )
         calls = [b for b in message.content if isinstance(b, ToolUseBlock)]
         tool_input = next((b.input for b in calls if b.name == TOOL_NAME), None)
         raw["input"] = tool_input
@@ -150,15 +159,19 @@ class ClaudeAssessor:
             return parse_assessment(tool_input, self.name, raw)
         except MalformedAssessment as error:
             raw["error"] = str(error)
-            return self._fall_back(text, context, raw, f"malformed assessment: {error}")
+            return self._fall_back(
+                text, context, raw, "malformed", f"malformed assessment: {error}"
+            )
 
     def _fall_back(
         self,
         text: str,
         context: Sequence[tuple[str, Assessment]],
         raw: dict[str, Any],
+        reason: str,
         why: str,
     ) -> Assessment:
+        self.claude.failed(self.role, reason)
         if self.fallback is None:
             raise AssessmentFailed(f"{why}; nothing was recorded, retry the message")
         assessment = self.fallback.assess(text, context)

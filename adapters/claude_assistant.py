@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import anthropic
 from anthropic.types import TextBlock, ToolUseBlock
 
-from adapters.claude import EPHEMERAL, Call, api_model, create_message
+from adapters.claude import EPHEMERAL, Call, Claude, api_model
 from adapters.offline_assistant import BEHAVIOURS, CRISIS_RESOURCES, OfflineAssistant
+from domain.deadline import NO_DEADLINE, Deadline
 from domain.decision import Action, Decision, EndReason
 from domain.events import Turn
 from domain.ports import Reply
@@ -69,13 +69,20 @@ class ClaudeAssistant:
     """Writes replies with the conversation's own Claude model (`decision.model`)."""
 
     name = "claude"
+    role = "assistant"
 
-    def __init__(self, client: anthropic.Anthropic, max_tokens: int = 1024) -> None:
-        self.client = client
+    def __init__(self, claude: Claude, max_tokens: int = 1024) -> None:
+        self.claude = claude
         self.max_tokens = max_tokens
         self.templates = OfflineAssistant()
 
-    def write(self, decision: Decision, text: str, history: Sequence[Turn]) -> Reply:
+    def write(
+        self,
+        decision: Decision,
+        text: str,
+        history: Sequence[Turn],
+        deadline: Deadline = NO_DEADLINE,
+    ) -> Reply:
         params: dict[str, Any] = {
             "model": api_model(decision.model),
             "max_tokens": self.max_tokens,
@@ -87,14 +94,13 @@ class ClaudeAssistant:
         }
         if decision.action is Action.ENDED:
             params["tools"] = [END_TOOL]
-        call = create_message(self.client, "reply", **params)
+        call = self.claude.create(self.role, deadline, **params)
         return self._reply(call, decision, text, history)
 
-    def _reply(
-        self, call: Call, decision: Decision, text: str, history: Sequence[Turn]
-    ) -> Reply:
+    def _reply(self, call: Call, decision: Decision, text: str, history: Sequence[Turn]) -> Reply:
         message = call.message
         if message.stop_reason == REFUSAL:
+            self.claude.failed(self.role, "refused")
             return Reply(self._fallback(decision, text, history), REFUSAL, call.usage)
         tools = [b.name for b in message.content if isinstance(b, ToolUseBlock)]
         written = "\n\n".join(b.text for b in message.content if isinstance(b, TextBlock)).strip()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from adapters.fingerprint import source_fingerprint
 from domain.assessment import Assessment, Category, Crisis, Intent
+from domain.deadline import NO_DEADLINE, Deadline
 
 _Sig = dict[str, str]
 
@@ -1548,8 +1549,15 @@ class OfflineAssessor:
     name = f"offline-{source_fingerprint(Path(__file__))}"
     """Recorded with every assessment: a changed rule set gets a new name (see fingerprint)."""
 
-    def assess(self, text: str, context: Sequence[tuple[str, Assessment]] = ()) -> Assessment:
-        """Classify `text`, reading the previous assessment in `context` for carried-over harm."""
+    def assess(
+        self,
+        text: str,
+        context: Sequence[tuple[str, Assessment]] = (),
+        deadline: Deadline = NO_DEADLINE,
+    ) -> Assessment:
+        """Classify `text`, reading the previous assessment in `context` for carried-over harm.
+
+        Answers at once, so the turn's `deadline` does not concern it."""
         t = _normalise(text)
         scrubbed = _scrub(t)
         frames = _frames(scrubbed)

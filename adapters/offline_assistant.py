@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from domain.deadline import NO_DEADLINE, Deadline
 from domain.decision import Action, Decision, EndReason
 from domain.events import Turn
 from domain.ports import Reply
@@ -31,7 +32,14 @@ CRISIS_RESOURCES = (
 class OfflineAssistant:
     name = "offline-templates-1"
 
-    def write(self, decision: Decision, text: str, history: Sequence[Turn]) -> Reply:
+    def write(
+        self,
+        decision: Decision,
+        text: str,
+        history: Sequence[Turn],
+        deadline: Deadline = NO_DEADLINE,
+    ) -> Reply:
+        """The template for the action; answers at once, so `deadline` does not concern it."""
         return Reply(self._text(decision, text))
 
     def _text(self, decision: Decision, text: str) -> str:

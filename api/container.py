@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adapters.claude import make_client
+from adapters.claude import Claude, FailureObserver, make_client
 from adapters.claude_assessor import ClaudeAssessor
 from adapters.claude_assistant import ClaudeAssistant
 from adapters.offline_assessor import OfflineAssessor
@@ -35,9 +35,9 @@ class Container:
         store = ConversationStore(
             env=eventsourcing_env(url, POSTGRES_POOL_SIZE="8", POSTGRES_MAX_OVERFLOW="16")
         )
-        assessor, assistant = model_adapters(settings)
-        read_side = ReadSide(url, store.mapper, run_projections=run_projections)
         metrics = Metrics()
+        assessor, assistant = model_adapters(settings, metrics.observe_model_failure)
+        read_side = ReadSide(url, store.mapper, run_projections=run_projections)
         service = ConversationService(
             store,
             assessor,
@@ -45,8 +45,10 @@ class Container:
             load_policy(settings.policy_file),
             default_model=settings.default_model,
             max_text_chars=settings.max_text_chars,
+            turn_deadline=settings.turn_deadline_seconds,
             on_write=read_side.last_writes.note,
             on_turn=metrics.observe_turn,
+            on_refused=metrics.observe_refused_turn,
         )
         signer = TokenSigner(settings.signing_secret(), settings.token_ttl_seconds)
         return cls(settings, url, store, service, signer, read_side, metrics)
@@ -56,14 +58,16 @@ class Container:
         self.store.close()
 
 
-def model_adapters(settings: Settings) -> tuple[Assessor, Assistant]:
-    """Offline by default; Claude when `ANTHROPIC_API_KEY` is set (offline assesses its misses)."""
+def model_adapters(
+    settings: Settings, on_failure: FailureObserver | None = None
+) -> tuple[Assessor, Assistant]:
+    """Offline by default; Claude when `ANTHROPIC_API_KEY` is set (offline assesses its misses).
+
+    `on_failure` is told of every failed model call (the metrics)."""
     if not settings.anthropic_api_key:
         return OfflineAssessor(), OfflineAssistant()
-    client = make_client(
-        settings.anthropic_api_key,
-        settings.anthropic_model_timeout,
-        settings.anthropic_max_retries,
-    )
-    assessor = ClaudeAssessor(client, settings.assessor_model, fallback=OfflineAssessor())
-    return assessor, ClaudeAssistant(client)
+    timeout = settings.anthropic_model_timeout
+    client = make_client(settings.anthropic_api_key, timeout)
+    claude = Claude(client, timeout, settings.anthropic_max_retries, on_failure)
+    assessor = ClaudeAssessor(claude, settings.assessor_model, fallback=OfflineAssessor())
+    return assessor, ClaudeAssistant(claude)

@@ -2,6 +2,7 @@
 
 Counted per API process when a turn is stored (a retried or replayed command is not
 counted twice). Offline, token and latency series stay empty: only models report usage.
+Model failures are counted per attempt as they happen, stored turn or not.
 """
 
 from __future__ import annotations
@@ -45,6 +46,21 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
+        self.model_failures = Counter(
+            "lastresort_model_failures",
+            "Failed or unusable model answers, by role (assessor, assistant) and reason "
+            "(timeout, rate_limited, overloaded, server_error, connection, conflict, rejected, "
+            "refused, malformed, deadline)",
+            ["role", "reason"],
+            registry=self.registry,
+        )
+        self.turns_refused = Counter(
+            "lastresort_turns_refused",
+            "User turns answered 503 and not stored, by reason (deadline: the turn's deadline "
+            "passed)",
+            ["reason"],
+            registry=self.registry,
+        )
 
     def observe_turn(self, turn: Turn) -> None:
         decision = turn.decision
@@ -62,6 +78,12 @@ class Metrics:
             self.tokens.labels(role, direction).inc(float(usage.get(f"{direction}_tokens", 0)))
         if "latency_ms" in usage:
             self.latency.labels(role).observe(float(usage["latency_ms"]) / 1000)
+
+    def observe_model_failure(self, role: str, reason: str) -> None:
+        self.model_failures.labels(role, reason).inc()
+
+    def observe_refused_turn(self, reason: str) -> None:
+        self.turns_refused.labels(reason).inc()
 
     def render(self) -> bytes:
         return render(self.registry)

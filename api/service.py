@@ -3,7 +3,10 @@
 Each command loads the conversation, decides, and saves all its events in one
 transaction. A concurrent writer makes the save fail as a whole; the command then runs
 again on fresh state (so a message racing an ending is either recorded before `Ended`
-or refused), a bounded number of times.
+or refused), a bounded number of times, reusing the model answers whose inputs did not
+change (`api/turns.py`). A turn has a deadline: its model calls are bounded by it, and
+once it has passed nothing is saved, so a client that gave up never finds its message
+stored behind its back.
 """
 
 from __future__ import annotations
@@ -19,15 +22,16 @@ from uuid import UUID, uuid4, uuid5
 from eventsourcing.persistence import IntegrityError
 
 from api.store import ConversationStore
+from api.turns import TurnTaker
 from domain.access import Principal
 from domain.conversation import Conversation
+from domain.deadline import Deadline, DeadlinePassed
 from domain.errors import BadInput, Conflict, IdempotencyKeyReused, NotFound, TextTooLong
 from domain.events import Rating, Turn
 from domain.policy import Policy
 from domain.ports import Assessor, Assistant
 
 T = TypeVar("T")
-CONTEXT_MESSAGES = 6
 IDEMPOTENCY_NAMESPACE = UUID("5b0c1f4e-8a51-4c1e-9a2f-6c0d2f6f4a10")
 
 
@@ -53,9 +57,12 @@ class ConversationService:
         default_model: str = "claude-opus-4-1",
         max_text_chars: int = 8000,
         max_attempts: int = 8,
+        turn_deadline: float = 20.0,
         clock: Callable[[], datetime] = utc_now,
+        monotonic: Callable[[], float] = time.monotonic,
         on_write: Callable[[Principal, int], None] | None = None,
         on_turn: Callable[[Turn], None] | None = None,
+        on_refused: Callable[[str], None] | None = None,
     ) -> None:
         self.store = store
         self.assessor = assessor
@@ -63,10 +70,13 @@ class ConversationService:
         self.policy = policy
         self.max_text_chars = max_text_chars
         self.max_attempts = max_attempts
+        self.turn_deadline = turn_deadline
         self.clock = clock
+        self.monotonic = monotonic
         self.default_model = default_model
         self.on_write = on_write
         self.on_turn = on_turn
+        self.on_refused = on_refused
 
     def start(
         self, principal: Principal, model: str, request_key: str | None = None
@@ -102,6 +112,7 @@ class ConversationService:
         request_key: str | None = None,
     ) -> TurnResult:
         self.check_text(text)
+        taker = self._taker(text)
 
         def attempt() -> TurnResult:
             conversation = self.store.get_conversation(conversation_id)
@@ -111,12 +122,11 @@ class ConversationService:
                     raise IdempotencyKeyReused("a different message was sent with this key")
                 return TurnResult(conversation, done, None)
             conversation.check_open()
-            turn = self._take_turn(conversation, text, request_key)
-            return self._recorded(
-                TurnResult(conversation, turn, self._save(principal, conversation))
-            )
+            turn = taker.take(conversation, self.clock(), request_key)
+            saved = self._save(principal, conversation, deadline=taker.deadline)
+            return self._recorded(TurnResult(conversation, turn, saved))
 
-        return self._retrying(attempt)
+        return self._retrying_turn(attempt)
 
     def branch(
         self,
@@ -134,6 +144,8 @@ class ConversationService:
             else _keyed_id(principal, f"branch {conversation_id}", request_key)
         )
 
+        taker = self._taker(text)
+
         def attempt() -> TurnResult:
             parent = self.store.get_conversation(conversation_id)
             principal.check_write(parent)
@@ -146,11 +158,12 @@ class ConversationService:
                 return TurnResult(done, turn, None)
             now = self.clock()
             child = Conversation.branch(child_id, parent, from_position, principal.name, now)
-            turn = self._take_turn(child, text)
+            turn = taker.take(child, self.clock(), None)
             parent.note_branch(child.id, from_position, now)
-            return self._recorded(TurnResult(child, turn, self._save(principal, child, parent)))
+            saved = self._save(principal, child, parent, deadline=taker.deadline)
+            return self._recorded(TurnResult(child, turn, saved))
 
-        return self._retrying(attempt)
+        return self._retrying_turn(attempt)
 
     def give_feedback(
         self,
@@ -197,8 +210,16 @@ class ConversationService:
                 f"{what} has {len(text)} characters; the limit is {self.max_text_chars}"
             )
 
-    def _save(self, principal: Principal, *conversations: Conversation) -> int | None:
-        """Store the conversations' new events in one transaction; tell the write observer."""
+    def _save(
+        self, principal: Principal, *conversations: Conversation, deadline: Deadline | None = None
+    ) -> int | None:
+        """Store the conversations' new events in one transaction; tell the write observer.
+
+        A turn's `deadline` is checked last, just before that short transaction: past it
+        the client has been told the turn failed, so it must not appear afterwards.
+        """
+        if deadline is not None:
+            deadline.check()
         recordings = self.store.save_conversations(*conversations)
         notification_id = max((r.notification.id for r in recordings), default=None)
         if notification_id is not None and self.on_write is not None:
@@ -217,18 +238,25 @@ class ConversationService:
         except NotFound:
             return None
 
+    def _taker(self, text: str) -> TurnTaker:
+        """What takes one command's turn: its deadline starts now."""
+        deadline = Deadline.after(self.turn_deadline, self.monotonic)
+        return TurnTaker(text, self.assessor, self.assistant, self.policy, deadline)
+
     def _take_turn(
         self, conversation: Conversation, text: str, request_key: str | None = None
     ) -> Turn:
-        position = conversation.next_position
-        context = conversation.recent_user_messages(CONTEXT_MESSAGES)
-        assessment = self.assessor.assess(text, context)
-        decision = self.policy.decide(conversation.ladder, assessment, position, conversation.model)
-        reply = self.assistant.write(decision, text, conversation.turns)
-        conversation.record_turn(
-            text, assessment, decision, self.policy, reply, self.clock(), request_key
-        )
-        return conversation.turns[-1]
+        """Record one turn on `conversation` without saving it (benchmarks, tests)."""
+        return self._taker(text).take(conversation, self.clock(), request_key)
+
+    def _retrying_turn(self, attempt: Callable[[], T]) -> T:
+        """`_retrying` for a turn, counting a turn refused for its deadline."""
+        try:
+            return self._retrying(attempt)
+        except DeadlinePassed:
+            if self.on_refused is not None:
+                self.on_refused("deadline")
+            raise
 
     def _retrying(self, attempt: Callable[[], T]) -> T:
         for n in range(self.max_attempts):

@@ -18,9 +18,11 @@ class Settings:
     database_url: str | None = None
     secret: str | None = None
     anthropic_api_key: str | None = None
-    # Per attempt; the SDK retries timeouts, 429 and 5xx this many times with backoff.
+    # Per attempt; timeouts, 429 and 5xx are retried this many times with backoff.
     anthropic_model_timeout: float = 30.0
     anthropic_max_retries: int = 2
+    # A whole turn (model calls, retries, waits) ends within this or answers 503.
+    turn_deadline_seconds: float = 20.0
     assessor_model: str = DEFAULT_ASSESSOR_MODEL
     home: Path = Path(".lastresort")
     policy_file: Path = PROJECT_ROOT / "policies" / "default.toml"
@@ -40,6 +42,7 @@ class Settings:
             anthropic_api_key=env.get("ANTHROPIC_API_KEY") or None,
             anthropic_model_timeout=float(env.get("LASTRESORT_ANTHROPIC_TIMEOUT", "30")),
             anthropic_max_retries=int(env.get("LASTRESORT_ANTHROPIC_MAX_RETRIES", "2")),
+            turn_deadline_seconds=float(env.get("LASTRESORT_TURN_DEADLINE_SECONDS", "20")),
             assessor_model=env.get("LASTRESORT_ASSESSOR_MODEL", DEFAULT_ASSESSOR_MODEL),
             home=Path(env.get("LASTRESORT_HOME", ".lastresort")),
             policy_file=Path(env.get("LASTRESORT_POLICY", str(cls.policy_file))),

@@ -56,3 +56,18 @@ class Conflict(DomainError):
 class InvalidPolicy(DomainError):
     status_code = 422
     code = "invalid_policy"
+
+
+class ModelUnavailable(DomainError):
+    """A model did not answer (in time); nothing was recorded, so the turn can be resent.
+
+    `retry_after` is the wait in whole seconds the client is told (the `Retry-After`
+    header, `extensions.retryAfter` in GraphQL).
+    """
+
+    status_code = 503
+    code = "model_unavailable"
+
+    def __init__(self, message: str, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, retry_after or 0)

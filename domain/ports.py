@@ -1,6 +1,8 @@
 """What the domain needs from the world: an assessor and an assistant.
 
 Offline implementations ship with the service; Claude-backed ones plug in the same way.
+Both take the turn's `Deadline`: a networked implementation bounds each call, retries
+included, by what is left of it; an offline one answers at once and ignores it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from domain.assessment import Assessment
+from domain.deadline import NO_DEADLINE, Deadline
 from domain.decision import Decision
 from domain.events import Turn
 
@@ -26,7 +29,12 @@ class Reply:
 class Assessor(Protocol):
     name: str
 
-    def assess(self, text: str, context: Sequence[tuple[str, Assessment]] = ()) -> Assessment:
+    def assess(
+        self,
+        text: str,
+        context: Sequence[tuple[str, Assessment]] = (),
+        deadline: Deadline = NO_DEADLINE,
+    ) -> Assessment:
         """Classify `text`; `context` holds earlier user messages with their assessments."""
         ...
 
@@ -34,6 +42,12 @@ class Assessor(Protocol):
 class Assistant(Protocol):
     name: str
 
-    def write(self, decision: Decision, text: str, history: Sequence[Turn]) -> Reply:
+    def write(
+        self,
+        decision: Decision,
+        text: str,
+        history: Sequence[Turn],
+        deadline: Deadline = NO_DEADLINE,
+    ) -> Reply:
         """The reply text for `decision` on the user's `text` after `history`."""
         ...

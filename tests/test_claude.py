@@ -1,16 +1,18 @@
 """The Claude assessor and assistant through the real anthropic SDK, offline.
 
-The network is replaced by `httpx2.MockTransport`: the SDK builds, retries and parses
-exactly as it would against the Messages API, and every request body it sends is
-recorded so the tests can assert what lastresort asks of Claude.
+The network is replaced by `httpx2.MockTransport` (`tests/fake_claude.py`): the SDK
+builds and parses exactly as it would against the Messages API, lastresort retries as
+it would, and every request body it sends is recorded so the tests can assert what
+lastresort asks of Claude.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -32,95 +34,28 @@ from api.policies import load_policy
 from api.service import ConversationService
 from domain.access import Principal
 from domain.assessment import Assessment, Category, Crisis, Intent
+from domain.deadline import NO_DEADLINE, Deadline
 from domain.decision import Action, Decision, EndReason
+from domain.errors import DomainError
 from domain.events import Turn
 from domain.policy import Policy
+from tests.fake_claude import (
+    FakeAPI,
+    Json,
+    Respond,
+    assessment_message,
+    is_assessment,
+    message,
+    status,
+    text,
+    tool_use,
+    verdict,
+)
 from tests.shared import SCENARIOS
 
-Json = dict[str, Any]
-Respond = Callable[[Json], "httpx2.Response | Json"]
 POLICY = Policy(version="test-1")
 CACHE = {"type": "ephemeral"}
 NOW = datetime(2025, 8, 15, tzinfo=UTC)
-USAGE = {
-    "input_tokens": 120,
-    "output_tokens": 30,
-    "cache_creation_input_tokens": 100,
-    "cache_read_input_tokens": 900,
-}
-
-
-# -- the stand-in for the Messages API --------------------------------------------
-
-
-def message(
-    content: list[Json], stop_reason: str = "end_turn", model: str = "claude-opus-4-1", **extra: Any
-) -> Json:
-    return {
-        "id": f"msg_{uuid4().hex[:12]}",
-        "type": "message",
-        "role": "assistant",
-        "model": model,
-        "content": content,
-        "stop_reason": stop_reason,
-        "usage": USAGE,
-        **extra,
-    }
-
-
-def text(value: str) -> Json:
-    return {"type": "text", "text": value}
-
-
-def tool_use(name: str, tool_input: Json) -> Json:
-    block_id = f"toolu_{uuid4().hex[:12]}"
-    return {"type": "tool_use", "id": block_id, "name": name, "input": tool_input}
-
-
-def assessment_message(tool_input: Json) -> Json:
-    return message([tool_use("record_assessment", tool_input)], "tool_use", "claude-haiku-4-5")
-
-
-def verdict(
-    category: str = "none", severity: float = 0.0, crisis: str = "none", intent: str = "none"
-) -> Json:
-    return {
-        "category": category,
-        "severity": severity,
-        "crisis": crisis,
-        "intent": intent,
-        "scores": {category: severity} if category != "none" else {},
-        "rationale": f"looks like {category}",
-    }
-
-
-def status(code: int, error_type: str) -> httpx2.Response:
-    body = {"type": "error", "error": {"type": error_type, "message": "canned failure"}}
-    return httpx2.Response(code, json=body, headers={"retry-after-ms": "1"})
-
-
-class FakeAPI:
-    """Records each request body and answers it with `respond` (JSON, a response, or raise)."""
-
-    def __init__(self, respond: Respond) -> None:
-        self.respond = respond
-        self.requests: list[Json] = []
-
-    def __call__(self, request: httpx2.Request) -> httpx2.Response:
-        assert request.url.path == "/v1/messages"
-        body: Json = json.loads(request.content)
-        self.requests.append(body)
-        answer = self.respond(body)
-        return answer if isinstance(answer, httpx2.Response) else httpx2.Response(200, json=answer)
-
-    def client(self, max_retries: int = 0) -> anthropic.Anthropic:
-        transport = httpx2.MockTransport(self)
-        return anthropic.Anthropic(
-            api_key="test",
-            http_client=httpx2.Client(transport=transport),
-            max_retries=max_retries,
-            timeout=5.0,
-        )
 
 
 def decision(action: Action, model: str = "claude-opus-4-1", **fields: Any) -> Decision:
@@ -135,7 +70,7 @@ def turn(position: int, user: str, reply: str) -> Turn:
 class StubAssessor:
     name = "stub"
 
-    def assess(self, text: str, context: Any = ()) -> Assessment:
+    def assess(self, text: str, context: Any = (), deadline: Deadline = NO_DEADLINE) -> Assessment:
         return Assessment(Category.ABUSE_OF_ASSISTANT, 0.6, rationale="stub says so")
 
 
@@ -159,7 +94,12 @@ def test_assessor_forces_the_tool_and_sends_the_recent_conversation() -> None:
     assert schema["properties"]["intent"]["enum"] == [str(i) for i in Intent]
     assert set(schema["required"]) == {*schema["properties"]}
     assert set(schema["properties"]) == {
-        "category", "severity", "crisis", "intent", "scores", "rationale"
+        "category",
+        "severity",
+        "crisis",
+        "intent",
+        "scores",
+        "rationale",
     }
     assert request["system"] == [
         {"type": "text", "text": ASSESSOR_PROMPT, "cache_control": {"type": "ephemeral"}}
@@ -320,6 +260,31 @@ def test_requests_the_api_refuses_are_not_retried(code: int, error_type: str) ->
     assert failed.value.status_code == 502 and failed.value.code == "model_error"
     assert "canned failure" in failed.value.message
     assert len(api.requests) == 1
+
+
+def _timed_out(_: Json) -> Json:
+    raise httpx2.ReadTimeout("canned timeout")
+
+
+@pytest.mark.parametrize(
+    ("respond", "reasons"),
+    [
+        (lambda _: status(429, "rate_limit_error"), ["rate_limited"] * 3),
+        (lambda _: status(529, "overloaded_error"), ["overloaded"] * 3),
+        (lambda _: status(500, "api_error"), ["server_error"] * 3),
+        (_timed_out, ["timeout"] * 3),
+        (lambda _: status(400, "invalid_request_error"), ["rejected"]),
+        (lambda _: message([], "refusal", "claude-haiku-4-5"), ["refused"]),
+        (lambda _: assessment_message({"category": "nonsense"}), ["malformed"]),
+    ],
+    ids=["429", "529", "500", "timeout", "400", "refusal", "malformed"],
+)
+def test_every_failed_or_unusable_answer_is_counted(respond: Respond, reasons: list[str]) -> None:
+    counted: list[tuple[str, str]] = []
+    claude = FakeAPI(respond).client(max_retries=2, on_failure=lambda *c: counted.append(c))
+    with contextlib.suppress(DomainError):
+        ClaudeAssessor(claude, fallback=StubAssessor()).assess("hello")
+    assert counted == [("assessor", reason) for reason in reasons]
 
 
 # -- assistant ---------------------------------------------------------------------------
@@ -520,7 +485,7 @@ CAREFUL: dict[str, Json] = {
 
 def careful_claude(body: Json) -> Json:
     """Answers assessments from `CAREFUL`, and replies with the end tool whenever offered."""
-    if body.get("tool_choice") == {"type": "tool", "name": "record_assessment"}:
+    if is_assessment(body):
         said = json.loads(body["messages"][-1]["content"])["message"]
         return assessment_message(CAREFUL.get(said, verdict()))
     reply = text(f"Claude writes: {body['system'][1]['text'][:60]}")
@@ -724,7 +689,8 @@ def test_the_container_runs_on_claude_only_with_a_key(container: Container) -> N
     assessor, assistant = model_adapters(replace(container.settings, anthropic_api_key="sk-test"))
     assert isinstance(assessor, ClaudeAssessor) and isinstance(assistant, ClaudeAssistant)
     assert assessor.model == "claude-haiku-4-5" and assessor.fallback is not None
-    assert assessor.client.max_retries == 2 and assessor.client.timeout == 30.0
+    assert assessor.claude.max_retries == 2 and assessor.claude.timeout == 30.0
+    assert assessor.claude.client.max_retries == 0  # the SDK would retry past the deadline
 
 
 # -- live ----------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from api.settings import Settings
 from api.store import ConversationStore
 from domain.access import Principal
 from domain.assessment import Assessment
+from domain.deadline import NO_DEADLINE, Deadline
 from domain.policy import Policy
 from domain.replay import Summary
 from domain.replay import replay as replay_one
@@ -46,7 +47,12 @@ ANA = Principal("ana")
 class ScriptedAssessor:
     name = "scripted"
 
-    def assess(self, text: str, context: Sequence[tuple[str, Assessment]] = ()) -> Assessment:
+    def assess(
+        self,
+        text: str,
+        context: Sequence[tuple[str, Assessment]] = (),
+        deadline: Deadline = NO_DEADLINE,
+    ) -> Assessment:
         return SCRIPT[text]
 
 

@@ -7,7 +7,7 @@ import logging
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from domain.errors import DomainError
+from domain.errors import DomainError, ModelUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -30,13 +30,16 @@ class DomainErrors(MaskErrors):
         if original is None:
             return error
         if isinstance(original, DomainError):
+            extensions: dict[str, object] = {"code": code_of(original)}
+            if isinstance(original, ModelUnavailable):  # no header here: say when to resend
+                extensions["retryAfter"] = original.retry_after
             return GraphQLError(
                 original.message,
                 nodes=error.nodes,
                 source=error.source,
                 positions=error.positions,
                 path=error.path,
-                extensions={"code": code_of(original)},
+                extensions=extensions,
             )
         log.error("unexpected GraphQL error", exc_info=original)
         return self.anonymise_error(error)
