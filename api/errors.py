@@ -22,6 +22,7 @@ from domain.errors import DomainError
 log = logging.getLogger(__name__)
 
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 def error_response(
@@ -107,12 +108,16 @@ def _unreadable(cause: BaseException | None) -> str:
 
 
 def _allowed_methods(request: Request) -> str:
-    """Every method some route takes at this path (a path can be served by several routes)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        if route.matches(request.scope)[0] is not Match.NONE:
-            methods.update(getattr(route, "methods", None) or ())
-    return ", ".join(sorted(methods))
+    """Every method some route takes at this path (several routes may share a path, as
+    GraphQL's GET and POST do, and the router names only the first in its 405)."""
+    routes = request.app.router.routes
+    return ", ".join(
+        method
+        for method in METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    )
 
 
 class BodyLimit:
