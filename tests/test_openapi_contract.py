@@ -182,6 +182,19 @@ def test_an_undecodable_body_is_bad_input(
     assert client.get(f"/v1/conversations/{cid}", headers=headers).json()["messages"] == []
 
 
+@pytest.mark.parametrize(
+    "raw", [*UNDECODABLE.values(), b"5", b"[]"], ids=[*UNDECODABLE.keys(), "number", "array"]
+)
+def test_an_unreadable_graphql_body_is_bad_input(
+    client: TestClient, auth: Auth, raw: bytes
+) -> None:
+    """GraphQL answered 500 to bytes that are not UTF-8, nested too deep, or not an object."""
+    headers = {**auth(), "Content-Type": "application/json"}
+    r = client.post("/graphql", content=raw, headers=headers)
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["code"] == "bad_input"
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", None])
 def test_a_body_in_another_content_type_is_bad_input(
     client: TestClient, auth: Auth, content_type: str | None
