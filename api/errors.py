@@ -63,7 +63,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
-        if error.status_code == 400:  # FastAPI's only 400: a body it could not even decode
+        if error.status_code == 400 and error.__cause__ is not None:  # FastAPI could not decode
             return error_response(422, "bad_input", _unreadable(error.__cause__))
         if error.status_code == 405:
             allowed = _allowed_methods(request)
