@@ -11,10 +11,11 @@ from fastapi.responses import JSONResponse, Response
 from api.audit.pages import install as install_audit_pages
 from api.container import Container
 from api.conversations import router as conversations
-from api.errors import BodyLimit, install_error_handlers
+from api.errors import READINESS_RESPONSES, BodyLimit, install_error_handlers, responses
 from api.graphql.schema import graphql_router
 from api.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from api.operations import RequestContext, readiness
+from api.schemas import body_limit, document_text_limit
 
 
 def create_app(container: Container) -> FastAPI:
@@ -31,26 +32,36 @@ def create_app(container: Container) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.container = container
+    schema = app.openapi
+    app.openapi = lambda: document_text_limit(schema(), container.settings.max_text_chars)  # type: ignore[method-assign]
     install_error_handlers(app)
     app.include_router(conversations)
     app.include_router(graphql_router(), prefix="/graphql")
     install_audit_pages(app)
 
-    @app.get("/healthz", tags=["operations"])
+    @app.get("/healthz", tags=["operations"], responses=responses())
     def healthz() -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    @app.get("/readyz", tags=["operations"])
+    @app.get("/readyz", tags=["operations"], responses=READINESS_RESPONSES)
     def readyz() -> JSONResponse:
         """Database reachable and every read model within the lag bound: 200, else 503."""
         ready, body = readiness(container.read_side.pool, container.settings.ready_max_lag)
         return JSONResponse(body, status_code=200 if ready else 503)
 
-    @app.get("/metrics", tags=["operations"], response_class=Response)
+    @app.get(
+        "/metrics",
+        tags=["operations"],
+        response_class=Response,
+        responses={200: {"content": {METRICS_CONTENT_TYPE: {}}}, **responses()},
+    )
     def metrics() -> Response:
         """Prometheus text: turns by action, endings by reason, model tokens and latency."""
         return Response(container.metrics.render(), media_type=METRICS_CONTENT_TYPE)
 
-    app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
+    settings = container.settings
+    app.add_middleware(
+        BodyLimit, max_bytes=body_limit(settings.max_body_bytes, settings.max_text_chars)
+    )
     app.add_middleware(RequestContext)
     return app

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import responses
 from api.schemas import (
@@ -33,7 +34,15 @@ def service(request: Request) -> ConversationService:
     return request.app.state.container.service  # type: ignore[no-any-return]
 
 
-def principal(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
+# Documents the bearer scheme in OpenAPI; the signer reads the header itself, so that a
+# missing, malformed or forged token each gets its own 401 message.
+bearer = HTTPBearer(auto_error=False, description="`lastresort token --user NAME` prints one")
+
+
+def principal(
+    request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
+) -> Principal:
+    authorization = request.headers.get("authorization")
     return request.app.state.container.signer.verify_header(authorization)  # type: ignore[no-any-return]
 
 
@@ -104,6 +113,6 @@ def give_feedback(
     return FeedbackRecorded(conversation_id=id, position=position, rating=body.rating)
 
 
-@router.get("/{id}", responses=responses(401, 404))
+@router.get("/{id}", responses=responses(401, 404, 503))
 def get_conversation(id: str, caller: Caller, service: Service) -> ConversationView:
     return ConversationView.of(service.get(caller, conversation_id(id)))

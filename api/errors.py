@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from eventsourcing.persistence import InterfaceError as StoreInterfaceError
@@ -12,18 +13,20 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from psycopg import OperationalError as PsycopgOperationalError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.schemas import ErrorResponse
+from api.schemas import ErrorResponse, Readiness
 from domain.errors import DomainError, ModelUnavailable
 
 log = logging.getLogger(__name__)
 
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 def error_response(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
+    status: int, code: str, message: str, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
     return JSONResponse(
         {"error": {"code": code, "message": message}}, status_code=status, headers=headers
@@ -31,8 +34,15 @@ def error_response(
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI documentation of the error responses a route can give."""
-    return {s: {"model": ErrorResponse, "description": f"error {s}"} for s in statuses}
+    """OpenAPI documentation of the error responses a route can give.
+
+    Every route may also answer 405 (with `Allow`) to a method it does not take.
+    """
+    return {s: {"model": ErrorResponse, "description": f"error {s}"} for s in (*statuses, 405)}
+
+
+# /readyz answers with its figures either way: 200 when ready, 503 when not.
+READINESS_RESPONSES = {200: {"model": Readiness}, 503: {"model": Readiness}, **responses()}
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -47,14 +57,23 @@ def install_error_handlers(app: FastAPI) -> None:
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
         message = _describe(error.errors())
         content_type = request.headers.get("content-type", "")
-        if content_type and "json" not in content_type:
-            message += f" (the body was sent as {content_type!r}: send JSON as application/json)"
+        length = request.headers.get("content-length", "0")
+        has_body = length != "0" or "transfer-encoding" in request.headers
+        if "json" not in content_type and has_body:
+            sent = f"as {content_type!r}" if content_type else "without a Content-Type"
+            message += f" (the body was sent {sent}: send JSON as application/json)"
         return error_response(422, "bad_input", message)
 
     @app.exception_handler(HTTPException)
-    async def http_error(_: Request, error: HTTPException) -> JSONResponse:
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        if error.status_code == 400 and error.__cause__ is not None:  # FastAPI could not decode
+            return error_response(422, "bad_input", _unreadable(error.__cause__))
+        if error.status_code == 405:
+            allowed = _allowed_methods(request)
+            message = f"{request.method} is not allowed here; use {allowed}"
+            return error_response(405, "method_not_allowed", message, {"Allow": allowed})
         code = HTTP_CODES.get(error.status_code, "http_error")
-        return error_response(error.status_code, code, str(error.detail))
+        return error_response(error.status_code, code, str(error.detail), error.headers)
 
     @app.exception_handler(PsycopgOperationalError)
     @app.exception_handler(StoreOperationalError)  # the event store wraps psycopg's errors
@@ -72,9 +91,36 @@ def install_error_handlers(app: FastAPI) -> None:
 def _describe(errors: Any) -> str:
     parts = []
     for error in errors:
+        if error.get("type") == "json_invalid":
+            at = error.get("loc", ("body", "?"))[-1]
+            reason = error.get("ctx", {}).get("error", "invalid")
+            parts.append(f"the body is not valid JSON: {reason} (at character {at})")
+            continue
         where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
         parts.append(f"{where or 'body'}: {error.get('msg', 'invalid')}")
     return "; ".join(parts) or "invalid request"
+
+
+def _unreadable(cause: BaseException | None) -> str:
+    """Why a body could not be decoded at all, for the client to fix."""
+    if isinstance(cause, UnicodeError):
+        return "the body is not valid JSON: it is not UTF-8 text"
+    if isinstance(cause, RecursionError):
+        return "the body is not valid JSON we accept: it is nested too deeply"
+    return "the body could not be read as JSON"
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route takes at this path (several routes may share a path, as
+    GraphQL's GET and POST do, and the router names only the first in its 405)."""
+    routes = request.app.router.routes
+    return ", ".join(
+        method
+        for method in METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    )
 
 
 class BodyLimit:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StrictInt, StrictStr
+from pydantic import BaseModel, BeforeValidator, Field, StrictInt, StrictStr
+from pydantic.json_schema import WithJsonSchema
 
 from domain.conversation import Conversation, Status
 from domain.decision import Action
@@ -14,6 +15,46 @@ from domain.events import Turn
 MODEL_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,99}$"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
+# Exactly the characters `str.isspace()` (so `str.strip()`) treats as whitespace.
+WHITESPACE_CLASS = r"\t-\r\x1c- \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# What the service accepts as a message or comment: no NUL, and something besides whitespace.
+# Written so that ECMA and Python regexes read it alike and it runs in linear time.
+TEXT_PATTERN = rf"^[{WHITESPACE_CLASS}]*[^\x00{WHITESPACE_CLASS}][^\x00]*$"
+
+
+def _whole_number(value: object) -> object:
+    """JSON Schema counts 3.0 as an integer, so the API does too; 3.5, "3" and true stay refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# A user-written text, documented as the service checks it: a text that does not match is
+# refused 422 `bad_input`, a longer one 413 `text_too_long` (`maxLength` is the configured
+# limit, filled in by `document_text_limit`).
+Text = Annotated[
+    StrictStr,
+    WithJsonSchema({"type": "string", "minLength": 1, "pattern": TEXT_PATTERN}),
+]
+WholeNumber = Annotated[StrictInt, Field(ge=0), BeforeValidator(_whole_number)]
+
+
+def body_limit(max_body_bytes: int, max_text_chars: int) -> int:
+    """Bytes a body may have: room for the longest valid text even when every character is
+    JSON-escaped as a surrogate pair (12 bytes), as JSON encoders do by default for emoji."""
+    return max(max_body_bytes, 12 * max_text_chars + 4096)
+
+
+def document_text_limit(openapi: dict[str, Any], max_chars: int) -> dict[str, Any]:
+    """Give every text field of the OpenAPI document (they carry TEXT_PATTERN) its `maxLength`."""
+    pending: list[Any] = [openapi]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if node.get("pattern") == TEXT_PATTERN:
+                node["maxLength"] = max_chars
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return openapi
 
 
 class ErrorDetail(BaseModel):
@@ -25,23 +66,30 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
+class Readiness(BaseModel):
+    """The body of /readyz, ready (200) or not (503); the figures vary with the cause."""
+
+    status: str
+    database: str
+
+
 class StartConversation(BaseModel):
     model: StrictStr | None = Field(default=None, pattern=MODEL_PATTERN)
 
 
 class SendMessage(BaseModel):
-    text: StrictStr
+    text: Text
 
 
 class BranchConversation(BaseModel):
-    from_position: StrictInt = Field(ge=0)
-    text: StrictStr
+    from_position: WholeNumber
+    text: Text
 
 
 class GiveFeedback(BaseModel):
-    position: StrictInt | None = Field(default=None, ge=0)
+    position: WholeNumber | None = None
     rating: Literal["up", "down"]
-    comment: StrictStr | None = None
+    comment: Text | None = None
 
 
 class ConversationCreated(BaseModel):

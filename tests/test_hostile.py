@@ -73,7 +73,6 @@ def test_openapi_generated_requests(server: str) -> None:
         case.call_and_validate(
             headers=headers,
             excluded_checks=[
-                schemathesis.checks.ignored_auth,  # auth is a header the schema does not describe
                 schemathesis.checks.positive_data_acceptance,  # a random id is rightly 404
             ],
         )

@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 import strawberry
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import Info
@@ -36,7 +37,7 @@ from api.graphql.types import (
 )
 from api.schemas import MessageResult
 from api.service import TurnResult
-from domain.errors import NotFound
+from domain.errors import BadInput, NotFound
 from domain.events import Rating as DomainRating
 from projections import audit as audit_reads
 from projections import conversations as conversation_reads
@@ -299,6 +300,23 @@ class Router(GraphQLRouter[Context, None]):
         if sub_response.media_type:
             response.headers["content-type"] = sub_response.media_type
         return response
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> Any:
+        """A body that cannot be read as a GraphQL request (not JSON, not UTF-8, nested too
+        deep, not an object, another content type) is 422 `bad_input` as on REST, never a 500."""
+        try:
+            return await super().parse_http_body(request)
+        except HTTPException as error:
+            raise BadInput(error.reason) from None
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            body = self.decode_json(data)
+        except (ValueError, RecursionError) as error:
+            raise BadInput(f"the body is not valid JSON: {error}") from None
+        if not isinstance(body, dict):
+            raise BadInput("the body must be a JSON object with a `query`")
+        return body
 
 
 def graphql_router() -> Router:
