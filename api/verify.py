@@ -21,7 +21,6 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
-from eventsourcing.persistence import StoredEvent
 from psycopg import sql
 from psycopg.rows import dict_row
 
@@ -45,8 +44,9 @@ from domain.events import (
 )
 from domain.replay import check
 from projections import quarantine
-from projections.base import APPLICATION
+from projections.base import APPLICATION, Undecodable
 from projections.readside import VIEWS
+from projections.runner import decode
 
 FETCH_ROWS = 5000
 LINK_CHUNK = 500
@@ -201,26 +201,18 @@ def _conversations(
         located: list[Located] = []
         unreadable: Unreadable = []
         for row in group:
-            try:
-                located.append((_decode(mapper, row), row["notification_id"]))
-            except Exception as error:  # whatever the mapper raises: the event is unreadable
-                kind, message = quarantine.describe(error)
+            entry = decode(
+                mapper, row["originator_id"], row["originator_version"], row["topic"], row["state"]
+            )
+            if isinstance(entry, Undecodable):
+                kind, message = quarantine.describe(entry.error)
                 unreadable.append(
                     f"event {row['originator_version']} at position {row['notification_id']} "
                     f"cannot be decoded: {kind}: {message}"
                 )
+            else:
+                located.append((entry, row["notification_id"]))
         yield cid, (located, unreadable)
-
-
-def _decode(mapper: EventMapper, row: dict[str, Any]) -> Event:
-    stored = StoredEvent(
-        originator_id=row["originator_id"],
-        originator_version=row["originator_version"],
-        topic=row["topic"],
-        state=row["state"],
-    )
-    event: Event = mapper.to_domain_event(stored)
-    return event
 
 
 def _merge(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import cast
 from uuid import UUID
 
 import psycopg
@@ -60,13 +59,14 @@ def decode(
     mapper: Mapper[UUID], originator_id: UUID, version: int, topic: str, state: bytes
 ) -> Entry:
     """A stored event as a domain event, or why it cannot be one (bad JSON, unknown topic,
-    a state its class does not accept)."""
+    a topic that names no event class, a state its class does not accept)."""
     try:
-        return cast(
-            Event, mapper.to_domain_event(StoredEvent(originator_id, version, topic, state))
-        )
+        event = mapper.to_domain_event(StoredEvent(originator_id, version, topic, state))
+        if not isinstance(event, Event):
+            raise TypeError(f"the topic names {type(event).__name__}, not an event")
     except Exception as error:
         return Undecodable(originator_id, version, error)
+    return event
 
 
 class ProjectionRunner:

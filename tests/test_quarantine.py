@@ -1,9 +1,9 @@
 """No event can stop a read model: events it cannot apply are quarantined, the rest go on.
 
 Poison is written straight into the event store, as a buggy writer (or data stored before
-a validation fix) would leave it: a state that is not JSON, an unknown topic, and a
-`Started` whose model holds a NUL byte, which decodes but which Postgres refuses to store.
-"""
+a validation fix) would leave it: a state that is not JSON, an unknown topic, a topic that
+names no event class, and a `Started` whose model holds a NUL byte, which decodes but which
+Postgres refuses to store."""
 
 from __future__ import annotations
 
@@ -41,24 +41,19 @@ MARKER = "POISON-7f3a"
 WAIT = 15.0
 
 
-@dataclass(frozen=True)
-class Poison:
-    """The bad events' notification ids and originators, by what is wrong with them."""
-
-    not_json: tuple[int, uuid.UUID]
-    unknown_topic: tuple[int, uuid.UUID]
-    nul_model: tuple[int, uuid.UUID]
-
-    def all(self) -> dict[str, tuple[int, uuid.UUID]]:
-        return {
-            "not_json": self.not_json,
-            "unknown_topic": self.unknown_topic,
-            "nul_model": self.nul_model,
-        }
+KINDS = {
+    "not_json": "JSONDecodeError",
+    "unknown_topic": "TopicError",
+    "not_an_event": "TypeError",
+    "nul_model": "DataError",
+}
+"""Each poison event, by what is wrong with it, and the error that sets it aside."""
+Poison = dict[str, tuple[int, uuid.UUID]]
+"""The poison events' notification ids and originators, by what is wrong with them."""
 
 
 def poison(container: Container) -> Poison:
-    """Write the three bad events, one transaction each, as the library's recorder would."""
+    """Write the bad events, one transaction each, as the library's recorder would."""
     mapper, recorder = container.store.mapper, container.store.recorder
     nul = Started(
         originator_id=uuid.uuid4(),
@@ -72,13 +67,15 @@ def poison(container: Container) -> Poison:
         "unknown_topic": StoredEvent(
             uuid.uuid4(), 1, f"domain.events:{MARKER}", f'{{"x": "{MARKER}"}}'.encode()
         ),
+        "not_an_event": StoredEvent(
+            uuid.uuid4(), 1, "builtins:dict", f'{{"x": "{MARKER}"}}'.encode()
+        ),
         "nul_model": mapper.to_stored_event(nul),
     }
-    ids = {
+    return {
         name: (recorder.insert_events([event])[0], event.originator_id)  # type: ignore[index]
         for name, event in stored.items()
     }
-    return Poison(**ids)
 
 
 def quarantined(url: str) -> set[tuple[str, int, uuid.UUID, str]]:
@@ -92,11 +89,8 @@ def quarantined(url: str) -> set[tuple[str, int, uuid.UUID, str]]:
 
 
 def expected_quarantine(bad: Poison) -> set[tuple[str, int, uuid.UUID, str]]:
-    kinds = {"not_json": "JSONDecodeError", "unknown_topic": "TopicError", "nul_model": "DataError"}
     return {
-        (name, nid, oid, kinds[what])
-        for name in VIEW_NAMES
-        for what, (nid, oid) in bad.all().items()
+        (name, nid, oid, KINDS[what]) for name in VIEW_NAMES for what, (nid, oid) in bad.items()
     }
 
 
@@ -180,10 +174,10 @@ def test_readyz_shows_quarantined_events_to_reviewers_only(served: Served) -> No
     assert reviewer.status_code == 200 and body["status"] == "degraded"
     assert body["database"] == "ok" and body["head"] == head(served.url)
     assert body["projections"] == {
-        name: {"position": body["head"], "lag": 0, "quarantined": 3} for name in VIEW_NAMES
+        name: {"position": body["head"], "lag": 0, "quarantined": len(KINDS)} for name in VIEW_NAMES
     }
-    assert body["quarantine"]["count"] == 6
-    bad = {(nid, str(oid)) for nid, oid in served.bad.all().values()}
+    assert body["quarantine"]["count"] == 2 * len(KINDS)
+    bad = {(nid, str(oid)) for nid, oid in served.bad.values()}
     shown = [
         (q["read_model"], q["position"], q["conversation_id"]) for q in body["quarantine"]["recent"]
     ]
@@ -198,7 +192,7 @@ def test_metrics_count_quarantined_events_and_lag_per_read_model(served: Served)
         for s in family.samples
     }
     for name in VIEW_NAMES:
-        assert samples[("lastresort_quarantined_events", name)] == 3
+        assert samples[("lastresort_quarantined_events", name)] == len(KINDS)
         assert samples[("lastresort_projection_lag_events", name)] == 0
 
 
@@ -212,7 +206,7 @@ def test_verify_names_each_quarantined_event(
         assert main(["verify"]) == 1
     out = capsys.readouterr().out
     assert MARKER not in out
-    for nid, oid in served.bad.all().values():
+    for nid, oid in served.bad.values():
         for name in VIEW_NAMES:
             assert f"quarantined {oid}: {name} set aside event at position {nid}" in out, out
     assert "DataError: PostgreSQL text fields cannot contain NUL" in out
@@ -268,7 +262,7 @@ def test_retry_applies_repaired_events_and_keeps_those_still_failing(
     runners()
     bad = poison(fresh)
     assert fresh.read_side.watcher.wait(head(fresh.url), WAIT)
-    repaired_id = bad.not_json[1]
+    repaired_id = bad["not_json"][1]
     repaired = Started(
         originator_id=repaired_id,
         originator_version=1,
@@ -280,28 +274,27 @@ def test_retry_applies_repaired_events_and_keeps_those_still_failing(
     with psycopg.connect(fresh.url) as conn:
         conn.execute(
             f"UPDATE {EVENTS_TABLE} SET state = %s WHERE notification_id = %s",
-            (state, bad.not_json[0]),
+            (state, bad["not_json"][0]),
         )
-        conn.execute(
-            f"DELETE FROM {EVENTS_TABLE} WHERE notification_id = %s", (bad.unknown_topic[0],)
-        )
+        for gone in ("unknown_topic", "not_an_event"):
+            conn.execute(f"DELETE FROM {EVENTS_TABLE} WHERE notification_id = %s", (bad[gone][0],))
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DATABASE_URL", fresh.url)
         capsys.readouterr()
         assert main(["project", "--retry-quarantined"]) == 1
         out = capsys.readouterr().out
-        assert "retried 6 quarantined events: 4 resolved, 2 remain" in out, out
-        assert f"kept conversations event {bad.nul_model[0]}" in out
+        assert "retried 8 quarantined events: 6 resolved, 2 remain" in out, out
+        assert f"kept conversations event {bad['nul_model'][0]}" in out
         assert "DataError: PostgreSQL text fields cannot contain NUL" in out
         assert MARKER not in out
         assert rows_of(fresh.url, "rm_conversations", repaired_id) == 1
         assert rows_of(fresh.url, "rm_audit_conversations", repaired_id) == 1
         assert quarantined(fresh.url) == {
-            (name, *bad.nul_model, "DataError") for name in VIEW_NAMES
+            (name, *bad["nul_model"], "DataError") for name in VIEW_NAMES
         }
         with psycopg.connect(fresh.url) as conn:
             conn.execute(
-                f"DELETE FROM {EVENTS_TABLE} WHERE notification_id = %s", (bad.nul_model[0],)
+                f"DELETE FROM {EVENTS_TABLE} WHERE notification_id = %s", (bad["nul_model"][0],)
             )
         assert main(["project", "--retry-quarantined"]) == 0
         assert "retried 2 quarantined events: 2 resolved, 0 remain" in capsys.readouterr().out
@@ -368,7 +361,8 @@ def project_in_batches(container: Container, batch_size: int) -> dict[str, list[
 def one_by_one(store_with_poison: Container) -> dict[str, list[Any]]:
     """The read models built one event per transaction: no batch to split."""
     built = project_in_batches(store_with_poison, 1)
-    assert len(built["rm_quarantine"]) == 6 and len(built["rm_conversations"]) == 6
+    assert len(built["rm_quarantine"]) == 2 * len(KINDS)
+    assert len(built["rm_conversations"]) == 6
     return built
 
 
