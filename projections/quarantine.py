@@ -3,9 +3,9 @@
 An event that cannot be applied (unreadable, unknown topic, a value Postgres refuses…)
 would otherwise stop its read model for everyone, retried for ever. It is recorded here
 instead, with the read model's name, its position, its originator (known from its row
-even when its state cannot be read) and why: the error's type and a short message from
-which every quoted value is removed, since error messages quote the value that failed,
-and that value is the event's (hostile) contents. All SQL of the quarantine table is here.
+even when its state cannot be read) and why: the error's type and a short message cut
+before its first quote, since error messages quote the value that failed, and that value
+is the event's (hostile) contents. All SQL of the quarantine table is here.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ RECENT = sql.SQL("SELECT {} FROM {} ORDER BY failed_at DESC, notification_id DES
 COUNTS = sql.SQL("SELECT read_model, count(*) FROM {} GROUP BY read_model").format(TABLE)
 
 MAX_MESSAGE = 200
-QUOTED = re.compile(r"'[^']*'?|\"[^\"]*\"?")
+QUOTE = re.compile("['\"`]")
 UNPRINTABLE = re.compile(r"[^\x20-\x7e]+")
 EVENT_SQLSTATE_CLASSES = frozenset({"22", "23", "54"})
 """Data exceptions, integrity violations, limits exceeded: what an event's values can cause."""
@@ -65,7 +65,8 @@ class QuarantinedEvent:
 
 
 def describe(error: BaseException) -> tuple[str, str]:
-    """The error's type and a bounded message with no quoted value and nothing unprintable.
+    """The error's type and a bounded message with nothing unprintable, cut before its first
+    quote: what follows may be the value that failed, and that value may hold quotes itself.
 
     For a database error, only its primary message and the schema objects it names (no
     DETAIL, which repeats the row's values).
@@ -85,7 +86,10 @@ def describe(error: BaseException) -> tuple[str, str]:
             if name
         ]
         names = f" ({', '.join(named)})" if named else ""
-    cleaned = QUOTED.sub("'…'", UNPRINTABLE.sub(" ", message)).strip() + names
+    cleaned = UNPRINTABLE.sub(" ", message)
+    if quote := QUOTE.search(cleaned):  # quoted values run to the end, and may hold quotes
+        cleaned = cleaned[: quote.start()].rstrip() + " …"
+    cleaned = cleaned.strip() + names
     if len(cleaned) > MAX_MESSAGE:
         cleaned = cleaned[: MAX_MESSAGE - 1] + "…"
     return type(error).__name__, cleaned or "(no message)"
