@@ -26,14 +26,13 @@ from projections.base import APPLICATION, Batch, Entry, ReadModel, Undecodable
 
 log = logging.getLogger(__name__)
 
-SELECT_EVENTS = sql.SQL(
+SELECT_FROM = sql.SQL(
     "SELECT notification_id, originator_id, originator_version, topic, state FROM {} "
+).format(sql.Identifier(EVENTS_TABLE))
+SELECT_EVENTS = SELECT_FROM + sql.SQL(
     "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
-).format(sql.Identifier(EVENTS_TABLE))
-SELECT_EVENT = sql.SQL(
-    "SELECT notification_id, originator_id, originator_version, topic, state FROM {} "
-    "WHERE notification_id = %s"
-).format(sql.Identifier(EVENTS_TABLE))
+)
+SELECT_EVENT = SELECT_FROM + sql.SQL("WHERE notification_id = %s")
 LISTEN = sql.SQL("LISTEN {}").format(sql.Identifier(EVENTS_TABLE))
 TRY_LOCK = sql.SQL("SELECT pg_try_advisory_lock(hashtext(%s)) AS locked")
 
