@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from eventsourcing.persistence import StoredEvent
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from prometheus_client.parser import text_string_to_metric_families
 from psycopg.rows import dict_row
@@ -31,7 +31,6 @@ from api.settings import Settings
 from api.store import EVENTS_TABLE
 from domain.access import Principal, Role
 from domain.events import Started
-from projections.quarantine import describe
 from projections.readside import VIEW_NAMES, VIEWS, make_runners, view_datastore
 from projections.runner import ProjectionRunner, read_batch
 from tests.procs import head, read_models
@@ -375,19 +374,3 @@ def test_any_batch_applies_every_good_event_once_and_sets_aside_only_the_bad(
     store_with_poison: Container, one_by_one: dict[str, list[Any]], batch_size: int
 ) -> None:
     assert project_in_batches(store_with_poison, batch_size) == one_by_one
-
-
-@given(
-    before=st.text(),
-    quote=st.sampled_from("'\"`"),
-    value=st.text(min_size=1),
-    cls=st.sampled_from([ValueError, TypeError, KeyError, psycopg.DataError]),
-)
-def test_a_stored_error_keeps_nothing_from_its_first_quote_on(
-    before: str, quote: str, value: str, cls: type[Exception]
-) -> None:
-    assume(MARKER not in before)
-    kind, message = describe(cls(f"{before}{quote}{MARKER}{value}{quote}"))
-    assert kind == cls.__name__ and 0 < len(message) <= 200
-    assert all(" " <= c <= "~" or c == "…" for c in message), message
-    assert not set(message) & set("'\"`") and MARKER not in message
