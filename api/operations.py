@@ -118,7 +118,7 @@ class RequestContext:
 class QuarantinedEvent(BaseModel):
     read_model: str
     position: int
-    conversation_id: UUID | None
+    conversation_id: UUID
     error: str = Field(description="the error's type and a sanitised message")
     at: datetime
 
