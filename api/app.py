@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Annotated
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Header
 from fastapi.responses import JSONResponse, Response
 
 from api.audit.pages import install as install_audit_pages
 from api.container import Container
 from api.conversations import router as conversations
-from api.errors import READINESS_RESPONSES, BodyLimit, install_error_handlers, responses
+from api.errors import BodyLimit, install_error_handlers, responses
 from api.graphql.schema import graphql_router
 from api.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
-from api.operations import RequestContext, readiness
+from api.operations import Readiness, RequestContext, readiness, readiness_body
 from api.schemas import body_limit, document_text_limit
 
 
@@ -43,11 +44,22 @@ def create_app(container: Container) -> FastAPI:
     def healthz() -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    @app.get("/readyz", tags=["operations"], responses=READINESS_RESPONSES)
-    def readyz() -> JSONResponse:
-        """Database reachable and every read model within the lag bound: 200, else 503."""
-        ready, body = readiness(container.read_side.pool, container.settings.ready_max_lag)
-        return JSONResponse(body, status_code=200 if ready else 503)
+    @app.get(
+        "/readyz",
+        tags=["operations"],
+        response_model=Readiness,
+        responses={
+            503: {"model": Readiness, "description": "Database unreachable or lagging"},
+            **responses(),
+        },
+    )
+    def readyz(authorization: Annotated[str | None, Header()] = None) -> JSONResponse:
+        """Database reachable and every read model within the lag bound: 200 (`ready`, or
+        `degraded` when events are quarantined), else 503. Only the status unless the
+        bearer token is a reviewer's."""
+        report = readiness(container.read_side.pool, container.settings.ready_max_lag)
+        body = readiness_body(report, container.signer, authorization)
+        return JSONResponse(body, status_code=200 if report.serving else 503)
 
     @app.get(
         "/metrics",

@@ -34,7 +34,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="run no projections here (run `lastresort project` elsewhere)",
     )
     project = commands.add_parser("project", help="run the projections as a separate process")
-    project.add_argument(
+    project_mode = project.add_mutually_exclusive_group()
+    project_mode.add_argument(
+        "--retry-quarantined",
+        action="store_true",
+        help="apply again the events the read models set aside, then exit "
+        "(0 when all were applied, 1 when some remain)",
+    )
+    project_mode.add_argument(
         "--rebuild",
         action="append",
         default=[],
@@ -58,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             return _serve(settings, args.host, args.port, not args.no_projections, args.demo)
         if args.command == "project":
+            if args.retry_quarantined:
+                return _retry_quarantined(settings)
             return _project(settings, args.rebuild)
         if args.command == "replay":
             return replay.run(args, settings)
@@ -160,6 +169,22 @@ def _project(settings: Settings, rebuild: Sequence[str]) -> int:
         for runner in runners:
             runner.stop()
     return 0
+
+
+def _retry_quarantined(settings: Settings) -> int:
+    """Apply the quarantined events again (after a fix); say what became of each."""
+    from api.transcoder import EventMapper, OrjsonTranscoder
+    from projections.retry import retry_quarantined
+
+    url = database_url(settings)
+    migrate(url)
+    outcomes = retry_quarantined(url, EventMapper(transcoder=OrjsonTranscoder()))
+    for outcome in outcomes:
+        print(outcome.describe())
+    kept = sum(outcome.result == "kept" for outcome in outcomes)
+    resolved = len(outcomes) - kept
+    print(f"retried {len(outcomes)} quarantined events: {resolved} resolved, {kept} remain")
+    return 1 if kept else 0
 
 
 if __name__ == "__main__":

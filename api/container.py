@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from adapters.claude import Claude, FailureObserver, make_client
 from adapters.claude_assessor import ClaudeAssessor
@@ -17,6 +18,7 @@ from api.service import ConversationService
 from api.settings import Settings
 from api.store import ConversationStore
 from domain.ports import Assessor, Assistant
+from projections.progress import progress_of
 from projections.readside import ReadSide
 
 
@@ -38,6 +40,7 @@ class Container:
         metrics = Metrics()
         assessor, assistant = model_adapters(settings, metrics.observe_model_failure)
         read_side = ReadSide(url, store.mapper, run_projections=run_projections)
+        metrics.follow_projections(partial(progress_of, read_side.pool))
         service = ConversationService(
             store,
             assessor,

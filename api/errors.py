@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.schemas import ErrorResponse, Readiness
+from api.schemas import ErrorResponse
 from domain.errors import DomainError, ModelUnavailable
 
 log = logging.getLogger(__name__)
@@ -40,9 +40,6 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """
     return {s: {"model": ErrorResponse, "description": f"error {s}"} for s in (*statuses, 405)}
 
-
-# /readyz answers with its figures either way: 200 when ready, 503 when not.
-READINESS_RESPONSES = {200: {"model": Readiness}, 503: {"model": Readiness}, **responses()}
 
 
 def install_error_handlers(app: FastAPI) -> None:

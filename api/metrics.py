@@ -3,16 +3,21 @@
 Counted per API process when a turn is stored (a retried or replayed command is not
 counted twice). Offline, token and latency series stay empty: only models report usage.
 Model failures are counted per attempt as they happen, stored turn or not.
+Projection lag and quarantined events are read from the database at scrape time, so they
+are right wherever the projections run (`serve --no-projections` + `project`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
 from prometheus_client import generate_latest as render
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 
 from domain.events import Turn
+from projections.progress import Progress
 
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 CONTENT_TYPE = CONTENT_TYPE_LATEST
@@ -62,6 +67,10 @@ class Metrics:
             registry=self.registry,
         )
 
+    def follow_projections(self, read: Callable[[], Progress | None]) -> None:
+        """Export each read model's lag and quarantined events, as `read` finds them."""
+        self.registry.register(ProjectionCollector(read))
+
     def observe_turn(self, turn: Turn) -> None:
         decision = turn.decision
         self.turns.labels(str(decision.action), decision.model).inc()
@@ -87,3 +96,31 @@ class Metrics:
 
     def render(self) -> bytes:
         return render(self.registry)
+
+
+class ProjectionCollector(Collector):
+    """Per read model: events behind the store's head, and events set aside (quarantined).
+    Nothing when the database does not answer (the scrape still succeeds)."""
+
+    def __init__(self, read: Callable[[], Progress | None]) -> None:
+        self._read = read
+
+    def collect(self) -> Iterator[Metric]:
+        figures = self._read()
+        if figures is None:
+            return
+        lag = GaugeMetricFamily(
+            "lastresort_projection_lag_events",
+            "Events in the store a read model has not processed yet",
+            labels=["read_model"],
+        )
+        held = GaugeMetricFamily(
+            "lastresort_quarantined_events",
+            "Events a read model could not apply and set aside",
+            labels=["read_model"],
+        )
+        for name, state in figures.read_models.items():
+            lag.add_metric([name], state.lag)
+            held.add_metric([name], state.quarantined)
+        yield lag
+        yield held

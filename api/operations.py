@@ -14,18 +14,23 @@ import re
 import time
 import uuid
 from contextvars import ContextVar
+from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
+from uuid import UUID
 
+import orjson
 import psycopg
 from psycopg import sql
 from psycopg.rows import DictRow
 from psycopg_pool import ConnectionPool
+from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.auth import TokenSigner, Unauthorized
 from api.store import EVENTS_TABLE
-from projections.base import APPLICATION
-from projections.readside import VIEWS
+from projections import quarantine
+from projections.progress import progress
 
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 conversation_id: ContextVar[str | None] = ContextVar("conversation_id", default=None)
@@ -33,6 +38,10 @@ conversation_id: ContextVar[str | None] = ContextVar("conversation_id", default=
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 CONVERSATION_IN_PATH = re.compile(r"/conversations/([0-9a-fA-F-]{36})(?:/|$)")
 access_log = logging.getLogger("lastresort.access")
+RECENT_QUARANTINED = 5
+OLDEST_UNPROCESSED = sql.SQL(
+    "SELECT state FROM {} WHERE notification_id > %s ORDER BY notification_id LIMIT 1"
+).format(sql.Identifier(EVENTS_TABLE))
 
 
 class JsonFormatter(logging.Formatter):
@@ -106,54 +115,107 @@ class RequestContext:
             conversation_id.reset(tokens[1])
 
 
-def readiness(
-    pool: ConnectionPool[psycopg.Connection[DictRow]], max_lag: int
-) -> tuple[bool, dict[str, Any]]:
+class QuarantinedEvent(BaseModel):
+    read_model: str
+    position: int
+    conversation_id: UUID
+    error: str = Field(description="the error's type and a sanitised message")
+    at: datetime
+
+
+class Quarantine(BaseModel):
+    count: int
+    recent: list[QuarantinedEvent] = Field(description=f"the {RECENT_QUARANTINED} most recent")
+
+
+class ReadModelState(BaseModel):
+    position: int
+    lag: int = Field(description="events in the store not yet processed")
+    quarantined: int
+
+
+class Readiness(BaseModel):
+    """Anonymous callers get `status` only; reviewers get the figures as well."""
+
+    status: Literal["ready", "degraded", "lagging", "unavailable"]
+    database: Literal["ok", "unavailable"] | None = None
+    error: str | None = Field(
+        default=None, description="the database error's class, when unavailable"
+    )
+    head: int | None = None
+    max_lag: int | None = None
+    lag_seconds: float | None = Field(
+        default=None, description="age of the oldest event some read model has not processed"
+    )
+    projections: dict[str, ReadModelState] | None = None
+    quarantine: Quarantine | None = None
+
+    @property
+    def serving(self) -> bool:
+        """Answer 200 (ready or degraded) rather than 503."""
+        return self.status in ("ready", "degraded")
+
+
+def readiness(pool: ConnectionPool[psycopg.Connection[DictRow]], max_lag: int) -> Readiness:
     """Ready when the database answers and every read model is at most `max_lag` events behind.
 
-    `lag_seconds` is the age of the oldest event some read model has not processed yet.
+    A read model that set events aside makes the service `degraded`, which still answers
+    200: it serves every other event, and one poison event must not take every instance
+    out of its load balancer; /metrics and `lastresort verify` point at it instead.
     """
     try:
         with pool.connection(timeout=2) as conn, conn.transaction():
             conn.execute("SET LOCAL statement_timeout = 2000")
             return _readiness(conn, max_lag)
     except (psycopg.Error, OSError) as error:
-        return False, {"status": "unavailable", "database": "unavailable", "error": str(error)}
+        return Readiness(status="unavailable", database="unavailable", error=type(error).__name__)
 
 
-def _readiness(conn: psycopg.Connection[DictRow], max_lag: int) -> tuple[bool, dict[str, Any]]:
-    head_row = conn.execute(
-        sql.SQL("SELECT coalesce(max(notification_id), 0) AS head FROM {}").format(
-            sql.Identifier(EVENTS_TABLE)
-        )
-    ).fetchone()
-    head = int(head_row["head"]) if head_row else 0
-    projections: dict[str, dict[str, int]] = {}
-    for view in VIEWS:
-        row = conn.execute(
-            sql.SQL("SELECT notification_id FROM {} WHERE application_name = %s").format(
-                sql.Identifier(view.tracking_table())
-            ),
-            (APPLICATION,),
-        ).fetchone()
-        position = int(row["notification_id"]) if row else 0
-        projections[view.name] = {"position": position, "lag": head - position}
-    behind = min(p["position"] for p in projections.values())
-    oldest = conn.execute(
-        sql.SQL(
-            "SELECT extract(epoch FROM now() - (convert_from(state, 'UTF8')::jsonb "
-            "->> 'timestamp')::timestamptz) AS age FROM {} WHERE notification_id > %s "
-            "ORDER BY notification_id LIMIT 1"
-        ).format(sql.Identifier(EVENTS_TABLE)),
-        (behind,),
-    ).fetchone()
-    lag_seconds = round(max(float(oldest["age"]), 0.0), 3) if oldest else 0.0
-    ready = all(p["lag"] <= max_lag for p in projections.values())
-    return ready, {
-        "status": "ready" if ready else "lagging",
-        "database": "ok",
-        "head": head,
-        "max_lag": max_lag,
-        "lag_seconds": lag_seconds,
-        "projections": projections,
-    }
+def _readiness(conn: psycopg.Connection[DictRow], max_lag: int) -> Readiness:
+    figures = progress(conn)
+    behind = min(p.position for p in figures.read_models.values())
+    oldest = conn.execute(OLDEST_UNPROCESSED, (behind,)).fetchone()
+    lagging = any(p.lag > max_lag for p in figures.read_models.values())
+    held = sum(p.quarantined for p in figures.read_models.values())
+    return Readiness(
+        status="lagging" if lagging else "degraded" if held else "ready",
+        database="ok",
+        head=figures.head,
+        max_lag=max_lag,
+        lag_seconds=_age(oldest["state"]) if oldest else 0.0,
+        projections={name: ReadModelState(**asdict(p)) for name, p in figures.read_models.items()},
+        quarantine=Quarantine(
+            count=held,
+            recent=[
+                QuarantinedEvent(
+                    read_model=q.read_model,
+                    position=q.notification_id,
+                    conversation_id=q.originator_id,
+                    error=q.describe(),
+                    at=q.failed_at,
+                )
+                for q in quarantine.recent(conn, RECENT_QUARANTINED)
+            ],
+        ),
+    )
+
+
+def _age(state: bytes) -> float | None:
+    """Seconds since the event with this stored state happened; None if it cannot be read."""
+    try:
+        age = datetime.now(UTC) - datetime.fromisoformat(orjson.loads(state)["timestamp"])
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        return None
+    return round(max(age.total_seconds(), 0.0), 3)
+
+
+def readiness_body(report: Readiness, signer: TokenSigner, authorization: str | None) -> Any:
+    """The report for a reviewer's bearer token; for anyone else its status alone (positions,
+    error classes and quarantined events are not for anonymous callers)."""
+    try:
+        reviewer = signer.verify_header(authorization).is_reviewer
+    except Unauthorized:
+        reviewer = False
+    if not reviewer:
+        return {"status": report.status}
+    return report.model_dump(mode="json", exclude_none=True)

@@ -66,13 +66,6 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
-class Readiness(BaseModel):
-    """The body of /readyz, ready (200) or not (503); the figures vary with the cause."""
-
-    status: str
-    database: str
-
-
 class StartConversation(BaseModel):
     model: StrictStr | None = Field(default=None, pattern=MODEL_PATTERN)
 

@@ -6,7 +6,8 @@ positions are seen at one instant. Events stream through a server-side cursor or
 models stream in the same id order beside them and are merge-joined. Each read model is
 compared with what the events up to *its* tracked position imply, so a lagging projection
 is not an error but a wrong row is. Branch links are checked in a second pass over only the
-conversations they name.
+conversations they name. An event that cannot be decoded is named (and its conversation
+not checked further), and so is every event a read model set aside (quarantined).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
-from eventsourcing.persistence import StoredEvent
 from psycopg import sql
 from psycopg.rows import dict_row
 
@@ -43,8 +43,10 @@ from domain.events import (
     Started,
 )
 from domain.replay import check
-from projections.base import APPLICATION
+from projections import quarantine
+from projections.base import APPLICATION, Undecodable
 from projections.readside import VIEWS
+from projections.runner import decode
 
 FETCH_ROWS = 5000
 LINK_CHUNK = 500
@@ -76,6 +78,8 @@ READ_MODEL_ROWS = sql.SQL(
 
 Located = tuple[Event, int]
 """An event with its notification id."""
+Unreadable = list[str]
+"""What could not be decoded of a conversation: one description per event."""
 
 
 @dataclass(frozen=True)
@@ -143,15 +147,32 @@ def verify(url: str) -> Report:
     links: list[BranchLink] = []
     with read_only(url) as conn:
         report.positions = {view.name: _position(conn, view.tracking_table()) for view in VIEWS}
+        held = quarantine.quarantined(conn)
+        set_aside = {
+            view.name: {q.notification_id for q in held if q.read_model == view.name}
+            for view in VIEWS
+        }
         events = _conversations(_stream(conn, "verify_events", ALL_EVENTS), mapper)
         rows = _stream(conn, "verify_read_models", READ_MODEL_ROWS)
-        for cid, located, row in _merge(events, rows):
-            if located:
+        for cid, (located, unreadable), row in _merge(events, rows):
+            if located or unreadable:
                 report.conversations += 1
-                report.events += len(located)
+                report.events += len(located) + len(unreadable)
+            for problem in unreadable:
+                report.add(cid, "undecodable", problem)
+            if unreadable:
+                continue
+            if located:
                 links.extend(_check_conversation(cid, located, report))
-            _check_read_models(cid, located, row, report)
+            _check_read_models(cid, located, row, report, set_aside)
         _check_links(conn, mapper, links, report)
+        for event in held:
+            report.add(
+                event.originator_id,
+                "quarantined",
+                f"{event.read_model} set aside event at position {event.notification_id} "
+                f"(version {event.originator_version}): {event.describe()}",
+            )
     return report
 
 
@@ -174,25 +195,30 @@ def _stream(
 
 def _conversations(
     rows: Iterable[dict[str, Any]], mapper: EventMapper
-) -> Iterator[tuple[UUID, list[Located]]]:
+) -> Iterator[tuple[UUID, tuple[list[Located], Unreadable]]]:
+    """Each conversation's decoded events, and a description of each that is not decodable."""
     for cid, group in itertools.groupby(rows, key=lambda row: row["originator_id"]):
-        yield cid, [(_decode(mapper, row), row["notification_id"]) for row in group]
-
-
-def _decode(mapper: EventMapper, row: dict[str, Any]) -> Event:
-    stored = StoredEvent(
-        originator_id=row["originator_id"],
-        originator_version=row["originator_version"],
-        topic=row["topic"],
-        state=row["state"],
-    )
-    event: Event = mapper.to_domain_event(stored)
-    return event
+        located: list[Located] = []
+        unreadable: Unreadable = []
+        for row in group:
+            entry = decode(
+                mapper, row["originator_id"], row["originator_version"], row["topic"], row["state"]
+            )
+            if isinstance(entry, Undecodable):
+                kind, message = quarantine.describe(entry.error)
+                unreadable.append(
+                    f"event {row['originator_version']} at position {row['notification_id']} "
+                    f"cannot be decoded: {kind}: {message}"
+                )
+            else:
+                located.append((entry, row["notification_id"]))
+        yield cid, (located, unreadable)
 
 
 def _merge(
-    events: Iterator[tuple[UUID, list[Located]]], rows: Iterator[dict[str, Any]]
-) -> Iterator[tuple[UUID, list[Located], dict[str, Any] | None]]:
+    events: Iterator[tuple[UUID, tuple[list[Located], Unreadable]]],
+    rows: Iterator[dict[str, Any]],
+) -> Iterator[tuple[UUID, tuple[list[Located], Unreadable], dict[str, Any] | None]]:
     """Both streams are in id order: pair each id with its events and its read-model row."""
     event = next(events, None)
     row = next(rows, None)
@@ -202,7 +228,7 @@ def _merge(
             yield event[0], event[1], None
             event = next(events, None)
         elif event is None or row["id"] < event[0]:
-            yield row["id"], [], row
+            yield row["id"], ([], []), row
             row = next(rows, None)
         else:
             yield event[0], event[1], row
@@ -290,10 +316,17 @@ def _check_conversation(cid: UUID, located: list[Located], report: Report) -> li
     return links
 
 
-def _implied(located: list[Located], positions: dict[str, int]) -> dict[str, Any]:
-    """The facts each read model should hold about a conversation, at its tracked position."""
-    conv = [e for e, n in located if n <= positions["conversations"]]
-    audit = [e for e, n in located if n <= positions["audit"]]
+def _implied(
+    located: list[Located], positions: dict[str, int], set_aside: dict[str, set[int]]
+) -> dict[str, Any]:
+    """The facts each read model should hold about a conversation, at its tracked position,
+    without the events it set aside (named as quarantined instead)."""
+    conv = [
+        e
+        for e, n in located
+        if n <= positions["conversations"] and n not in set_aside["conversations"]
+    ]
+    audit = [e for e, n in located if n <= positions["audit"] and n not in set_aside["audit"]]
     facts: dict[str, Any] = {"listed": bool(conv), "audited": bool(audit)}
     if conv:
         started, branched = conv[0], next((e for e in conv if isinstance(e, Branched)), None)
@@ -323,9 +356,13 @@ def _implied(located: list[Located], positions: dict[str, int]) -> dict[str, Any
 
 
 def _check_read_models(
-    cid: UUID, located: list[Located], row: dict[str, Any] | None, report: Report
+    cid: UUID,
+    located: list[Located],
+    row: dict[str, Any] | None,
+    report: Report,
+    set_aside: dict[str, set[int]],
 ) -> None:
-    implied = _implied(located, report.positions)
+    implied = _implied(located, report.positions, set_aside)
     found = dict.fromkeys(implied) | {"listed": False, "audited": False, "trail": 0}
     if row is not None:
         found |= {k: row[k] for k in implied}
@@ -351,8 +388,11 @@ def _check_links(
         chunk = ordered[start : start + LINK_CHUNK]
         wanted = sorted({link.child if link.noted_on_parent else link.parent for link in chunk})
         rows = conn.cursor(row_factory=dict_row).execute(EVENTS_OF, (wanted,))
-        found = {cid: [e for e, _ in located] for cid, located in _conversations(rows, mapper)}
+        decoded = dict(_conversations(rows, mapper))
+        found = {cid: [e for e, _ in located] for cid, (located, _) in decoded.items()}
         for link in chunk:
+            if decoded.get(link.child if link.noted_on_parent else link.parent, ([], []))[1]:
+                continue  # named as undecodable already: the link cannot be checked
             if link.noted_on_parent:
                 _check_noted(link, found.get(link.child), report)
             else:

@@ -5,26 +5,36 @@ transaction (pipelined, so its statements cost no round trips; a run of the same
 INSERT goes as multi-row INSERTs, any other run as one `executemany`) that ends by
 advancing the tracking row. The tracking insert refuses to go backwards or repeat, so a
 batch is applied exactly once even if two writers ever raced.
+
+No event can stop a read model: one that cannot be decoded is set aside (quarantined) in
+the batch's own transaction; when a batch fails because of an event, its halves are
+committed apart, down to the one bad event, which is set aside with the tracking row in a
+transaction of its own. Every good event is still applied exactly once.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from itertools import groupby
 from operator import itemgetter
 from typing import Any, ClassVar
+from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
-from psycopg import Connection, sql
+from psycopg import Connection, Cursor, sql
 from psycopg.rows import DictRow
 
 from api.store import ConversationStore
 from domain.events import Event
+from projections import quarantine
 
+log = logging.getLogger(__name__)
 APPLICATION = ConversationStore.name
 PROGRESS_CHANNEL = "lastresort_projections"
 """Each batch NOTIFYs `name:position` here on commit; readers wait on it for their writes."""
@@ -35,8 +45,20 @@ MAX_PARAMS = 50
 """Parameters per multi-row INSERT: psycopg caches a statement's parsing only up to 50."""
 
 Operation = tuple[sql.SQL | sql.Composed, Sequence[Any] | Mapping[str, Any]]
-Batch = Sequence[tuple[Event, int]]
-"""Events with their notification ids, in notification order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Undecodable:
+    """A stored event the mapper could not turn into a domain event, and why."""
+
+    originator_id: UUID
+    originator_version: int
+    error: Exception
+
+
+Entry = Event | Undecodable
+Batch = Sequence[tuple[Entry, int]]
+"""Events (or why they could not be read) with their notification ids, in notification order."""
 
 
 class ReadModel(PostgresTrackingRecorder, ABC):
@@ -68,34 +90,115 @@ class ReadModel(PostgresTrackingRecorder, ABC):
             return self._max_tracking_id(APPLICATION, curs)
 
     def process_batch(self, conn: Connection[DictRow], batch: Batch) -> int:
-        """Apply `batch` and record its last notification id, atomically; return that id."""
-        last = batch[-1][1]
-        operations = (
-            operation
-            for event, notification_id in batch
-            for operation in self.operations(event, notification_id)
+        """Apply `batch` and record its last notification id; return that id.
+
+        One transaction when every event applies (the normal case); otherwise only the
+        events to blame are set aside, each good one applied once (see `_apply`).
+        """
+        self._apply(conn, batch)
+        return batch[-1][1]
+
+    def retry(
+        self, conn: Connection[DictRow], notification_id: int, entry: Entry | None
+    ) -> Exception | None:
+        """Apply a quarantined event again, taking it out of quarantine in the same transaction;
+        None when done (or when `entry` is None: the event is gone from the store), else the
+        error it still fails with, recorded in its quarantine row."""
+        try:
+            with conn.transaction(), conn.cursor() as curs:
+                # False when taken out meanwhile (by a rebuild or another retry)
+                if not quarantine.release(curs, self.name, notification_id) or entry is None:
+                    return None
+                if isinstance(entry, Undecodable):
+                    raise entry.error
+                self._write(curs, self.operations(entry, notification_id))
+        except Exception as error:
+            if conn.broken or entry is None or not quarantine.blames_event(error):
+                raise
+            with conn.transaction(), conn.cursor() as curs:
+                curs.execute(*self._set_aside(entry, notification_id, error))
+            return error
+        return None
+
+    def _apply(self, conn: Connection[DictRow], batch: Batch) -> None:
+        """Commit `batch` in one transaction; if an event is to blame, commit its halves apart,
+        down to the single bad event, which is set aside (so good events commit exactly once,
+        in order, and a bad one costs about 2·log2(batch) transactions)."""
+        try:
+            self._commit(conn, self._operations(batch), batch[-1][1])
+        except Exception as error:
+            if conn.broken or not quarantine.blames_event(error):
+                raise
+            if len(batch) == 1:
+                entry, notification_id = batch[0]
+                self._commit(
+                    conn, [self._set_aside(entry, notification_id, error)], notification_id
+                )
+                self._log_set_aside(entry, notification_id, error)
+                return
+            middle = len(batch) // 2
+            self._apply(conn, batch[:middle])
+            self._apply(conn, batch[middle:])
+        else:
+            for entry, notification_id in batch:
+                if isinstance(entry, Undecodable):
+                    self._log_set_aside(entry, notification_id, entry.error)
+
+    def _operations(self, batch: Batch) -> Iterator[Operation]:
+        for entry, notification_id in batch:
+            if isinstance(entry, Undecodable):
+                yield self._set_aside(entry, notification_id, entry.error)
+            else:
+                yield from self.operations(entry, notification_id)
+
+    def _log_set_aside(self, entry: Entry, notification_id: int, error: Exception) -> None:
+        """Say what was set aside, with the sanitised error only (never the event)."""
+        kind, message = quarantine.describe(error)
+        log.warning(
+            "projection %s set aside event %s of %s: %s: %s",
+            self.name,
+            notification_id,
+            entry.originator_id,
+            kind,
+            message,
         )
+
+    def _set_aside(self, entry: Entry, notification_id: int, error: Exception) -> Operation:
+        """The statement that quarantines `entry`."""
+        return quarantine.record(
+            self.name, notification_id, entry.originator_id, entry.originator_version, error
+        )
+
+    def _commit(
+        self, conn: Connection[DictRow], operations: Iterable[Operation], last: int
+    ) -> None:
+        """`operations`, then the tracking row at `last` and its NOTIFY, in one transaction."""
         with conn.transaction(), conn.pipeline(), conn.cursor() as curs:
-            for statement, run in groupby(operations, key=itemgetter(0)):
-                params = [p for _, p in run]
-                text = statement.as_bytes(None)
-                size = max(1, MAX_PARAMS // len(params[0]))
-                for start in range(0, len(params), size):
-                    chunk = params[start : start + size]
-                    rows = _multi_row(text, len(chunk))
-                    if rows is None:
-                        curs.executemany(statement, chunk)
-                    else:
-                        curs.execute(rows, [value for p in chunk for value in p])
+            self._write(curs, operations)
             self._insert_tracking(curs, Tracking(APPLICATION, last))
             curs.execute(self._notify, (f"{self.name}:{last}",))
-        return last
+
+    @staticmethod
+    def _write(curs: Cursor[DictRow], operations: Iterable[Operation]) -> None:
+        """Runs of one statement as multi-row INSERTs where possible, else `executemany`."""
+        for statement, run in groupby(operations, key=itemgetter(0)):
+            params = [p for _, p in run]
+            text = statement.as_bytes(None)
+            size = max(1, MAX_PARAMS // len(params[0]))
+            for start in range(0, len(params), size):
+                chunk = params[start : start + size]
+                rows = _multi_row(text, len(chunk))
+                if rows is None:
+                    curs.executemany(statement, chunk)
+                else:
+                    curs.execute(rows, [value for p in chunk for value in p])
 
     def reset(self, conn: Connection[DictRow]) -> None:
-        """Empty the read model and its position, so the runner rebuilds it from 0."""
+        """Empty the read model, its position and its quarantine: the runner rebuilds it from 0."""
         with conn.transaction(), conn.cursor() as curs:
             curs.execute(self._reset[0])
             curs.execute(self._reset[1], (APPLICATION,))
+            quarantine.clear(curs, self.name)
 
 
 @cache

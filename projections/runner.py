@@ -5,13 +5,14 @@ second runner (another process) waits and takes over when the first one's connec
 goes. On that same connection it LISTENs to the event store's channel, reads new events
 in batches and applies each batch in one transaction. Any connection error ends the
 attempt; the supervisor reconnects with backoff and resumes from the tracked position.
+Events are decoded one by one, so an unreadable one is set aside (see `projections.base`)
+without its neighbours.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from typing import cast
 from uuid import UUID
 
 import psycopg
@@ -21,27 +22,50 @@ from psycopg.rows import DictRow, dict_row, tuple_row
 
 from api.store import EVENTS_TABLE
 from domain.events import Event
-from projections.base import APPLICATION, Batch, ReadModel
+from projections.base import APPLICATION, Batch, Entry, ReadModel, Undecodable
 
 log = logging.getLogger(__name__)
 
-SELECT_EVENTS = sql.SQL(
+SELECT_FROM = sql.SQL(
     "SELECT notification_id, originator_id, originator_version, topic, state FROM {} "
-    "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
 ).format(sql.Identifier(EVENTS_TABLE))
+SELECT_EVENTS = SELECT_FROM + sql.SQL(
+    "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+)
+SELECT_EVENT = SELECT_FROM + sql.SQL("WHERE notification_id = %s")
 LISTEN = sql.SQL("LISTEN {}").format(sql.Identifier(EVENTS_TABLE))
 TRY_LOCK = sql.SQL("SELECT pg_try_advisory_lock(hashtext(%s)) AS locked")
 
 
 def read_batch(conn: Connection[DictRow], mapper: Mapper[UUID], after: int, limit: int) -> Batch:
-    """Up to `limit` events after notification id `after`, decoded to domain events."""
+    """Up to `limit` events after notification id `after`, each decoded to a domain event
+    (or to why it could not be)."""
     with conn.cursor(row_factory=tuple_row) as curs:  # tuples: no dict per row
         rows = curs.execute(SELECT_EVENTS, (after, limit), prepare=True).fetchall()
-    decode = mapper.to_domain_event
-    return [
-        (cast(Event, decode(StoredEvent(originator_id, version, topic, state))), notification_id)
-        for notification_id, originator_id, version, topic, state in rows
-    ]
+    return [(decode(mapper, *row[1:]), row[0]) for row in rows]
+
+
+def read_event(
+    conn: Connection[DictRow], mapper: Mapper[UUID], notification_id: int
+) -> Entry | None:
+    """The event at `notification_id`, decoded; None when the store no longer has it."""
+    with conn.cursor(row_factory=tuple_row) as curs:
+        row = curs.execute(SELECT_EVENT, (notification_id,)).fetchone()
+    return None if row is None else decode(mapper, *row[1:])
+
+
+def decode(
+    mapper: Mapper[UUID], originator_id: UUID, version: int, topic: str, state: bytes
+) -> Entry:
+    """A stored event as a domain event, or why it cannot be one (bad JSON, unknown topic,
+    a topic that names no event class, a state its class does not accept)."""
+    try:
+        event = mapper.to_domain_event(StoredEvent(originator_id, version, topic, state))
+        if not isinstance(event, Event):
+            raise TypeError(f"the topic names {type(event).__name__}, not an event")
+    except Exception as error:
+        return Undecodable(originator_id, version, error)
+    return event
 
 
 class ProjectionRunner:

@@ -24,17 +24,22 @@ from api.migrate import migrate
 from api.operations import JsonFormatter, readiness
 from api.settings import Settings
 from api.store import EVENTS_TABLE
-from domain.access import Principal
+from domain.access import Principal, Role
 from tests import procs
 from tests.test_faults import _texts, _waiting_on_lock
 
 
-def test_readyz_reports_database_and_lag(client: TestClient) -> None:
-    r = client.get("/readyz")
+def test_readyz_reports_database_and_lag_to_reviewers(
+    client: TestClient, auth: Callable[..., dict[str, str]]
+) -> None:
+    r = client.get("/readyz", headers=auth("ops", Role.REVIEWER))
     body = r.json()
     assert r.status_code == 200 and body["status"] == "ready" and body["database"] == "ok"
     assert set(body["projections"]) == {"conversations", "audit"}
     assert all(p["lag"] >= 0 for p in body["projections"].values())
+    assert body["quarantine"] == {"count": 0, "recent": []}
+    anonymous = client.get("/readyz")
+    assert (anonymous.status_code, anonymous.json()) == (200, {"status": "ready"})
 
 
 def test_readiness_fails_when_lagging_or_unreachable(
@@ -48,11 +53,11 @@ def test_readiness_fails_when_lagging_or_unreachable(
     try:
         cid = container.service.start(Principal("ready-alice"), "claude-opus-4-1").id
         container.service.send_message(Principal("ready-alice"), cid, "hello")
-        ready, body = readiness(container.read_side.pool, max_lag=0)
-        assert not ready and body["status"] == "lagging"
-        assert body["projections"]["audit"]["lag"] == body["head"] == 3
-        assert body["lag_seconds"] >= 0
-        assert readiness(container.read_side.pool, max_lag=10)[0]
+        report = readiness(container.read_side.pool, max_lag=0)
+        assert not report.serving and report.status == "lagging"
+        assert report.projections and report.projections["audit"].lag == report.head == 3
+        assert report.lag_seconds is not None and report.lag_seconds >= 0
+        assert readiness(container.read_side.pool, max_lag=10).serving
     finally:
         container.close()
     down: ConnectionPool[psycopg.Connection[dict[str, object]]] = ConnectionPool(
@@ -63,8 +68,9 @@ def test_readiness_fails_when_lagging_or_unreachable(
         kwargs={"row_factory": dict_row},
     )
     try:
-        ready, body = readiness(down, max_lag=10)  # type: ignore[arg-type]
-        assert not ready and body["database"] == "unavailable"
+        report = readiness(down, max_lag=10)  # type: ignore[arg-type]
+        assert not report.serving and report.database == "unavailable"
+        assert report.error == "PoolTimeout"  # the class only, never the server's text
     finally:
         down.close()
 

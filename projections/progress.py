@@ -1,0 +1,74 @@
+"""How far each read model is behind the event store, and how many events it set aside.
+
+Read from the database, not from the runners, so that an API process serving with
+`--no-projections` reports what the projection process (wherever it runs) has done.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import tuple_row
+from psycopg_pool import ConnectionPool
+
+from api.store import EVENTS_TABLE
+from projections import quarantine
+from projections.base import APPLICATION
+from projections.readside import VIEWS
+
+log = logging.getLogger(__name__)
+TIMEOUT_MS = 2000
+
+POSITIONS = sql.SQL("SELECT (SELECT coalesce(max(notification_id), 0) FROM {}), {}").format(
+    sql.Identifier(EVENTS_TABLE),
+    sql.SQL(", ").join(
+        sql.SQL("(SELECT notification_id FROM {} WHERE application_name = %(app)s)").format(
+            sql.Identifier(view.tracking_table())
+        )
+        for view in VIEWS
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ReadModelProgress:
+    position: int
+    lag: int
+    """Events in the store after `position`."""
+    quarantined: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    head: int
+    read_models: dict[str, ReadModelProgress]
+
+
+def progress(conn: psycopg.Connection[Any]) -> Progress:
+    with conn.cursor(row_factory=tuple_row) as curs:
+        row = curs.execute(POSITIONS, {"app": APPLICATION}).fetchone()
+    assert row is not None
+    head, *positions = (int(value or 0) for value in row)
+    held = quarantine.counts(conn)
+    return Progress(
+        head,
+        {
+            view.name: ReadModelProgress(position, head - position, held.get(view.name, 0))
+            for view, position in zip(VIEWS, positions, strict=True)
+        },
+    )
+
+
+def progress_of(pool: ConnectionPool[Any]) -> Progress | None:
+    """`progress` within about two seconds; None (logged) when the database does not answer."""
+    try:
+        with pool.connection(timeout=TIMEOUT_MS / 1000) as conn, conn.transaction():
+            conn.execute(sql.SQL("SET LOCAL statement_timeout = {}").format(TIMEOUT_MS))
+            return progress(conn)
+    except psycopg.Error as error:
+        log.warning("projection progress unavailable: %s", type(error).__name__)
+        return None

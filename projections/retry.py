@@ -1,0 +1,61 @@
+"""`lastresort project --retry-quarantined`: apply the events set aside, once their cause is fixed.
+
+Each quarantined event is read again from the event store (so a repaired row is read as
+repaired) and applied in its own transaction, which also takes it out of quarantine;
+one that still fails stays there with its new error. An event no longer in the store
+(deleted as the fix) just leaves quarantine. Safe beside running projections: an event
+is taken out of quarantine and applied in one transaction, at most once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+from uuid import UUID
+
+import psycopg
+from eventsourcing.persistence import Mapper
+from psycopg.rows import dict_row
+
+from projections import quarantine
+from projections.readside import VIEWS, view_datastore
+from projections.runner import read_event
+
+Result = Literal["applied", "gone", "kept"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    read_model: str
+    notification_id: int
+    originator_id: UUID | None
+    result: Result
+    error: str | None = None
+
+    def describe(self) -> str:
+        line = (
+            f"{self.result} {self.read_model} event {self.notification_id} of {self.originator_id}"
+        )
+        return f"{line}: {self.error}" if self.error else line
+
+
+def retry_quarantined(url: str, mapper: Mapper[UUID]) -> list[Outcome]:
+    """Retry every quarantined event of every read model, in position order."""
+    datastore = view_datastore(url)
+    outcomes: list[Outcome] = []
+    with psycopg.connect(url, autocommit=True, row_factory=dict_row) as conn:
+        for view in (view_class(datastore) for view_class in VIEWS):
+            for held in quarantine.quarantined(conn, view.name):
+                entry = read_event(conn, mapper, held.notification_id)
+                error = view.retry(conn, held.notification_id, entry)
+                result: Result = "kept" if error else "applied" if entry else "gone"
+                outcomes.append(
+                    Outcome(
+                        view.name,
+                        held.notification_id,
+                        held.originator_id,
+                        result,
+                        ": ".join(quarantine.describe(error)) if error else None,
+                    )
+                )
+    return outcomes
