@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
 
+from api.assets import install as install_static_files
 from api.audit.pages import install as install_audit_pages
 from api.container import Container
 from api.conversations import router as conversations
@@ -15,6 +16,7 @@ from api.errors import BodyLimit, install_error_handlers
 from api.graphql.schema import graphql_router
 from api.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from api.operations import RequestContext, readiness
+from api.security import secure
 
 
 def create_app(container: Container) -> FastAPI:
@@ -33,8 +35,9 @@ def create_app(container: Container) -> FastAPI:
     app.state.container = container
     install_error_handlers(app)
     app.include_router(conversations)
-    app.include_router(graphql_router(), prefix="/graphql")
+    app.include_router(graphql_router(container.settings.production), prefix="/graphql")
     install_audit_pages(app)
+    install_static_files(app)
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> JSONResponse:
@@ -53,4 +56,5 @@ def create_app(container: Container) -> FastAPI:
 
     app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
     app.add_middleware(RequestContext)
+    secure(app)
     return app
