@@ -2,7 +2,9 @@
 
 - `X-Content-Type-Options: nosniff` everywhere: a browser must never guess that a JSON body or
   a Markdown export holding hostile text is HTML or a script.
-- `Referrer-Policy: no-referrer` everywhere: audit URLs name conversations.
+- `Referrer-Policy: same-origin` everywhere: audit URLs name conversations, so no other site
+  learns them; `no-referrer` would make browsers send `Origin: null` with the pages' own forms,
+  which the cross-site check (api/audit/csrf.py) must refuse.
 - HTML pages (the audit, GraphiQL) get a Content-Security-Policy that runs only the app's own
   script files (no inline script, no eval, nothing from another host), talks only to this
   origin, and may not be framed. Inline styles stay allowed: the pages use style attributes,
@@ -20,7 +22,7 @@ CONTENT_SECURITY_POLICY = (
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
-EVERY_RESPONSE = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+EVERY_RESPONSE = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
 HTML_PAGES = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Frame-Options": "DENY"}
 
 
