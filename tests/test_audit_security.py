@@ -104,6 +104,15 @@ def test_a_malformed_date_is_a_clear_422(
     assert "not a date" in browser.text
 
 
+@pytest.mark.parametrize("field", ["reason", "model", "policy_version", "category"])
+def test_a_filter_the_database_cannot_hold_is_a_clear_422(
+    client: TestClient, rita: dict[str, str], field: str
+) -> None:
+    for path in ("/audit", "/audit/contested"):
+        refused = client.get(path, params={field: "claude\x00"}, headers=rita)
+        assert refused.status_code == 422 and refused.json()["error"]["code"] == "bad_input"
+
+
 # -- signing in and out -----------------------------------------------------------------------
 
 

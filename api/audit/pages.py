@@ -227,6 +227,13 @@ def _day(value: str | None) -> date | None:
         raise BadInput(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
+def _text(value: str | None) -> str | None:
+    """A filter's text; the database cannot compare NUL, so it is a bad input, not a crash."""
+    if value and "\x00" in value:
+        raise BadInput(f"a filter may not contain NUL characters: {value!r}")
+    return value or None
+
+
 def _period(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
     """Whole UTC days, `until` included; the last day of the calendar has no end bound."""
     first, last = _day(since), _day(until)
@@ -241,7 +248,7 @@ def _period(since: str | None, until: str | None) -> tuple[datetime | None, date
 def _endings(request: Request, contested: bool) -> HTMLResponse:
     who = reviewer(request)
     q = request.query_params
-    choice = {key: q.get(key) or None for key in ("reason", "model", "policy_version", "category")}
+    choice = {key: _text(q.get(key)) for key in ("reason", "model", "policy_version", "category")}
     since, until = _period(q.get("since"), q.get("until"))
     filters = reads.EndingFilter(since, until, contested=contested, **choice)
     read = _container(request).read_side.read
