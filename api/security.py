@@ -6,9 +6,8 @@
   learns them; `no-referrer` would make browsers send `Origin: null` with the pages' own forms,
   which the cross-site check (api/audit/csrf.py) must refuse.
 - HTML pages (the audit, GraphiQL) get a Content-Security-Policy that runs only the app's own
-  script files (no inline script, no eval, nothing from another host), talks only to this
-  origin, and may not be framed. Inline styles stay allowed: the pages use style attributes,
-  and markup cannot be injected into them in the first place (templates are autoescaped).
+  script and style files (no inline script or style, no eval, nothing from another host),
+  talks only to this origin, and may not be framed.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )

@@ -261,18 +261,19 @@ def html_pages(client: TestClient, container: Container, rita: dict[str, str]) -
     }
 
 
-def test_every_html_page_runs_only_the_apps_own_script_files(
+def test_every_html_page_runs_only_the_apps_own_script_and_style_files(
     client: TestClient, container: Container, rita: dict[str, str]
 ) -> None:
     for name, page in html_pages(client, container, rita).items():
         assert page.headers["content-type"].startswith("text/html"), name
         csp = page.headers["content-security-policy"].split(";")
         policy = {name: value for name, _, value in (part.strip().partition(" ") for part in csp)}
-        assert policy["script-src"] == "'self'", name
+        assert policy["script-src"] == "'self'" and policy["style-src"] == "'self'", name
         assert policy["default-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
         assert page.headers["referrer-policy"] == "same-origin"
         scripts = re.findall(r"<script\b([^>]*)>", page.text)
         assert all('src="/static/' in attributes for attributes in scripts), (name, scripts)
+        assert "<style" not in page.text and " style=" not in page.text, name
 
 
 def test_graphiql_loads_only_files_shipped_with_the_app(client: TestClient) -> None:
