@@ -316,7 +316,8 @@ def test_production_hides_the_schema_and_graphiql(
     typo = hidden.post("/graphql", json={"query": TYPO}, headers=user).json()
     assert "conversatoins" in typo["errors"][0]["message"]
     assert "Did you mean" not in str(typo) and "conversations" not in str(typo)
-    assert hidden.get("/graphql", headers=HTML).status_code != 200
+    no_graphiql = hidden.get("/graphql", headers=HTML)
+    assert no_graphiql.status_code == 404 and no_graphiql.json()["error"]["code"] == "not_found"
     assert hidden.post("/graphql", json={"query": "{ __typename }"}, headers=user).json() == {
         "data": {"__typename": "Query"}
     }

@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 import strawberry
-from fastapi import Request
+from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.fastapi import GraphQLRouter
@@ -302,7 +302,11 @@ class Router(GraphQLRouter[Context, None]):
     """Answers `application/graphql-response+json` when the client asks for it; browsers get
     GraphiQL from this server's own files (outside production)."""
 
+    graphiql = True
+
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        if not self.graphiql:
+            raise HTTPException(404, "GraphiQL is not served in production")
         return graphiql_page()
 
     def create_response(self, response_data: Any, sub_response: Any) -> Any:
@@ -313,9 +317,6 @@ class Router(GraphQLRouter[Context, None]):
 
 
 def graphql_router(production: bool = False) -> Router:
-    return Router(
-        make_schema(production),
-        context_getter=context_getter,
-        include_in_schema=False,
-        graphql_ide=None if production else "graphiql",
-    )
+    router = Router(make_schema(production), context_getter=context_getter, include_in_schema=False)
+    router.graphiql = not production
+    return router
