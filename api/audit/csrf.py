@@ -10,7 +10,8 @@ attacker's). Every POST from a browser must therefore pass two checks:
   scoped to /audit, made before any session exists so that the sign-in form is covered too)
   and repeats it in a hidden form field; another site can neither read the cookie nor guess it.
 
-A request carrying `Authorization: Bearer …` is exempt: a browser never adds that header to a
+The `Origin` is compared with the request's `Host`, so a reverse proxy must pass `Host`
+through unchanged. A request carrying `Authorization: Bearer …` is exempt: a browser never adds that header to a
 cross-site form, so it cannot be forged this way.
 """
 
