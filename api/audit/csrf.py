@@ -11,8 +11,8 @@ attacker's). Every POST from a browser must therefore pass two checks:
   and repeats it in a hidden form field; another site can neither read the cookie nor guess it.
 
 The `Origin` is compared with the request's `Host`, so a reverse proxy must pass `Host`
-through unchanged. A request carrying `Authorization: Bearer …` is exempt: a browser never adds that header to a
-cross-site form, so it cannot be forged this way.
+through unchanged. A request carrying `Authorization: Bearer …` is exempt: a browser never
+adds that header to a cross-site form, so it cannot be forged this way.
 """
 
 from __future__ import annotations
