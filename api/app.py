@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import FastAPI, Header
 from fastapi.responses import JSONResponse, Response
 
+from api.assets import install as install_static_files
 from api.audit.pages import install as install_audit_pages
 from api.container import Container
 from api.conversations import router as conversations
@@ -17,6 +18,7 @@ from api.graphql.schema import graphql_router
 from api.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from api.operations import Readiness, RequestContext, readiness, readiness_body
 from api.schemas import body_limit, document_text_limit
+from api.security import secure
 
 
 def create_app(container: Container) -> FastAPI:
@@ -37,8 +39,9 @@ def create_app(container: Container) -> FastAPI:
     app.openapi = lambda: document_text_limit(schema(), container.settings.max_text_chars)  # type: ignore[method-assign]
     install_error_handlers(app)
     app.include_router(conversations)
-    app.include_router(graphql_router(), prefix="/graphql")
+    app.include_router(graphql_router(container.settings.production), prefix="/graphql")
     install_audit_pages(app)
+    install_static_files(app)
 
     @app.get("/healthz", tags=["operations"], responses=responses())
     def healthz() -> JSONResponse:
@@ -76,4 +79,5 @@ def create_app(container: Container) -> FastAPI:
         BodyLimit, max_bytes=body_limit(settings.max_body_bytes, settings.max_text_chars)
     )
     app.add_middleware(RequestContext)
+    secure(app)
     return app

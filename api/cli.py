@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -27,6 +28,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="first record the demo conversations (idempotent) and print a "
         "sign-in link to the audit",
+    )
+    serve.add_argument(
+        "--proxy-headers",
+        action="store_true",
+        help="behind a reverse proxy: take the client's scheme and address from its "
+        "X-Forwarded-Proto/-For headers (so cookies are Secure behind HTTPS)",
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default=os.environ.get("LASTRESORT_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        help="comma-separated proxy addresses whose forwarded headers are trusted "
+        "(default: $LASTRESORT_FORWARDED_ALLOW_IPS or 127.0.0.1)",
     )
     serve.add_argument(
         "--no-projections",
@@ -63,7 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings.from_env()
     try:
         if args.command == "serve":
-            return _serve(settings, args.host, args.port, not args.no_projections, args.demo)
+            proxy = (args.proxy_headers, args.forwarded_allow_ips)
+            return _serve(settings, args.host, args.port, not args.no_projections, args.demo, proxy)
         if args.command == "project":
             if args.retry_quarantined:
                 return _retry_quarantined(settings)
@@ -100,7 +114,12 @@ GRACEFUL_SHUTDOWN_SECONDS = 30
 
 
 def _serve(
-    settings: Settings, host: str, port: int, run_projections: bool = True, demo: bool = False
+    settings: Settings,
+    host: str,
+    port: int,
+    run_projections: bool = True,
+    demo: bool = False,
+    proxy: tuple[bool, str] = (False, "127.0.0.1"),
 ) -> int:
     import signal
 
@@ -135,6 +154,8 @@ def _serve(
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        proxy_headers=proxy[0],  # off unless asked: uvicorn's default trusts 127.0.0.1
+        forwarded_allow_ips=proxy[1],
     )
     return 0
 

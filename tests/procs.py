@@ -89,10 +89,13 @@ class Proc:
         return self.log.read_text(errors="replace")
 
 
-def serve(url: str, home: Path, *, projections: bool = False, **extra: str) -> tuple[Proc, str]:
+def serve(
+    url: str, home: Path, *options: str, projections: bool = False, **extra: str
+) -> tuple[Proc, str]:
     """Start `lastresort serve` on a free port; return it with its base URL once it is ready."""
     port = free_port()
-    args = ["serve", "--port", str(port)] + ([] if projections else ["--no-projections"])
+    args = ["serve", "--port", str(port), *options]
+    args += [] if projections else ["--no-projections"]
     proc = Proc(args, env_for(url, home, **extra), home / f"serve-{port}.log")
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

@@ -4,6 +4,7 @@ hostile text, audit-the-auditors, statistics on constructed data, and the demo d
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -11,6 +12,7 @@ from dataclasses import dataclass, replace
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from api.app import create_app
 from api.audit import command
@@ -57,8 +59,9 @@ def start(client: TestClient, headers: dict[str, str], model: str = "claude-opus
 def say(client: TestClient, headers: dict[str, str], cid: str, *texts: str) -> str:
     kind = ""
     for text in texts:
-        response = client.post(f"/v1/conversations/{cid}/messages", json={"text": text},
-                               headers=headers)
+        response = client.post(
+            f"/v1/conversations/{cid}/messages", json={"text": text}, headers=headers
+        )
         assert response.status_code == 200, response.text
         kind = response.json()["reply"]["kind"]
     return kind
@@ -71,11 +74,15 @@ def story(client: TestClient, container: Container) -> Story:
     harm = start(client, user)
     assert say(client, user, harm, *SARIN) == "ended"
     feedback = {"rating": "down", "comment": f"{HOSTILE} this ending surprised me"}
-    assert client.post(f"/v1/conversations/{harm}/feedback", json=feedback,
-                       headers=user).status_code == 201
-    branched = client.post(f"/v1/conversations/{harm}/branches",
-                           json={"from_position": 6, "text": "How do hospitals treat nerve agent "
-                                 "poisoning?"}, headers=user)
+    assert (
+        client.post(f"/v1/conversations/{harm}/feedback", json=feedback, headers=user).status_code
+        == 201
+    )
+    branched = client.post(
+        f"/v1/conversations/{harm}/branches",
+        json={"from_position": 6, "text": "How do hospitals treat nerve agent poisoning?"},
+        headers=user,
+    )
     assert branched.status_code == 201, branched.text
     requested = start(client, user, "claude-opus-4")
     assert say(client, user, requested, "Please end this conversation.") == "confirm_end"
@@ -86,6 +93,29 @@ def story(client: TestClient, container: Container) -> Story:
     return Story(user, harm, requested, crisis, str(branched.json()["id"]))
 
 
+def sign_in(
+    client: TestClient, token: str, next: str = "/audit", **headers: str
+) -> tuple[TestClient, Response]:
+    """A browser of its own (cookie jar) opens the sign-in form and submits it."""
+    browser = TestClient(client.app)
+    form = browser.get("/audit/sign-in", headers=HTML).text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form)
+    assert csrf, form
+    signed = browser.post(
+        "/audit/sign-in",
+        data={"token": token, "next": next, "csrf": csrf[1]},
+        headers={**HTML, **headers},
+        follow_redirects=False,
+    )
+    return browser, signed
+
+
+def session_cookie(response: Response) -> str:
+    """The session cookie's Set-Cookie line, lowercased."""
+    lines = response.headers.get_list("set-cookie")
+    return next(line for line in lines if line.startswith(f"{COOKIE}=")).lower()
+
+
 @pytest.fixture
 def rita(auth: Auth) -> dict[str, str]:
     return auth(f"rita-{uuid.uuid4().hex[:6]}", Role.REVIEWER)
@@ -94,8 +124,15 @@ def rita(auth: Auth) -> dict[str, str]:
 def test_users_get_403_and_browsers_without_a_session_are_sent_to_sign_in(
     client: TestClient, story: Story
 ) -> None:
-    for path in ("/audit", "/audit/contested", "/audit/stats", "/audit/views",
-                 f"/audit/{story.harm}", f"/audit/{story.harm}.json", f"/audit/{story.harm}.md"):
+    for path in (
+        "/audit",
+        "/audit/contested",
+        "/audit/stats",
+        "/audit/views",
+        f"/audit/{story.harm}",
+        f"/audit/{story.harm}.json",
+        f"/audit/{story.harm}.md",
+    ):
         assert client.get(path, headers=story.user).status_code == 403, path
         assert client.get(path, headers={**story.user, **HTML}).status_code == 403
         assert client.get(path).status_code == 401
@@ -108,19 +145,20 @@ def test_sign_in_sets_a_strict_http_only_cookie_for_reviewers_only(
     client: TestClient, container: Container, story: Story
 ) -> None:
     token = container.signer.mint("rita-cookie", Role.REVIEWER)
-    signed = client.post("/audit/sign-in", data={"token": token, "next": "//evil.example"},
-                         follow_redirects=False)
+    browser, signed = sign_in(client, token, next="//evil.example")
     assert signed.status_code == 303 and signed.headers["location"] == "/audit"
-    cookie = signed.headers["set-cookie"].lower()
+    cookie = session_cookie(signed)
     assert "httponly" in cookie and "samesite=strict" in cookie and "path=/audit" in cookie
-    page = client.get("/audit", headers={**HTML, "Cookie": f"{COOKIE}={token}"})
+    assert "max-age" not in cookie and "expires" not in cookie, "a browser-session cookie"
+    page = browser.get("/audit", headers=HTML)
     assert page.status_code == 200 and "rita-cookie" in page.text
     user_token = container.signer.mint("mallory")
-    assert client.post("/audit/sign-in", data={"token": user_token}).status_code == 403
-    assert client.post("/audit/sign-in", data={"token": "garbage"}).status_code == 401
+    assert sign_in(client, user_token)[1].status_code == 403
+    assert sign_in(client, "garbage")[1].status_code == 401
     expired = container.signer.mint("old-rita", Role.REVIEWER, -10)
-    stale = client.get("/audit", headers={**HTML, "Cookie": f"{COOKIE}={expired}"},
-                       follow_redirects=False)
+    stale = client.get(
+        "/audit", headers={**HTML, "Cookie": f"{COOKIE}={expired}"}, follow_redirects=False
+    )
     assert stale.status_code == 303 and "expired" in stale.headers["location"]
 
 
@@ -189,7 +227,8 @@ def test_exports_are_the_same_case_file(
     markdown = client.get(f"/audit/{story.harm}.md", headers=rita)
     assert markdown.headers["content-type"].startswith("text/markdown")
     assert markdown.text.startswith(f"# Audit of conversation {story.harm}")
-    assert "- Rule: `harm.end`" in markdown.text and f"> {HOSTILE}" in markdown.text
+    assert "- Rule: harm.end" in markdown.text and HOSTILE not in markdown.text
+    assert "> &lt;script&gt;alert\\('pwned'\\)&lt;/script&gt;" in markdown.text
     missing = client.get(f"/audit/{uuid.uuid4()}.json", headers=rita)
     assert missing.status_code == 404
 
@@ -204,17 +243,23 @@ def test_every_audit_page_view_is_recorded_and_shown(
     with psycopg.connect(container.url) as conn:
         rows = conn.execute(
             "SELECT page, conversation_id::text FROM audit_page_views WHERE viewer = %s "
-            "ORDER BY id", (name,)
+            "ORDER BY id",
+            (name,),
         ).fetchall()
-    assert rows == [("export.md", story.requested), ("/audit/stats", None),
-                    ("case", story.requested)]
-    viewed = page[page.index('id="viewed-by"'):]
+    assert rows == [
+        ("export.md", story.requested),
+        ("/audit/stats", None),
+        ("case", story.requested),
+    ]
+    viewed = page[page.index('id="viewed-by"') :]
     assert name in viewed and "export.md" in viewed
     assert name in client.get("/audit/views", headers=rita).text
     client.get(f"/audit/{story.requested}", headers=story.user)  # refused: not a view
     with psycopg.connect(container.url) as conn:
-        refused = conn.execute("SELECT count(*) FROM audit_page_views WHERE conversation_id = %s "
-                               "AND role = 'user'", (story.requested,)).fetchone()
+        refused = conn.execute(
+            "SELECT count(*) FROM audit_page_views WHERE conversation_id = %s AND role = 'user'",
+            (story.requested,),
+        ).fetchone()
     assert refused == (0,)
 
 
@@ -228,8 +273,9 @@ def test_graphql_audit_has_the_full_chain_and_endings_filter(
       redirects { position rule } warnings { position behaviour }
       vetoes { position wouldHave stoppedBy } branches { branchId branchPosition }
       feedback { rating onEnding } } }"""
-    audit = client.post("/graphql", json={"query": query, "variables": {"c": story.harm}},
-                        headers=story.user).json()["data"]["audit"]
+    audit = client.post(
+        "/graphql", json={"query": query, "variables": {"c": story.harm}}, headers=story.user
+    ).json()["data"]["audit"]
     assert audit["status"].lower() == "ended" and audit["contested"] is True
     assert audit["ending"]["rule"] == "harm.end" and audit["ending"]["cites"] == list(range(7))
     assert [s["position"] for s in audit["redirects"]] == [1, 3]
@@ -237,21 +283,24 @@ def test_graphql_audit_has_the_full_chain_and_endings_filter(
     assert audit["branches"] == [{"branchId": story.branch, "branchPosition": 6}]
     assert audit["steps"][0]["assessment"]["category"] == "cbrn_weapons"
     assert audit["steps"][7]["decision"]["rule"] == "harm.end" and audit["steps"][7]["ending"]
-    branch = client.post("/graphql", json={"query": query, "variables": {"c": story.branch}},
-                         headers=story.user).json()["data"]["audit"]
+    branch = client.post(
+        "/graphql", json={"query": query, "variables": {"c": story.branch}}, headers=story.user
+    ).json()["data"]["audit"]
     inherited = [s for s in branch["steps"] if s["inherited"]]
     assert [s["position"] for s in inherited] == list(range(6))
     assert inherited[5]["decision"]["rule"] == "harm.warning", "the branch keeps its warning"
-    crisis = client.post("/graphql", json={"query": query, "variables": {"c": story.crisis}},
-                         headers=story.user).json()["data"]["audit"]
+    crisis = client.post(
+        "/graphql", json={"query": query, "variables": {"c": story.crisis}}, headers=story.user
+    ).json()["data"]["audit"]
     assert {"position": 9, "wouldHave": "ended", "stoppedBy": "crisis_signal"} in crisis["vetoes"]
     endings = """query($m: String, $p: String, $c: Boolean!) {
       endings(first: 10, model: $m, policyVersion: $p, contested: $c) {
         edges { node { conversationId contested owner } } } }"""
 
     def ids(**variables: object) -> list[str]:
-        body = client.post("/graphql", json={"query": endings, "variables": variables},
-                           headers=story.user).json()
+        body = client.post(
+            "/graphql", json={"query": endings, "variables": variables}, headers=story.user
+        ).json()
         return [e["node"]["conversationId"] for e in body["data"]["endings"]["edges"]]
 
     assert ids(c=False) == [story.requested, story.harm]
@@ -284,11 +333,20 @@ def test_stats_page_counts_constructed_data(fresh_app: tuple[TestClient, Contain
     assert catch_up(container)
     rita = {"Authorization": f"Bearer {container.signer.mint('rita', Role.REVIEWER)}"}
     page = client.get("/audit/stats", headers=rita).text
-    for kpi, value in (("conversations", "4"), ("endings", "2"), ("rate", "500.0"),
-                       ("negative", "50%")):
+    for kpi, value in (
+        ("conversations", "4"),
+        ("endings", "2"),
+        ("rate", "500.0"),
+        ("negative", "50%"),
+    ):
         assert f'id="kpi-{kpi}"><b>{value}</b>' in page, kpi
-    for label in ("persistent_harm", "user_request", "cbrn_weapons", "claude-opus-4-1",
-                  "2025-08.1"):
+    for label in (
+        "persistent_harm",
+        "user_request",
+        "cbrn_weapons",
+        "claude-opus-4-1",
+        "2025-08.1",
+    ):
         assert f">{label}</text>" in page
     assert page.count("<svg") == 6
     future = client.get("/audit/stats?since=2999-01-01", headers=rita).text
@@ -312,10 +370,13 @@ def test_demo_is_idempotent_and_shows_every_kind_of_case(
             endings = conn.execute(
                 "SELECT conversation_id, reason, model FROM rm_endings ORDER BY seq"
             ).fetchall()
-            vetoes = conn.execute("SELECT count(*) FROM rm_audit_trail WHERE kind = 'decision' "
-                                  "AND data->>'stopped_by' = 'crisis_signal'").fetchone()
-            branches = conn.execute("SELECT parent_id FROM rm_conversations "
-                                    "WHERE parent_id IS NOT NULL").fetchall()
+            vetoes = conn.execute(
+                "SELECT count(*) FROM rm_audit_trail WHERE kind = 'decision' "
+                "AND data->>'stopped_by' = 'crisis_signal'"
+            ).fetchone()
+            branches = conn.execute(
+                "SELECT parent_id FROM rm_conversations WHERE parent_id IS NOT NULL"
+            ).fetchall()
     finally:
         container.close()
     assert [(e[1], e[2]) for e in endings] == [

@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import uvicorn
@@ -25,8 +27,8 @@ from domain.access import Role
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install "
-    "-y chromium)"
+    not CHROMIUM.exists(),
+    reason="needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium)",
 )
 
 
@@ -65,12 +67,9 @@ def test_a_reviewer_explains_an_ending_in_two_clicks_and_a_user_gets_403(
     base, container = served
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"],
-        )
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
+        refused = console_errors(page)
         page.goto(f"{base}/audit")
         expect(page).to_have_url(f"{base}/audit/sign-in?next=%2Faudit")
         page.fill("#token", container.signer.mint("rita", Role.REVIEWER))
@@ -80,7 +79,8 @@ def test_a_reviewer_explains_an_ending_in_two_clicks_and_a_user_gets_403(
         page.screenshot(path=ARTIFACTS / "audit-endings.png", full_page=True)
 
         page.locator("tr.ending-row", has=page.locator(".badge.contested")).locator(
-            "a.open-case").click()  # click 1 of 2 (the second is not even needed)
+            "a.open-case"
+        ).click()  # click 1 of 2 (the second is not even needed)
         expect(page.locator("#ending-summary")).to_contain_text("by rule harm.end")
         ending = page.locator(".step.ending")
         expect(ending).to_have_count(1)
@@ -112,3 +112,59 @@ def test_a_reviewer_explains_an_ending_in_two_clicks_and_a_user_gets_403(
         expect(user.locator("h1")).to_have_text("403 · Reviewers only")
         assert user.goto(f"{base}/audit").url.startswith(f"{base}/audit/sign-in")
         browser.close()
+    assert refused == [], "the pages' policy refused something they need"
+
+
+def launch(p: Any) -> Any:
+    return p.chromium.launch(
+        executable_path=str(CHROMIUM),
+        args=[
+            "--no-sandbox",
+            "--headless",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+        ],
+    )
+
+
+def console_errors(page: Any) -> list[str]:
+    """Console errors as they come (a Content-Security-Policy refusal is one)."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
+def test_graphiql_and_the_one_click_sign_in_work_offline_under_the_policy(
+    served: tuple[str, Container],
+) -> None:
+    """GraphiQL renders and answers a query from the server's own files; the demo link's
+    fragment signs in through the static script; nothing leaves 127.0.0.1."""
+    from playwright.sync_api import expect, sync_playwright
+
+    base, container = served
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors = console_errors(page)
+        hosts: set[str] = set()
+        page.on("request", lambda r: hosts.add(urlsplit(r.url).netloc))
+        page.goto(f"{base}/graphql")
+        expect(page.locator(".graphiql-container")).to_be_visible()
+        expect(page.locator(".graphiql-editor").first).to_be_visible()
+        page.locator(".graphiql-query-editor .CodeMirror").first.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type("{ __typename }")
+        page.locator(".graphiql-execute-button").click()
+        expect(page.locator(".graphiql-response")).to_contain_text('"__typename": "Query"')
+        page.screenshot(path=ARTIFACTS / "graphiql.png")
+
+        token = container.signer.mint("rita-link", Role.REVIEWER)
+        page.goto(f"{base}/audit/sign-in#token={token}")
+        expect(page).to_have_url(f"{base}/audit")
+        expect(page.locator("header.top .who")).to_contain_text("rita-link")
+        browser.close()
+    assert errors == []
+    assert hosts == {urlsplit(base).netloc}

@@ -1,14 +1,17 @@
 """Audit pages for trust & safety reviewers: endings, case timelines, exports, statistics.
 
 Server-rendered (Jinja2, autoescaped: message text is hostile) from the read models only.
-Reviewers sign in by pasting their token, which becomes an HttpOnly SameSite=Strict cookie
-scoped to /audit; scripts send the bearer header instead. Users get 403; a browser without
-credentials is sent to the sign-in form. Every page view is recorded (audit the auditors).
+Reviewers sign in by pasting their token, which becomes an HttpOnly SameSite=Strict session
+cookie scoped to /audit; scripts send the bearer header instead. Every form carries a
+cross-site request token (see `api/audit/csrf.py`). Users get 403; a browser without
+credentials is sent to the sign-in form; a bad parameter gets 422, as an HTML page for a
+browser. Every page view is recorded (audit the auditors).
 """
 
 from __future__ import annotations
 
-import time
+import re
+from collections.abc import Callable, Coroutine
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as day_start
 from pathlib import Path
@@ -16,19 +19,20 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 from uuid import UUID
 
-import jwt
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.audit import case as cases
+from api.audit import csrf
 from api.audit.charts import bars, columns
 from api.auth import Unauthorized
 from api.container import Container
 from api.errors import error_response
 from api.graphql.types import Stats, decode_cursor, encode_cursor
 from domain.access import Principal
-from domain.errors import BadInput, NotFound
+from domain.errors import BadInput, DomainError, NotFound
 from projections import audit as reads
 
 COOKIE = "lastresort_audit"
@@ -42,7 +46,35 @@ templates = Environment(
 )
 templates.filters["when"] = lambda at: at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 templates.filters["short"] = lambda value: str(value)[:8]
-router = APIRouter(prefix="/audit", include_in_schema=False)
+BEARER = re.compile(r"^bearer\s+", re.IGNORECASE)
+
+
+class AuditRoute(APIRoute):
+    """A deliberate error reaches a browser as the audit's own error page, a script as JSON."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handle(request)
+            except DomainError as error:
+                if not _wants_html(request):
+                    raise
+                status = error.status_code
+                return _html(
+                    "error.html",
+                    request,
+                    None,
+                    status_code=status,
+                    status=status,
+                    message=error.message,
+                )
+
+        return route
+
+
+router = APIRouter(prefix="/audit", include_in_schema=False, route_class=AuditRoute)
 
 
 class SignInRequired(Exception):
@@ -65,8 +97,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(SignInRequired)
     async def sign_in(request: Request, error: SignInRequired) -> Response:
-        query = urlencode({"next": error.next_path, **({"why": error.message} if error.message
-                                                          else {})})
+        query = urlencode(
+            {"next": error.next_path, **({"why": error.message} if error.message else {})}
+        )
         response = RedirectResponse(f"/audit/sign-in?{query}", status_code=303)
         if error.message:
             response.delete_cookie(COOKIE, path="/audit")
@@ -74,13 +107,17 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ReviewersOnly)
     async def forbidden(request: Request, error: ReviewersOnly) -> Response:
-        message = "the audit is for reviewers; your token has the role " + str(
-            error.principal.role
-        )
+        message = "the audit is for reviewers; your token has the role " + str(error.principal.role)
         if not _wants_html(request):
             return error_response(403, "forbidden", message)
-        return _html("forbidden.html", request, None, status_code=403, message=message,
-                     signed_in_as=error.principal.name)
+        return _html(
+            "forbidden.html",
+            request,
+            None,
+            status_code=403,
+            message=message,
+            signed_in_as=error.principal.name,
+        )
 
 
 def _wants_html(request: Request) -> bool:
@@ -122,18 +159,18 @@ def _seen(request: Request, who: Principal, page: str, conversation: UUID | None
 def _html(
     name: str, request: Request, who: Principal | None, status_code: int = 200, **values: Any
 ) -> HTMLResponse:
-    body = templates.get_template(name).render(request=request, who=who, **values)
-    return HTMLResponse(
-        body,
-        status_code=status_code,
-        headers={
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-            "script-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
-            "frame-ancestors 'none'",
-            "Cache-Control": "no-store",
-            "Referrer-Policy": "no-referrer",
-        },
-    )
+    """A page; the security headers (CSP, nosniff, referrer) come from `api/security.py`."""
+    token = csrf.token_for(request)
+    body = templates.get_template(name).render(request=request, who=who, csrf=token, **values)
+    response = HTMLResponse(body, status_code=status_code, headers={"Cache-Control": "no-store"})
+    csrf.remember(request, response, token)
+    return response
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """The posted form's first value per field (urlencoded, as the pages' forms send it)."""
+    fields = parse_qs((await request.body()).decode("utf-8", "replace"))
+    return {key: values[0] for key, values in fields.items()}
 
 
 # -- sign-in ------------------------------------------------------------------------------------
@@ -146,32 +183,28 @@ def sign_in_form(request: Request, next: str = "/audit", why: str = "") -> HTMLR
 
 @router.post("/sign-in", response_model=None)
 async def sign_in(request: Request) -> Response:
-    form = parse_qs((await request.body()).decode("utf-8", "replace"))
-    token = (form.get("token") or [""])[0].strip()
-    next_path = _safe_next((form.get("next") or ["/audit"])[0])
+    """A pasted token, with or without its `Bearer ` prefix, becomes the session cookie."""
+    form = await _form(request)
+    csrf.check(request, form)
+    token = BEARER.sub("", form.get("token", "").strip()).strip()
+    next_path = _safe_next(form.get("next", "/audit"))
     try:
-        principal = _container(request).signer.verify(token.removeprefix("Bearer ").strip())
+        principal = _container(request).signer.verify(token)
     except Unauthorized as error:
-        return _html("sign_in.html", request, None, status_code=401, next=next_path,
-                     message=error.message)
+        return _html(
+            "sign_in.html", request, None, status_code=401, next=next_path, message=error.message
+        )
     if not principal.is_reviewer:
         raise ReviewersOnly(principal)
-    expires = int(jwt.decode(token, options={"verify_signature": False})["exp"])
     response = RedirectResponse(next_path, status_code=303)
-    response.set_cookie(
-        COOKIE,
-        token,
-        max_age=max(0, expires - int(time.time())),
-        path="/audit",
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-    )
+    # No Max-Age: the session ends with the browser session, as the sign-in page says.
+    csrf.set_cookie(request, response, COOKIE, token)
     return response
 
 
 @router.post("/sign-out")
-def sign_out() -> Response:
+async def sign_out(request: Request) -> Response:
+    csrf.check(request, await _form(request))
     response = RedirectResponse("/audit/sign-in", status_code=303)
     response.delete_cookie(COOKIE, path="/audit")
     return response
@@ -194,30 +227,44 @@ def _day(value: str | None) -> date | None:
         raise BadInput(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
+def _text(value: str | None) -> str | None:
+    """A filter's text; the database cannot compare NUL, so it is a bad input, not a crash."""
+    if value and "\x00" in value:
+        raise BadInput(f"a filter may not contain NUL characters: {value!r}")
+    return value or None
+
+
 def _period(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
-    """Whole UTC days, `until` included."""
+    """Whole UTC days, `until` included; the last day of the calendar has no end bound."""
     first, last = _day(since), _day(until)
     return (
         None if first is None else datetime.combine(first, day_start(), UTC),
-        None if last is None else datetime.combine(last + timedelta(days=1), day_start(), UTC),
+        None
+        if last is None or last == date.max
+        else datetime.combine(last + timedelta(days=1), day_start(), UTC),
     )
 
 
 def _endings(request: Request, contested: bool) -> HTMLResponse:
     who = reviewer(request)
     q = request.query_params
-    choice = {key: q.get(key) or None for key in ("reason", "model", "policy_version", "category")}
+    choice = {key: _text(q.get(key)) for key in ("reason", "model", "policy_version", "category")}
     since, until = _period(q.get("since"), q.get("until"))
     filters = reads.EndingFilter(since, until, contested=contested, **choice)
     read = _container(request).read_side.read
-    rows = read(reads.endings_page, None, filters, decode_cursor("ending", q.get("after")),
-                PAGE + 1)
+    rows = read(
+        reads.endings_page, None, filters, decode_cursor("ending", q.get("after")), PAGE + 1
+    )
     more = len(rows) > PAGE
     rows = rows[:PAGE]
     older = None
     if more:
-        older = urlencode({**{k: v for k, v in q.items() if k != "after"},
-                           "after": encode_cursor("ending", rows[-1]["seq"])})
+        older = urlencode(
+            {
+                **{k: v for k, v in q.items() if k != "after"},
+                "after": encode_cursor("ending", rows[-1]["seq"]),
+            }
+        )
     _seen(request, who, request.url.path)
     return _html(
         "endings.html",

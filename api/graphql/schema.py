@@ -15,12 +15,16 @@ from uuid import UUID
 
 import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from fastapi import Request
+from fastapi.responses import HTMLResponse
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import Info
 
 from api.graphql.context import Context, context_getter
 from api.graphql.errors import DomainErrors
+from api.graphql.ide import graphiql_page
+from api.graphql.production import PRODUCTION_EXTENSIONS
 from api.graphql.types import (
     Audit,
     Connection,
@@ -279,21 +283,32 @@ class Mutation:
         return FeedbackPayload(conversation_id=conversation_id, position=rated, rating=rating)
 
 
-schema = strawberry.Schema(
-    query=Query,
-    mutation=Mutation,
-    types=[Conversation],
-    extensions=[
-        lambda: QueryDepthLimiter(max_depth=8),
-        lambda: MaxTokensLimiter(max_token_count=2000),
-        lambda: MaxAliasesLimiter(max_alias_count=15),
-        DomainErrors,
-    ],
-)
+def make_schema(production: bool = False) -> strawberry.Schema:
+    """In production the schema is not spelled out: no introspection, no "Did you mean …"."""
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[Conversation],
+        extensions=[
+            lambda: QueryDepthLimiter(max_depth=8),
+            lambda: MaxTokensLimiter(max_token_count=2000),
+            lambda: MaxAliasesLimiter(max_alias_count=15),
+            DomainErrors,
+            *(PRODUCTION_EXTENSIONS if production else ()),
+        ],
+    )
 
 
 class Router(GraphQLRouter[Context, None]):
-    """Answers `application/graphql-response+json` when the client asks for it."""
+    """Answers `application/graphql-response+json` when the client asks for it; browsers get
+    GraphiQL from this server's own files (outside production)."""
+
+    graphiql = True
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        if not self.graphiql:
+            raise NotFound("GraphiQL is not served in production")
+        return graphiql_page()
 
     def create_response(self, response_data: Any, sub_response: Any) -> Any:
         response = super().create_response(response_data, sub_response)
@@ -319,5 +334,7 @@ class Router(GraphQLRouter[Context, None]):
         return body
 
 
-def graphql_router() -> Router:
-    return Router(schema, context_getter=context_getter, include_in_schema=False)
+def graphql_router(production: bool = False) -> Router:
+    router = Router(make_schema(production), context_getter=context_getter, include_in_schema=False)
+    router.graphiql = not production
+    return router
