@@ -28,6 +28,7 @@ from typing import Any
 import httpx
 
 from api.auth import TokenSigner
+from domain.access import Role
 
 TURNS_PER_CONVERSATION = 20
 
@@ -72,8 +73,9 @@ def client(bases: list[str], token: str, due: list[float], figures: Figures) -> 
             figures.record(time.monotonic() - started, outcome)
 
 
-def sample_lag(base: str, until: float, figures: Figures) -> None:
-    with httpx.Client(timeout=5) as http:
+def sample_lag(base: str, token: str, until: float, figures: Figures) -> None:
+    """Lag as /readyz reports it to a reviewer (anonymous callers get the status only)."""
+    with httpx.Client(timeout=5, headers={"Authorization": f"Bearer {token}"}) as http:
         while time.monotonic() < until:
             try:
                 body = http.get(f"{base}/readyz").json()
@@ -101,7 +103,10 @@ def run(
         )
         for i in range(clients)
     ]
-    sampler = threading.Thread(target=sample_lag, args=(bases[0], start + duration, figures))
+    reviewer = signer.mint("load-reviewer", Role.REVIEWER)
+    sampler = threading.Thread(
+        target=sample_lag, args=(bases[0], reviewer, start + duration, figures)
+    )
     for thread in [*threads, sampler]:
         thread.start()
     for thread in [*threads, sampler]:
