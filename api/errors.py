@@ -34,6 +34,8 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, error: DomainError) -> JSONResponse:
+        # a client's mistake, which anyone can repeat at will: one line, no traceback
+        log.info("request refused (%s): %r", error.code, error.message)
         return error_response(error.status_code, error.code, error.message)
 
     @app.exception_handler(RequestValidationError)

@@ -10,10 +10,9 @@ from pydantic import BaseModel, Field, StrictInt, StrictStr
 from domain.conversation import Conversation, Status
 from domain.decision import Action
 from domain.events import Turn
+from domain.validation import MODEL_PATTERN
 
-MODEL_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,99}$"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
 
 
 class ErrorDetail(BaseModel):

@@ -19,9 +19,10 @@ from uuid import UUID, uuid4, uuid5
 from eventsourcing.persistence import IntegrityError
 
 from api.store import ConversationStore
+from domain import validation
 from domain.access import Principal
 from domain.conversation import Conversation
-from domain.errors import BadInput, Conflict, IdempotencyKeyReused, NotFound, TextTooLong
+from domain.errors import Conflict, IdempotencyKeyReused, NotFound
 from domain.events import Rating, Turn
 from domain.policy import Policy
 from domain.ports import Assessor, Assistant
@@ -71,6 +72,8 @@ class ConversationService:
     def start(
         self, principal: Principal, model: str, request_key: str | None = None
     ) -> Conversation:
+        validation.model(model)
+        self.check_key(request_key)
         if request_key is None:
             conversation = Conversation.start(uuid4(), principal.name, model, self.clock())
             self._save(principal, conversation)
@@ -102,6 +105,7 @@ class ConversationService:
         request_key: str | None = None,
     ) -> TurnResult:
         self.check_text(text)
+        self.check_key(request_key)
 
         def attempt() -> TurnResult:
             conversation = self.store.get_conversation(conversation_id)
@@ -127,7 +131,9 @@ class ConversationService:
         request_key: str | None = None,
     ) -> TurnResult:
         """Edit (or retry) the user message at `from_position` as a new conversation."""
+        validation.position(from_position, "from_position")
         self.check_text(text)
+        self.check_key(request_key)
         child_id = (
             uuid4()
             if request_key is None
@@ -161,8 +167,12 @@ class ConversationService:
         position: int | None,
         request_key: str | None = None,
     ) -> int:
+        rating = validation.rating(rating)
+        if position is not None:
+            validation.position(position)
         if comment is not None:
             self.check_text(comment, what="comment")
+        self.check_key(request_key)
 
         def attempt() -> int:
             conversation = self.store.get_conversation(conversation_id)
@@ -183,19 +193,12 @@ class ConversationService:
         return self._retrying(attempt)
 
     def check_text(self, text: str, what: str = "text") -> None:
-        if not text.strip():
-            raise BadInput(f"{what} must not be empty")
-        if "\x00" in text:
-            raise BadInput(f"{what} must not contain NUL characters")
-        if not text.isascii():
-            try:
-                text.encode("utf-8")
-            except UnicodeEncodeError:
-                raise BadInput(f"{what} must be valid Unicode (no lone surrogates)") from None
-        if len(text) > self.max_text_chars:
-            raise TextTooLong(
-                f"{what} has {len(text)} characters; the limit is {self.max_text_chars}"
-            )
+        validation.text(text, self.max_text_chars, what)
+
+    @staticmethod
+    def check_key(request_key: str | None) -> None:
+        if request_key is not None:
+            validation.idempotency_key(request_key)
 
     def _save(self, principal: Principal, *conversations: Conversation) -> int | None:
         """Store the conversations' new events in one transaction; tell the write observer."""
