@@ -49,8 +49,9 @@ class Schema(strawberry.Schema):
 
 
 class DomainErrors(MaskErrors):
-    """Turns domain errors into coded GraphQL errors, keeps the document's own errors
-    (syntax, validation, limits), and masks the rest (logged by `Schema`)."""
+    """Turns domain errors into coded GraphQL errors, codes the document's own errors
+    (syntax, validation, limits, variables) BAD_INPUT, and masks the rest (logged by
+    `Schema`)."""
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         return [self._process(error) for error in errors]
@@ -66,4 +67,8 @@ class DomainErrors(MaskErrors):
                 path=error.path,
                 extensions={"code": code_of(original)},
             )
-        return self.anonymise_error(error) if unexpected(error) else error
+        if unexpected(error):
+            return self.anonymise_error(error)
+        if not (error.extensions or {}).get("code"):  # the document's or a variable's fault
+            error.extensions = {**(error.extensions or {}), "code": "BAD_INPUT"}
+        return error
