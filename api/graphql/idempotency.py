@@ -56,7 +56,8 @@ class OneMutationPerKey(SchemaExtension):
                 idempotency_key(key)
                 self._check_one_mutation()
             except BadInput as error:
-                context.context.response.status_code = 400
+                if (response := getattr(context.context, "response", None)) is not None:
+                    response.status_code = 400
                 context.result = ExecutionResult(
                     data=None,
                     errors=[GraphQLError(error.message, extensions={"code": "BAD_INPUT"})],
