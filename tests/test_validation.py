@@ -352,3 +352,23 @@ def test_one_key_for_two_messages_is_refused_and_records_neither(
     assert r.status_code == 400, r.text
     assert codes(r.json()) == ["BAD_INPUT"], r.text
     assert messages(client, headers, cid) == []
+
+
+def test_one_key_for_one_mutation_through_a_fragment_is_honoured(
+    client: TestClient, auth: Auth
+) -> None:
+    headers = {**auth(), "Idempotency-Key": "fragment-start"}
+    query = "mutation { __typename ... on Mutation { startConversation { id } } }"
+    answers = [client.post("/graphql", json={"query": query}, headers=headers) for _ in "ab"]
+    assert [a.status_code for a in answers] == [200, 200], answers[0].text
+    ids = {a.json()["data"]["startConversation"]["id"] for a in answers}
+    assert len(ids) == 1
+
+
+def test_a_key_on_a_query_is_refused(client: TestClient, auth: Auth) -> None:
+    r = client.post(
+        "/graphql",
+        json={"query": "{ stats { conversations } }"},
+        headers={**auth(), "Idempotency-Key": "on-a-query"},
+    )
+    assert r.status_code == 400 and codes(r.json()) == ["BAD_INPUT"], r.text
