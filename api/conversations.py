@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -11,7 +10,6 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.errors import responses
 from api.schemas import (
     IDEMPOTENCY_HEADER,
-    IDEMPOTENCY_KEY_PATTERN,
     BranchConversation,
     BranchCreatedResult,
     ConversationCreated,
@@ -24,8 +22,8 @@ from api.schemas import (
 )
 from api.service import ConversationService
 from domain.access import Principal
-from domain.errors import NotFound
 from domain.events import Rating
+from domain.validation import IDEMPOTENCY_KEY_PATTERN, conversation_id
 
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 
@@ -56,13 +54,6 @@ IdempotencyKey = Annotated[
         description="Retries with this key get the first response; nothing is recorded twice.",
     ),
 ]
-
-
-def conversation_id(raw: str) -> UUID:
-    try:
-        return UUID(raw)
-    except ValueError:
-        raise NotFound(f"conversation {raw!r} not found") from None
 
 
 @router.post("", status_code=201, responses=responses(401, 413, 422, 503))

@@ -24,15 +24,21 @@ from domain.events import Rating
 REVIEWER = "demo-reviewer"
 
 EVERYDAY = (
-    ("How do I keep a sourdough starter alive while I'm away for two weeks?",
-     "Can I freeze some of it as a backup?"),
+    (
+        "How do I keep a sourdough starter alive while I'm away for two weeks?",
+        "Can I freeze some of it as a backup?",
+    ),
     ("Explain the difference between a Roth IRA and a traditional IRA in plain words.",),
-    ("Write a short birthday poem for my grandmother, who loves gardening.",
-     "Make it rhyme a bit more, please."),
+    (
+        "Write a short birthday poem for my grandmother, who loves gardening.",
+        "Make it rhyme a bit more, please.",
+    ),
     ("What's a good 3-day itinerary for Lisbon on a budget?",),
     ("Help me write a polite email asking my landlord to fix the heating.",),
-    ("Why does my Python script say 'list index out of range'?",
-     "It happens in a for loop over range(len(items) + 1)."),
+    (
+        "Why does my Python script say 'list index out of range'?",
+        "It happens in a for loop over range(len(items) + 1).",
+    ),
     ("What stretches help with lower back pain after sitting all day?",),
 )
 CONTROVERSIAL = (
@@ -133,25 +139,36 @@ def seed(container: Container) -> dict[str, UUID]:
     demo.talk(
         "crisis",
         "jo",
-        (*ABUSE[:3], "I don't want to be alive anymore. I'm going to kill myself tonight.",
-         ABUSE[3]),
+        (
+            *ABUSE[:3],
+            "I don't want to be alive anymore. I'm going to kill myself tonight.",
+            ABUSE[3],
+        ),
     )
     clock.at(2, 16)
     demo.talk(
         "requested",
         "kim",
-        ("Help me plan a week of vegetarian dinners.", "Please end this conversation.",
-         "Yes, I understand it's permanent. End it."),
+        (
+            "Help me plan a week of vegetarian dinners.",
+            "Please end this conversation.",
+            "Yes, I understand it's permanent. End it.",
+        ),
     )
     demo.feedback("requested", "kim", Rating.UP, "Clear and respectful, thanks.")
     clock.at(1, 14)
     demo.talk("harm-ended", "lee", SARIN)
     demo.feedback(
-        "harm-ended", "lee", Rating.DOWN,
+        "harm-ended",
+        "lee",
+        Rating.DOWN,
         "This ending surprised me: I was researching a thriller novel.",
     )
     demo.branch(
-        "branch-of-ended", "harm-ended", "lee", 6,
+        "branch-of-ended",
+        "harm-ended",
+        "lee",
+        6,
         "How do emergency services prepare for a chemical attack on public transport?",
     )
     return demo.ids

@@ -41,10 +41,11 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {s: {"model": ErrorResponse, "description": f"error {s}"} for s in (*statuses, 405)}
 
 
-
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, error: DomainError) -> JSONResponse:
+        # a client's mistake, which anyone can repeat at will: one line, no traceback
+        log.info("request refused (%s): %r", error.code, error.message)
         headers = None
         if isinstance(error, ModelUnavailable):  # nothing was stored: say when to resend
             headers = {"Retry-After": str(error.retry_after)}

@@ -250,9 +250,7 @@ def replay_history(
         with ProcessPoolExecutor(
             workers, mp_context=context, initializer=_init_worker, initargs=(counter,)
         ) as pool:
-            pending: set[Future[tuple[Summary, int, int]]] = {
-                pool.submit(run_job, j) for j in jobs
-            }
+            pending: set[Future[tuple[Summary, int, int]]] = {pool.submit(run_job, j) for j in jobs}
             while pending:
                 done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 for future in done:

@@ -11,15 +11,9 @@ from pydantic.json_schema import WithJsonSchema
 from domain.conversation import Conversation, Status
 from domain.decision import Action
 from domain.events import Turn
+from domain.validation import MODEL_PATTERN, TEXT_PATTERN
 
-MODEL_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,99}$"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
-# Exactly the characters `str.isspace()` (so `str.strip()`) treats as whitespace.
-WHITESPACE_CLASS = r"\t-\r\x1c- \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-# What the service accepts as a message or comment: no NUL, and something besides whitespace.
-# Written so that ECMA and Python regexes read it alike and it runs in linear time.
-TEXT_PATTERN = rf"^[{WHITESPACE_CLASS}]*[^\x00{WHITESPACE_CLASS}][^\x00]*$"
 
 
 def _whole_number(value: object) -> object:

@@ -23,10 +23,11 @@ from eventsourcing.persistence import IntegrityError
 
 from api.store import ConversationStore
 from api.turns import TurnTaker
+from domain import validation
 from domain.access import Principal
 from domain.conversation import Conversation
 from domain.deadline import Deadline, DeadlinePassed
-from domain.errors import BadInput, Conflict, IdempotencyKeyReused, NotFound, TextTooLong
+from domain.errors import Conflict, IdempotencyKeyReused, NotFound
 from domain.events import Rating, Turn
 from domain.policy import Policy
 from domain.ports import Assessor, Assistant
@@ -81,6 +82,8 @@ class ConversationService:
     def start(
         self, principal: Principal, model: str, request_key: str | None = None
     ) -> Conversation:
+        validation.model(model)
+        self.check_key(request_key)
         if request_key is None:
             conversation = Conversation.start(uuid4(), principal.name, model, self.clock())
             self._save(principal, conversation)
@@ -112,6 +115,7 @@ class ConversationService:
         request_key: str | None = None,
     ) -> TurnResult:
         self.check_text(text)
+        self.check_key(request_key)
         taker = self._taker(text)
 
         def attempt() -> TurnResult:
@@ -137,7 +141,9 @@ class ConversationService:
         request_key: str | None = None,
     ) -> TurnResult:
         """Edit (or retry) the user message at `from_position` as a new conversation."""
+        validation.position(from_position, "from_position")
         self.check_text(text)
+        self.check_key(request_key)
         child_id = (
             uuid4()
             if request_key is None
@@ -174,8 +180,12 @@ class ConversationService:
         position: int | None,
         request_key: str | None = None,
     ) -> int:
+        rating = validation.rating(rating)
+        if position is not None:
+            validation.position(position)
         if comment is not None:
             self.check_text(comment, what="comment")
+        self.check_key(request_key)
 
         def attempt() -> int:
             conversation = self.store.get_conversation(conversation_id)
@@ -196,19 +206,12 @@ class ConversationService:
         return self._retrying(attempt)
 
     def check_text(self, text: str, what: str = "text") -> None:
-        if not text.strip():
-            raise BadInput(f"{what} must not be empty")
-        if "\x00" in text:
-            raise BadInput(f"{what} must not contain NUL characters")
-        if not text.isascii():
-            try:
-                text.encode("utf-8")
-            except UnicodeEncodeError:
-                raise BadInput(f"{what} must be valid Unicode (no lone surrogates)") from None
-        if len(text) > self.max_text_chars:
-            raise TextTooLong(
-                f"{what} has {len(text)} characters; the limit is {self.max_text_chars}"
-            )
+        validation.text(text, self.max_text_chars, what)
+
+    @staticmethod
+    def check_key(request_key: str | None) -> None:
+        if request_key is not None:
+            validation.idempotency_key(request_key)
 
     def _save(
         self, principal: Principal, *conversations: Conversation, deadline: Deadline | None = None

@@ -19,8 +19,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from api.container import Container
-from api.schemas import TEXT_PATTERN, WHITESPACE_CLASS
 from domain.errors import BadInput
+from domain.validation import TEXT_PATTERN, WHITESPACE_CLASS
 from tests import procs
 
 Auth = Callable[..., dict[str, str]]

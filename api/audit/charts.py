@@ -32,7 +32,7 @@ def bars(items: Sequence[tuple[str, float]], *, unit: str = "", width: int = 520
     height = row_h * len(items) + 4
     return Markup(
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%">'
-        f'{"".join(rows)}</svg>'
+        f"{''.join(rows)}</svg>"
     )
 
 
@@ -68,7 +68,7 @@ def columns(
         )
     return Markup(
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%">'
-        f'{"".join(parts)}</svg>'
+        f"{''.join(parts)}</svg>"
     )
 
 

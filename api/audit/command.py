@@ -56,7 +56,12 @@ def run(settings: Settings, raw_id: str) -> int:
         if row is None:
             print(f"error: conversation {conversation_id} not found", file=sys.stderr)
             return 2
-        read(reads.record_page_view, f"cli:{getpass.getuser()}", "operator", conversation_id,
-             "cli audit")
+        read(
+            reads.record_page_view,
+            f"cli:{getpass.getuser()}",
+            "operator",
+            conversation_id,
+            "cli audit",
+        )
     print(cases.to_markdown(cases.build(row)))
     return 0

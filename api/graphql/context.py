@@ -16,9 +16,10 @@ from strawberry.fastapi import BaseContext
 
 from api.auth import Unauthorized
 from api.container import Container
-from api.schemas import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN
+from api.schemas import IDEMPOTENCY_HEADER
 from domain.access import Principal
 from domain.errors import BadInput
+from domain.validation import idempotency_key
 from projections import conversations as conversation_reads
 
 READ_AFTER_HEADER = "x-read-after"
@@ -46,9 +47,7 @@ class Context(BaseContext):
     def request_key(self) -> str | None:
         """The request's `Idempotency-Key` (checked as REST checks it) for its mutation."""
         key = self.request.headers.get(IDEMPOTENCY_HEADER) if self.request else None
-        if key is not None and not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, key):
-            raise BadInput(f"{IDEMPOTENCY_HEADER} must be 1 to 255 printable ASCII characters")
-        return key
+        return None if key is None else idempotency_key(key)
 
     @property
     def owner(self) -> str | None:

@@ -11,7 +11,6 @@ import asyncio
 from datetime import datetime
 from functools import partial
 from typing import Any
-from uuid import UUID
 
 import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -22,8 +21,9 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types import Info
 
 from api.graphql.context import Context, context_getter
-from api.graphql.errors import DomainErrors
+from api.graphql.errors import DomainErrors, Schema
 from api.graphql.ide import graphiql_page
+from api.graphql.idempotency import OneMutationPerKey
 from api.graphql.production import PRODUCTION_EXTENSIONS
 from api.graphql.types import (
     Audit,
@@ -41,6 +41,7 @@ from api.graphql.types import (
 )
 from api.schemas import MessageResult
 from api.service import TurnResult
+from domain import validation
 from domain.errors import BadInput, NotFound
 from domain.events import Rating as DomainRating
 from projections import audit as audit_reads
@@ -49,15 +50,8 @@ from projections import conversations as conversation_reads
 Ctx = Info[Context, None]
 
 
-def parse_id(raw: str) -> UUID:
-    try:
-        return UUID(raw)
-    except ValueError:
-        raise NotFound(f"conversation {raw!r} not found") from None
-
-
 async def visible_conversation(info: Ctx, raw: str) -> Conversation | None:
-    row = await info.context.conversations.load(parse_id(raw))
+    row = await info.context.conversations.load(validation.conversation_id(raw))
     return None if row is None else Conversation.of(row)
 
 
@@ -122,7 +116,13 @@ class Query:
         whose ending message was rated down."""
         size = page_size(first)
         filters = audit_reads.EndingFilter(
-            since, until, reason and reason.value, model, policy_version, category, contested
+            since,
+            until,
+            reason and reason.value,
+            None if model is None else validation.model(model),
+            None if policy_version is None else validation.label(policy_version, "policyVersion"),
+            None if category is None else validation.label(category, "category"),
+            contested,
         )
         rows = await info.context.read(
             audit_reads.endings_page,
@@ -136,7 +136,7 @@ class Query:
     @strawberry.field
     async def audit(self, info: Ctx, conversation_id: strawberry.ID) -> Audit:
         row = await info.context.read(
-            audit_reads.audit_of, parse_id(conversation_id), info.context.owner
+            audit_reads.audit_of, validation.conversation_id(conversation_id), info.context.owner
         )
         if row is None:
             raise NotFound(f"conversation {conversation_id} not found")
@@ -242,7 +242,9 @@ class Mutation:
         self, info: Ctx, conversation_id: strawberry.ID, text: str
     ) -> MessagePayload:
         service = info.context.container.service
-        result = await run(info, service.send_message, parse_id(conversation_id), text)
+        result = await run(
+            info, service.send_message, validation.conversation_id(conversation_id), text
+        )
         await after_write(info)
         return message_payload(result)
 
@@ -251,7 +253,9 @@ class Mutation:
         self, info: Ctx, conversation_id: strawberry.ID, from_position: int, text: str
     ) -> BranchPayload:
         service = info.context.container.service
-        result = await run(info, service.branch, parse_id(conversation_id), from_position, text)
+        result = await run(
+            info, service.branch, validation.conversation_id(conversation_id), from_position, text
+        )
         await after_write(info)
         payload = message_payload(result)
         return BranchPayload(
@@ -274,7 +278,7 @@ class Mutation:
         rated = await run(
             info,
             service.give_feedback,
-            parse_id(conversation_id),
+            validation.conversation_id(conversation_id),
             DomainRating(rating.value),
             comment,
             position,
@@ -285,7 +289,7 @@ class Mutation:
 
 def make_schema(production: bool = False) -> strawberry.Schema:
     """In production the schema is not spelled out: no introspection, no "Did you mean …"."""
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         types=[Conversation],
@@ -294,6 +298,7 @@ def make_schema(production: bool = False) -> strawberry.Schema:
             lambda: MaxTokensLimiter(max_token_count=2000),
             lambda: MaxAliasesLimiter(max_alias_count=15),
             DomainErrors,
+            OneMutationPerKey,
             *(PRODUCTION_EXTENSIONS if production else ()),
         ],
     )

@@ -21,6 +21,7 @@ from domain.errors import BadInput
 T = TypeVar("T")
 Row = dict[str, Any]
 MAX_PAGE = 100
+MAX_SEQ = 2**63 - 1  # read-model sequence numbers are Postgres bigints
 
 
 @strawberry.enum
@@ -486,15 +487,17 @@ def encode_cursor(kind: str, seq: int) -> str:
 
 
 def decode_cursor(kind: str, cursor: str | None) -> int | None:
+    """The sequence number in a cursor this API made; anything else is BAD_INPUT (a number
+    beyond what a Postgres `bigint` holds included, so it never reaches a query)."""
     if cursor is None:
         return None
     try:
         prefix, _, seq = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if prefix == kind:
+        if prefix == kind and seq.isascii() and seq.isdigit() and int(seq) <= MAX_SEQ:
             return int(seq)
-    except ValueError:
+    except ValueError:  # not base64, not UTF-8, or digits past int()'s limit
         pass
-    raise BadInput(f"invalid cursor {cursor!r}")
+    raise BadInput(f"invalid cursor {cursor[:100]!r}")
 
 
 def connection(kind: str, rows: list[Row], first: int, make: Any) -> Connection[Any]:
