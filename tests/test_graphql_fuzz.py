@@ -19,13 +19,13 @@ from hypothesis import strategies as st
 from hypothesis_graphql import from_schema, nodes
 
 from api.container import Container
-from api.graphql.schema import schema
+from api.graphql.schema import make_schema
 from api.graphql.types import encode_cursor
 from domain import validation
 from domain.access import Role
 
 EXAMPLES_PER_FIELD = 50
-SDL = schema.as_str()
+SDL = make_schema().as_str()
 PARSED = build_schema(SDL)
 FIELDS = [*PARSED.query_type.fields, *PARSED.mutation_type.fields]  # type: ignore[union-attr]
 HOSTILE = ["\x00", "\x00", "\x1b", "\n", "\t", "\u202e", "\ufeff", "\U0010ffff"]
