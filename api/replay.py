@@ -33,6 +33,7 @@ from eventsourcing.persistence import StoredEvent
 from psycopg import sql
 
 from api.database import database_url
+from api.markdown import literal
 from api.policies import load_policy
 from api.settings import Settings
 from api.store import EVENTS_TABLE
@@ -351,11 +352,12 @@ def summary_table(report: dict[str, Any]) -> str:
 
 
 def markdown(report: dict[str, Any]) -> str:
-    """The report for a human review."""
+    """The report for a human review. Model and assessor names, rules and explanations come
+    from recorded data, so each passes through `literal`: the report renders as text."""
     title = (
         "Determinism check"
         if report["mode"] == "check"
-        else (f"Replay of candidate policy `{report['candidate']['version']}`")
+        else f"Replay of candidate policy {literal(report['candidate']['version'])}"
     )
     out = [
         f"# {title}",
@@ -363,12 +365,12 @@ def markdown(report: dict[str, Any]) -> str:
         f"{report['conversations']:,} conversations, {report['turns']:,} turns, "
         f"{report['events']:,} events replayed.",
         "",
-        f"Assessed by: {_assessed_by(report)}.",
+        f"Assessed by: {literal(_assessed_by(report))}.",
         "",
     ]
     if report["mode"] == "check":
         out.append(f"Mismatches: **{report['mismatch_count']}**")
-        out += [f"- {_mismatch_line(m)}" for m in report["mismatches"]]
+        out += [f"- {literal(_mismatch_line(m))}" for m in report["mismatches"]]
         return "\n".join(out) + "\n"
     out += ["| change | conversations |", "|---|---:|"]
     out += [f"| {kind} | {n} |" for kind, n in report["changes"].items()]
@@ -385,13 +387,15 @@ def markdown(report: dict[str, Any]) -> str:
             "|---|" + "---:|" * len(kinds),
         ]
         for key, counts in report[title_key].items():
-            out.append(f"| {key} | {' | '.join(str(counts.get(k, 0)) for k in kinds)} |")
+            cells = " | ".join(str(counts.get(k, 0)) for k in kinds)
+            out.append(f"| {literal(key)} | {cells} |")
     if report["examples"]:
         out += ["", "## Examples"]
         for kind, examples in report["examples"].items():
             out += ["", f"### {kind}", ""]
             out += [
-                f"- `{e['conversation_id']}` ({e['model']}): {e['explanation']}" for e in examples
+                f"- `{e['conversation_id']}` ({literal(e['model'])}): {literal(e['explanation'])}"
+                for e in examples
             ]
     return "\n".join(out) + "\n"
 

@@ -36,6 +36,7 @@ from domain.deadline import NO_DEADLINE, Deadline
 from domain.policy import Policy
 from domain.replay import Summary
 from domain.replay import replay as replay_one
+from tests.test_audit_security import RENDER, Rendered
 from tests.test_replay import SCRIPT, policy, record
 
 if TYPE_CHECKING:
@@ -245,7 +246,7 @@ def test_command_writes_json_and_markdown(
     assert report["changes"] == {"ends_earlier": 2, "not_ended_to_would_end": 1, "unchanged": 2}
     assert report["events"] == _count_events(url)
     text = md_out.read_text()
-    assert text.startswith("# Replay of candidate policy `strict-1`")
+    assert text.startswith("# Replay of candidate policy strict-1")
     assert "| ends_earlier | 2 |" in text
     assert f"`{ids['abuse']}` (claude-opus-4-1): not ended; the candidate would end at 5" in text
     printed = capsys.readouterr()
@@ -305,6 +306,40 @@ def test_reports_name_the_assessors_of_the_replayed_history() -> None:
     assert report["assessed_by"] == {"offline-aaaaaaaaaaaa": 1, "offline-bbbbbbbbbbbb": 1}
     assert report["by_assessor"] == {"offline-aaaaaaaaaaaa": {"ends_earlier": 1}}
     assert report["examples"]["ends_earlier"][0]["assessors"] == ["offline-aaaaaaaaaaaa"]
-    for text in (summary_table(report), markdown(report)):
+    rendered = "".join(Rendered(RENDER.render(markdown(report))).text)
+    for text in (summary_table(report), rendered):
         assert "offline-aaaaaaaaaaaa (1 conversations)" in text
         assert "offline-bbbbbbbbbbbb (1 conversations)" in text
+
+
+def test_the_markdown_report_shows_recorded_names_as_text() -> None:
+    hostile_model = "<img src=x onerror=alert(1)>"
+    hostile_assessor = "[click](javascript:alert(1)) <script>alert(2)</script>"
+    conversation = record(["harm"] * 4, model=hostile_model, assessor=hostile_assessor)
+    candidate = policy(min_redirects=1, models_with_ending=[hostile_model])
+    summary = Summary()
+    summary.add(replay_one(conversation, candidate))
+    report = report_json(Result(summary, 0, 1.0, 0), candidate, Selection())
+
+    page = Rendered(RENDER.render(markdown(report)))
+
+    assert page.tags <= {
+        "h1",
+        "h2",
+        "h3",
+        "p",
+        "ul",
+        "li",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "code",
+        "strong",
+    }
+    assert not any(value and "javascript:" in value for _, value in page.attributes)
+    shown = "".join(page.text)
+    assert hostile_model in shown
+    assert hostile_assessor in shown

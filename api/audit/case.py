@@ -6,8 +6,6 @@ structure, so they cannot disagree about what the policy saw or which rule fired
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +13,8 @@ from typing import Any
 from uuid import UUID
 
 import orjson
+
+from api.markdown import literal, quoted
 
 Row = Mapping[str, Any]
 
@@ -318,14 +318,14 @@ def _ending(row: Row | None) -> EndingFacts | None:
 
 def to_markdown(case: CaseFile) -> str:
     """The case file for a ticket or an e-mail. Every value that came from a user, a model or
-    the data passes through `_md` or `_quote`, so that any Markdown renderer shows it as
+    the data passes through `literal` or `quoted`, so that any Markdown renderer shows it as
     text: no link, image, HTML or heading can come out of it."""
     out = [f"# Audit of conversation {case.conversation_id}", ""]
     out += [
-        f"- Owner: {_md(case.owner)}",
-        f"- Model: {_md(case.model)}",
+        f"- Owner: {literal(case.owner)}",
+        f"- Model: {literal(case.model)}",
         f"- Started: {case.started_at.isoformat()}",
-        f"- Status: {_md(case.status)}",
+        f"- Status: {literal(case.status)}",
     ]
     if case.branched_from:
         out.append(f"- Branched from {case.branched_from} at position {case.branch_position}")
@@ -333,16 +333,18 @@ def to_markdown(case: CaseFile) -> str:
         out.append("- **Contested**: the user rated the ending down")
     ending = case.ending
     if ending:
-        out += ["", "## Ending", "", _md(ending.summary), ""]
+        out += ["", "## Ending", "", literal(ending.summary), ""]
         out += [
-            f"- Reason: {_md(ending.reason)}",
-            f"- Rule: {_md(ending.rule)}",
-            f"- Category: {_md(ending.category or 'none')}",
+            f"- Reason: {literal(ending.reason)}",
+            f"- Rule: {literal(ending.rule)}",
+            f"- Category: {literal(ending.category or 'none')}",
             f"- When: {ending.at.isoformat()}",
             f"- Cited positions: {', '.join(map(str, ending.cites))}",
-            f"- Policy {_md(ending.policy_version)}:",
+            f"- Policy {literal(ending.policy_version)}:",
         ]
-        out += [f"  - {_md(key)} = {_md(value)}" for key, value in sorted(ending.policy.items())]
+        out += [
+            f"  - {literal(key)} = {literal(value)}" for key, value in sorted(ending.policy.items())
+        ]
     out += ["", "## Timeline", ""]
     for step in case.steps:
         flags = [
@@ -354,48 +356,20 @@ def to_markdown(case: CaseFile) -> str:
             )
             if on
         ]
-        head = f"### {step.position} · {_md(step.author)} · {_md(step.kind)}"
+        head = f"### {step.position} · {literal(step.author)} · {literal(step.kind)}"
         out += [head + (f" ({', '.join(flags)})" if flags else ""), ""]
         out += [f"_{step.at.isoformat()}_", ""]
-        out += _quote(step.text)
-        out += ["", _md(step.explanation)]
+        out += quoted(step.text)
+        out += ["", literal(step.explanation)]
         if step.assessment and step.assessment.get("scores"):
             scores = ", ".join(
-                f"{_md(k)} {v:.2f}" for k, v in sorted(step.assessment["scores"].items())
+                f"{literal(k)} {v:.2f}" for k, v in sorted(step.assessment["scores"].items())
             )
             out.append(f"Scores: {scores}")
-        out += [f"- {_md(note.summary)} ({note.at.isoformat()})" for note in step.notes]
+        out += [f"- {literal(note.summary)} ({note.at.isoformat()})" for note in step.notes]
         out.append("")
     if case.branches:
         out += ["## Branches made from it", ""]
         out += [f"- {b.branch_id} from position {b.branch_position}" for b in case.branches]
         out.append("")
     return "\n".join(out)
-
-
-# Characters that open inline Markdown (emphasis, code, links, images, tables, strikethrough,
-# attributes) anywhere in a line; `&`, `<` and `>` become entities instead, which every
-# renderer decodes to the character and none reads as HTML, an autolink or a quote.
-INLINE_MARKUP = re.compile(r"([\\`*_{}\[\]()#+!|~^$])")
-# What opens a block only at the start of a line: a list item (`-`, `1.`) or a heading rule.
-LINE_START = re.compile(r"^(\d*)([-=.])")
-
-
-def _md(value: object) -> str:
-    """One value as one line of literal Markdown text (line breaks become spaces)."""
-    return _escape_line(" ".join(str(value).split()))
-
-
-def _quote(text: str) -> list[str]:
-    """Multi-line text as a blockquote, each line escaped and its line break kept."""
-    return [
-        f"> {_escape_line(line)}  " if line.strip() else ">" for line in text.splitlines() or [""]
-    ]
-
-
-def _escape_line(line: str) -> str:
-    stripped = line.lstrip()
-    # Leading spaces would make an indented code block, where escapes show as backslashes.
-    indent = "&#160;" * (len(line) - len(stripped))
-    escaped = INLINE_MARKUP.sub(r"\\\1", html.escape(stripped, quote=False))
-    return indent + LINE_START.sub(r"\1\\\2", escaped)
