@@ -11,7 +11,7 @@ from pydantic.json_schema import WithJsonSchema
 from domain.conversation import Conversation, Status
 from domain.decision import Action
 from domain.events import Turn
-from domain.validation import MODEL_PATTERN, TEXT_PATTERN
+from domain.validation import MAX_POSITION, MODEL_PATTERN, TEXT_PATTERN
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -28,7 +28,8 @@ Text = Annotated[
     StrictStr,
     WithJsonSchema({"type": "string", "minLength": 1, "pattern": TEXT_PATTERN}),
 ]
-WholeNumber = Annotated[StrictInt, Field(ge=0), BeforeValidator(_whole_number)]
+# A position: the OpenAPI document states the same range the service checks.
+WholeNumber = Annotated[StrictInt, Field(ge=0, le=MAX_POSITION), BeforeValidator(_whole_number)]
 
 
 def body_limit(max_body_bytes: int, max_text_chars: int) -> int:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from api.container import Container
 from domain.errors import BadInput
-from domain.validation import TEXT_PATTERN, WHITESPACE_CLASS
+from domain.validation import MAX_POSITION, TEXT_PATTERN, WHITESPACE_CLASS
 from tests import procs
 
 Auth = Callable[..., dict[str, str]]
@@ -262,3 +262,13 @@ def test_a_whole_float_is_a_position(client: TestClient, auth: Auth) -> None:
     r = client.post(branches, json={"from_position": 0.0, "text": "hi again"}, headers=headers)
     assert r.status_code == 201, r.text
     assert r.json()["from_position"] == 0
+
+
+def test_positions_document_the_range_the_service_accepts(client: TestClient) -> None:
+    """A position past the read models' integer columns was schema-valid but refused."""
+    components = client.get("/openapi.json").json()["components"]["schemas"]
+    for model, field in (("BranchConversation", "from_position"), ("GiveFeedback", "position")):
+        spec = components[model]["properties"][field]
+        options = spec.get("anyOf", [spec])
+        integer = next(o for o in options if o.get("type") == "integer")
+        assert (integer["minimum"], integer["maximum"]) == (0, MAX_POSITION), (model, spec)
