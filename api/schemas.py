@@ -12,7 +12,7 @@ from pydantic.json_schema import WithJsonSchema
 from domain.answer import TurnAnswer
 from domain.conversation import Conversation
 from domain.events import Turn
-from domain.validation import MODEL_PATTERN, TEXT_PATTERN
+from domain.validation import MAX_POSITION, MODEL_PATTERN, TEXT_PATTERN
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -29,7 +29,7 @@ Text = Annotated[
     StrictStr,
     WithJsonSchema({"type": "string", "minLength": 1, "pattern": TEXT_PATTERN}),
 ]
-WholeNumber = Annotated[StrictInt, Field(ge=0), BeforeValidator(_whole_number)]
+WholeNumber = Annotated[StrictInt, Field(ge=0, le=MAX_POSITION), BeforeValidator(_whole_number)]
 
 
 def body_limit(max_body_bytes: int, max_text_chars: int) -> int:

@@ -67,6 +67,8 @@ async def conversation_or_404(info: Ctx, raw: str) -> ConversationNode:
 async def stats_of(
     info: Ctx, since: datetime | None = None, until: datetime | None = None
 ) -> Stats:
+    """`Query.stats`: the figures the audit's statistics page shows too, served as they are
+    through the `Stats` type that wraps them."""
     return Stats.of(await info.context.read(audit_reads.stats, info.context.owner, since, until))
 
 
