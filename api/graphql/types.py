@@ -2,8 +2,9 @@
 
 Where a case-file, domain or read-side structure already says what a type holds, the
 GraphQL type wraps it (`wraps`): resolvers return that structure as it is and each field
-reads its attribute, so nothing is copied field by field. GraphQL classes whose name other
-layers use too carry a `Node` suffix in Python; `name=` keeps the schema's names.
+reads its attribute, so nothing is copied field by field. GraphQL object types whose name
+another layer uses too carry a `Node` suffix in Python (the `Rating` enum is `RatingChoice`);
+`name=` keeps the names clients see (tests/schema.graphql holds them).
 """
 
 from __future__ import annotations
