@@ -15,6 +15,7 @@ from api.container import Container
 from api.conversations import router as conversations
 from api.errors import BodyLimit, install_error_handlers, responses
 from api.graphql.schema import graphql_router
+from api.home import install as install_home
 from api.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from api.operations import Readiness, RequestContext, readiness, readiness_body
 from api.schemas import body_limit, document_text_limit
@@ -42,6 +43,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(graphql_router(container.settings.production), prefix="/graphql")
     install_audit_pages(app)
     install_static_files(app)
+    install_home(app, container.settings.production)
 
     @app.get("/healthz", tags=["operations"], responses=responses())
     def healthz() -> JSONResponse:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request, Security
+from fastapi import APIRouter, Depends, Header, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.container import Container
 from api.errors import responses
 from api.schemas import (
     IDEMPOTENCY_HEADER,
     BranchConversation,
     BranchCreatedResult,
     ConversationCreated,
+    ConversationPage,
+    ConversationSummary,
     ConversationView,
     FeedbackRecorded,
     GiveFeedback,
@@ -24,6 +28,9 @@ from api.service import ConversationService
 from domain.access import Principal
 from domain.events import Rating
 from domain.validation import IDEMPOTENCY_KEY_PATTERN, conversation_id
+from projections import conversations as conversation_reads
+from projections.consistency import WAIT_SECONDS
+from projections.pages import MAX_PAGE, decode_cursor, encode_cursor, page_of
 
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 
@@ -54,6 +61,32 @@ IdempotencyKey = Annotated[
         description="Retries with this key get the first response; nothing is recorded twice.",
     ),
 ]
+
+
+@router.get("", responses=responses(401, 422, 503))
+async def list_conversations(
+    request: Request,
+    caller: Caller,
+    first: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Conversations per page")] = 20,
+    after: Annotated[
+        str | None, Query(description="The `next` of the previous page: the page after it")
+    ] = None,
+) -> ConversationPage:
+    """The caller's own conversations (a reviewer's too: their own), newest first, read from
+    the `conversations` read model once it has the caller's last write through this server
+    (waiting at most 2 s)."""
+    container: Container = request.app.state.container
+    read_side = container.read_side
+    seq = decode_cursor("conversation", after)
+    await read_side.watcher.until(read_side.last_writes.of(caller), WAIT_SECONDS)
+    rows = await asyncio.to_thread(
+        read_side.read, conversation_reads.conversations_page, caller.name, None, seq, first + 1
+    )
+    page, more = page_of(rows, first)
+    return ConversationPage(
+        conversations=[ConversationSummary.of(row) for row in page],
+        next=encode_cursor("conversation", page[-1]["seq"]) if more else None,
+    )
 
 
 @router.post("", status_code=201, responses=responses(401, 413, 422, 503))

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, StrictInt, StrictStr
 from pydantic.json_schema import WithJsonSchema
 
-from domain.conversation import Conversation, Status
-from domain.decision import Action
+from domain.answer import TurnAnswer
+from domain.conversation import Conversation
 from domain.events import Turn
 from domain.validation import MAX_POSITION, MODEL_PATTERN, TEXT_PATTERN
 
@@ -107,22 +108,18 @@ class MessageResult(BaseModel):
 
     @classmethod
     def of(cls, conversation: Conversation, turn: Turn) -> MessageResult:
-        decision = turn.decision
-        ending = (
-            Ending(
-                reason=str(decision.reason),
-                rule=decision.rule,
-                policy_version=decision.policy_version,
-            )
-            if decision.reason is not None
-            else None
-        )
+        answer = TurnAnswer.of(conversation, turn)
+        reply, ending = answer.reply, answer.ending
         return cls(
-            conversation_id=str(conversation.id),
-            position=turn.position,
-            status=str(Status.ENDED if decision.action is Action.ENDED else Status.OPEN),
-            reply=Reply(kind=str(decision.action), text=turn.reply, position=turn.position + 1),
-            ending=ending,
+            conversation_id=str(answer.conversation_id),
+            position=answer.position,
+            status=str(answer.status),
+            reply=Reply(kind=str(reply.kind), text=reply.text, position=reply.position),
+            ending=None
+            if ending is None
+            else Ending(
+                reason=str(ending.reason), rule=ending.rule, policy_version=ending.policy_version
+            ),
         )
 
 
@@ -171,3 +168,34 @@ class ConversationView(BaseModel):
                 for m in conversation.messages
             ],
         )
+
+
+class ConversationSummary(BaseModel):
+    id: str
+    status: str
+    model: str
+    parent_id: str | None
+    branch_position: int | None
+    started_at: datetime
+    ended_at: datetime | None
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> ConversationSummary:
+        """A row of the `conversations` read model (projections/conversations.py)."""
+        parent = row["parent_id"]
+        return cls(
+            id=str(row["id"]),
+            status=row["status"],
+            model=row["model"],
+            parent_id=None if parent is None else str(parent),
+            branch_position=row["branch_position"],
+            started_at=row["started_at"],
+            ended_at=row["ended_at"],
+        )
+
+
+class ConversationPage(BaseModel):
+    conversations: list[ConversationSummary]
+    next: str | None = Field(
+        description="Pass it as `after` for the next (older) page; null on the last page."
+    )

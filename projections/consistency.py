@@ -26,6 +26,8 @@ from projections.base import APPLICATION, PROGRESS_CHANNEL, ReadModel
 
 log = logging.getLogger(__name__)
 
+WAIT_SECONDS = 2.0  # the longest a read waits for its caller's last write (the bound)
+
 
 class ProgressWatcher:
     """The position of every projection, as last committed, kept current by LISTEN."""

@@ -5,8 +5,9 @@ depend on what the conversation holds, which no schema can say, so they are not 
 breaches: an `Idempotency-Key` already used for a different request (422
 `idempotency_key_reused`, as the Idempotency-Key draft says), and a position the
 conversation has no such message at, or feedback without a position on a conversation that
-has not ended (422 `bad_input` naming the position). Exactly those are dropped; every other
-failure, of every check, stays.
+has not ended (422 `bad_input` naming the position), and a page cursor the server never
+handed out (an opaque string: 422 `bad_input`, "invalid cursor"). Exactly those are
+dropped; every other failure, of every check, stays.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def refused_for_state(status: int, body: Any) -> bool:
         return False
     code, message = error.get("code"), str(error.get("message", ""))
     return code == "idempotency_key_reused" or (
-        code == "bad_input" and message.startswith("position")
+        code == "bad_input" and message.startswith(("position", "invalid cursor"))
     )
 
 

@@ -20,9 +20,9 @@ from hypothesis_graphql import from_schema, nodes
 
 from api.container import Container
 from api.graphql.schema import make_schema
-from api.graphql.types import encode_cursor
 from domain import validation
 from domain.access import Role
+from projections.pages import encode_cursor
 
 EXAMPLES_PER_FIELD = 50
 SDL = make_schema().as_str()

@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 
 from api.audit.pages import COOKIE
 from api.container import Container
-from api.graphql.types import encode_cursor
 from api.transcoder import OrjsonTranscoder
 from domain import validation
 from domain.access import Principal, Role
@@ -25,6 +24,7 @@ from domain.errors import DomainError
 from domain.events import Rating
 from projections import audit as audit_reads
 from projections import conversations as conversation_reads
+from projections.pages import encode_cursor
 
 Auth = Callable[..., dict[str, str]]
 FEW = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))

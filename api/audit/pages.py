@@ -30,10 +30,11 @@ from api.audit.charts import bars, columns
 from api.auth import Unauthorized
 from api.container import Container
 from api.errors import error_response
-from api.graphql.types import Stats, decode_cursor, encode_cursor
 from domain.access import Principal
 from domain.errors import BadInput, DomainError, NotFound
 from projections import audit as reads
+from projections.pages import decode_cursor, encode_cursor, page_of
+from projections.stats import Stats
 
 COOKIE = "lastresort_audit"
 PAGE = 50
@@ -255,8 +256,7 @@ def _endings(request: Request, contested: bool) -> HTMLResponse:
     rows = read(
         reads.endings_page, None, filters, decode_cursor("ending", q.get("after")), PAGE + 1
     )
-    more = len(rows) > PAGE
-    rows = rows[:PAGE]
+    rows, more = page_of(rows, PAGE)
     older = None
     if more:
         older = urlencode(

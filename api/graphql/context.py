@@ -21,11 +21,11 @@ from domain.access import Principal
 from domain.errors import BadInput
 from domain.validation import idempotency_key
 from projections import conversations as conversation_reads
+from projections.consistency import WAIT_SECONDS
 
 READ_AFTER_HEADER = "x-read-after"
 READ_AFTER_PATTERN = re.compile("[0-9]{1,19}")
 MAX_NOTIFICATION_ID = 2**63 - 1  # notification ids are Postgres bigints
-WAIT_SECONDS = 2.0
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 T = TypeVar("T")
 Row = dict[str, Any]

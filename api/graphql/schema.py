@@ -28,38 +28,48 @@ from api.graphql.production import PRODUCTION_EXTENSIONS
 from api.graphql.types import (
     Audit,
     Connection,
-    Conversation,
+    ConversationNode,
     ConversationStatus,
-    Ending,
+    EndingNode,
+    EndingSummary,
     EndReason,
     Node,
-    Rating,
-    Stats,
+    RatingChoice,
+    ReplyNode,
+    StatsNode,
     connection,
-    decode_cursor,
-    page_size,
 )
-from api.schemas import MessageResult
 from api.service import TurnResult
 from domain import validation
+from domain.answer import TurnAnswer, TurnEnding, TurnReply
 from domain.errors import BadInput, NotFound
 from domain.events import Rating as DomainRating
 from projections import audit as audit_reads
 from projections import conversations as conversation_reads
+from projections.pages import decode_cursor, page_size
+from projections.stats import Stats
 
 Ctx = Info[Context, None]
 
 
-async def visible_conversation(info: Ctx, raw: str) -> Conversation | None:
+async def visible_conversation(info: Ctx, raw: str) -> ConversationNode | None:
     row = await info.context.conversations.load(validation.conversation_id(raw))
-    return None if row is None else Conversation.of(row)
+    return None if row is None else ConversationNode.of(row)
 
 
-async def conversation_or_404(info: Ctx, raw: str) -> Conversation:
+async def conversation_or_404(info: Ctx, raw: str) -> ConversationNode:
     found = await visible_conversation(info, raw)
     if found is None:
         raise NotFound(f"conversation {raw} not found")
     return found
+
+
+async def stats_of(
+    info: Ctx, since: datetime | None = None, until: datetime | None = None
+) -> Stats:
+    """`Query.stats`: the figures the audit's statistics page shows too, served as they are
+    through the `Stats` type that wraps them."""
+    return Stats.of(await info.context.read(audit_reads.stats, info.context.owner, since, until))
 
 
 @strawberry.type
@@ -68,7 +78,7 @@ class Query:
     newest first; a user's `endings` and `stats` cover only their own conversations."""
 
     @strawberry.field
-    async def conversation(self, info: Ctx, id: strawberry.ID) -> Conversation:
+    async def conversation(self, info: Ctx, id: strawberry.ID) -> ConversationNode:
         return await conversation_or_404(info, id)
 
     @strawberry.field
@@ -85,7 +95,7 @@ class Query:
         first: int = 20,
         after: str | None = None,
         status: ConversationStatus | None = None,
-    ) -> Connection[Conversation]:
+    ) -> Connection[ConversationNode]:
         size = page_size(first)
         rows = await info.context.read(
             conversation_reads.conversations_page,
@@ -96,7 +106,7 @@ class Query:
         )
         for row in rows:
             info.context.conversations.prime(row["id"], row)
-        return connection("conversation", rows, size, Conversation.of)
+        return connection("conversation", rows, size, ConversationNode.of)
 
     @strawberry.field
     async def endings(
@@ -111,7 +121,7 @@ class Query:
         policy_version: str | None = None,
         category: str | None = None,
         contested: bool = False,
-    ) -> Connection[Ending]:
+    ) -> Connection[EndingNode]:
         """Endings in [since, until) matching every filter given; `contested`: only those
         whose ending message was rated down."""
         size = page_size(first)
@@ -131,7 +141,7 @@ class Query:
             decode_cursor("ending", after),
             size + 1,
         )
-        return connection("ending", rows, size, Ending.of)
+        return connection("ending", rows, size, EndingNode.of)
 
     @strawberry.field
     async def audit(self, info: Ctx, conversation_id: strawberry.ID) -> Audit:
@@ -142,27 +152,7 @@ class Query:
             raise NotFound(f"conversation {conversation_id} not found")
         return Audit.of(row)
 
-    @strawberry.field
-    async def stats(
-        self, info: Ctx, since: datetime | None = None, until: datetime | None = None
-    ) -> Stats:
-        return Stats.of(
-            await info.context.read(audit_reads.stats, info.context.owner, since, until)
-        )
-
-
-@strawberry.type
-class Reply:
-    kind: str
-    text: str
-    position: int
-
-
-@strawberry.type
-class EndingSummary:
-    reason: EndReason
-    rule: str
-    policy_version: str
+    stats = strawberry.field(resolver=stats_of, graphql_type=StatsNode)
 
 
 @strawberry.type
@@ -170,14 +160,14 @@ class MessagePayload:
     conversation_id: strawberry.ID
     position: int
     status: ConversationStatus
-    reply: Reply
-    ending: EndingSummary | None
+    reply: TurnReply = strawberry.field(graphql_type=ReplyNode)
+    ending: TurnEnding | None = strawberry.field(graphql_type=EndingSummary | None)
     notification_id: int | None = strawberry.field(
         description="Send it as X-Read-After to read this write through another server."
     )
 
     @strawberry.field
-    async def conversation(self, info: Ctx) -> Conversation | None:
+    async def conversation(self, info: Ctx) -> ConversationNode | None:
         return await visible_conversation(info, self.conversation_id)
 
 
@@ -194,7 +184,7 @@ class BranchPayload(MessagePayload):
 class FeedbackPayload:
     conversation_id: strawberry.ID
     position: int
-    rating: Rating
+    rating: RatingChoice
 
 
 async def run(info: Ctx, command: Any, *args: Any) -> Any:
@@ -211,19 +201,15 @@ async def after_write(info: Ctx) -> None:
 
 
 def message_payload(result: TurnResult) -> MessagePayload:
-    """The REST answer for the turn a command recorded (or recorded first, when retried)."""
-    view = MessageResult.of(result.conversation, result.turn)
-    ending = view.ending
+    """The answer to the turn a command recorded (or recorded first, when retried), as REST
+    gives it too: both are built from `TurnAnswer`."""
+    answer = TurnAnswer.of(result.conversation, result.turn)
     return MessagePayload(
-        conversation_id=strawberry.ID(view.conversation_id),
-        position=view.position,
-        status=ConversationStatus(view.status),
-        reply=Reply(**view.reply.model_dump()),
-        ending=None
-        if ending is None
-        else EndingSummary(
-            reason=EndReason(ending.reason), rule=ending.rule, policy_version=ending.policy_version
-        ),
+        conversation_id=strawberry.ID(str(answer.conversation_id)),
+        position=answer.position,
+        status=ConversationStatus(answer.status.value),
+        reply=answer.reply,
+        ending=answer.ending,
         notification_id=result.notification_id,
     )
 
@@ -231,7 +217,7 @@ def message_payload(result: TurnResult) -> MessagePayload:
 @strawberry.type
 class Mutation:
     @strawberry.mutation
-    async def start_conversation(self, info: Ctx, model: str | None = None) -> Conversation:
+    async def start_conversation(self, info: Ctx, model: str | None = None) -> ConversationNode:
         service = info.context.container.service
         conversation = await run(info, service.start, model or service.default_model)
         await after_write(info)
@@ -270,7 +256,7 @@ class Mutation:
         self,
         info: Ctx,
         conversation_id: strawberry.ID,
-        rating: Rating,
+        rating: RatingChoice,
         position: int | None = None,
         comment: str | None = None,
     ) -> FeedbackPayload:
@@ -292,7 +278,7 @@ def make_schema(production: bool = False) -> strawberry.Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
-        types=[Conversation],
+        types=[ConversationNode],
         extensions=[
             lambda: QueryDepthLimiter(max_depth=8),
             lambda: MaxTokensLimiter(max_token_count=2000),

@@ -1,27 +1,56 @@
-"""GraphQL types, built from read-model rows; nested fields go through DataLoaders."""
+"""GraphQL types, built from read-model rows; nested fields go through DataLoaders.
+
+Where a case-file, domain or read-side structure already says what a type holds, the
+GraphQL type wraps it (`wraps`): resolvers return that structure as it is and each field
+reads its attribute, so nothing is copied field by field. GraphQL object types whose name
+another layer uses too carry a `Node` suffix in Python (the `Rating` enum is `RatingChoice`);
+`name=` keeps the names clients see (tests/schema.graphql holds them).
+"""
 
 from __future__ import annotations
 
-import base64
-from collections.abc import Mapping
-from datetime import date, datetime
+import dataclasses
+import inspect
+from collections.abc import Callable, Collection, Mapping
+from datetime import datetime
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from types import SimpleNamespace
+from typing import Any, Generic, TypeVar, get_type_hints
 from uuid import UUID
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from api.audit.case import Step as CaseStep
-from api.audit.case import build as build_case
+from api.audit import case
 from api.graphql.context import Context
-from domain.errors import BadInput
+from domain.answer import TurnEnding, TurnReply
+from projections import stats
+from projections.pages import encode_cursor, page_of
 
 T = TypeVar("T")
+C = TypeVar("C", bound=type)
 Row = dict[str, Any]
-MAX_PAGE = 100
-MAX_SEQ = 2**63 - 1  # read-model sequence numbers are Postgres bigints
+
+
+def wraps(source: type, *, omit: Collection[str] = ()) -> Callable[[C], C]:
+    """Give the decorated GraphQL type the fields of the dataclass `source`, in its order,
+    each with `source`'s annotation unless the class declares the field itself (its GraphQL
+    type: an enum, an ID, JSON, another wrapper) — `omit` keeps a field out of the schema.
+    Resolvers return `source` instances, whose attributes the fields read, so a field added
+    to `source` reaches GraphQL with no copy to write."""
+    hints = get_type_hints(source)
+
+    def decorate(cls: C) -> C:
+        own = dict(inspect.get_annotations(cls))
+        fields = [f.name for f in dataclasses.fields(source) if f.name not in omit]
+        cls.__annotations__ = {
+            **{name: own.get(name, hints[name]) for name in fields},
+            **{name: hint for name, hint in own.items() if name not in fields},
+        }
+        return cls
+
+    return decorate
 
 
 @strawberry.enum
@@ -38,8 +67,8 @@ class EndReason(Enum):
     user_request = "user_request"
 
 
-@strawberry.enum
-class Rating(Enum):
+@strawberry.enum(name="Rating")
+class RatingChoice(Enum):
     up = "up"
     down = "down"
 
@@ -51,8 +80,8 @@ class Node:
     id: strawberry.ID
 
 
-@strawberry.type
-class Message:
+@strawberry.type(name="Message")
+class MessageNode:
     position: int
     author: str
     kind: str
@@ -60,7 +89,7 @@ class Message:
     at: datetime
 
     @classmethod
-    def of(cls, row: Row) -> Message:
+    def of(cls, row: Row) -> MessageNode:
         return cls(
             position=row["position"],
             author=row["author"],
@@ -70,8 +99,8 @@ class Message:
         )
 
 
-@strawberry.type
-class Conversation(Node):
+@strawberry.type(name="Conversation")
+class ConversationNode(Node):
     status: ConversationStatus
     model: str
     started_at: datetime
@@ -81,7 +110,7 @@ class Conversation(Node):
     uuid: strawberry.Private[UUID]
 
     @classmethod
-    def of(cls, row: Row) -> Conversation:
+    def of(cls, row: Row) -> ConversationNode:
         return cls(
             id=strawberry.ID(str(row["id"])),
             uuid=row["id"],
@@ -94,23 +123,23 @@ class Conversation(Node):
         )
 
     @strawberry.field
-    async def parent(self, info: Info[Context, None]) -> Conversation | None:
+    async def parent(self, info: Info[Context, None]) -> ConversationNode | None:
         if self.parent_id is None:
             return None
         row = await info.context.conversations.load(self.parent_id)
-        return None if row is None else Conversation.of(row)
+        return None if row is None else ConversationNode.of(row)
 
     @strawberry.field
-    async def branches(self, info: Info[Context, None]) -> list[Conversation]:
-        return [Conversation.of(row) for row in await info.context.branches.load(self.uuid)]
+    async def branches(self, info: Info[Context, None]) -> list[ConversationNode]:
+        return [ConversationNode.of(row) for row in await info.context.branches.load(self.uuid)]
 
     @strawberry.field
-    async def messages(self, info: Info[Context, None]) -> list[Message]:
-        return [Message.of(row) for row in await info.context.messages.load(self.uuid)]
+    async def messages(self, info: Info[Context, None]) -> list[MessageNode]:
+        return [MessageNode.of(row) for row in await info.context.messages.load(self.uuid)]
 
 
-@strawberry.type
-class Ending:
+@strawberry.type(name="Ending")
+class EndingNode:
     conversation_id: strawberry.ID
     position: int
     reason: EndReason
@@ -125,7 +154,7 @@ class Ending:
     contested: bool = strawberry.field(description="The ending message was rated down")
 
     @classmethod
-    def of(cls, row: Row) -> Ending:
+    def of(cls, row: Row) -> EndingNode:
         return cls(
             conversation_id=strawberry.ID(str(row["conversation_id"])),
             position=row["position"],
@@ -142,9 +171,9 @@ class Ending:
         )
 
     @strawberry.field
-    async def conversation(self, info: Info[Context, None]) -> Conversation | None:
+    async def conversation(self, info: Info[Context, None]) -> ConversationNode | None:
         row = await info.context.conversations.load(UUID(self.conversation_id))
-        return None if row is None else Conversation.of(row)
+        return None if row is None else ConversationNode.of(row)
 
 
 @strawberry.type
@@ -175,12 +204,9 @@ class CrisisSignal:
 
 
 @strawberry.type
+@wraps(case.FeedbackEntry, omit={"user"})
 class Feedback:
-    position: int
-    at: datetime
-    rating: Rating
-    comment: str | None
-    on_ending: bool
+    rating: RatingChoice
 
 
 @strawberry.type
@@ -194,21 +220,14 @@ class Veto:
     rule: str
 
 
-@strawberry.type
-class LadderStep:
+@strawberry.type(name="LadderStep")
+@wraps(case.LadderStep)
+class LadderStepNode:
     """A redirect, warning, confirmation request or veto, with the rule that fired."""
 
-    position: int
-    at: datetime
-    action: str
-    rule: str
-    behaviour: str | None
-    would_have: str | None
-    stopped_by: str | None
 
-
-@strawberry.type
-class Assessment:
+@strawberry.type(name="Assessment")
+class AssessmentNode:
     """What the policy saw of one user message."""
 
     category: str
@@ -221,49 +240,39 @@ class Assessment:
 
 
 @strawberry.type
+@wraps(case.Note)
 class AuditNote:
-    kind: str
-    at: datetime
-    summary: str
+    """Something recorded at a position besides the message itself."""
+
+
+def _assessment(step: strawberry.Parent[case.Step]) -> SimpleNamespace | None:
+    """The recorded assessment (a mapping), read by attribute as GraphQL's fields read."""
+    return None if step.assessment is None else SimpleNamespace(**step.assessment)
 
 
 @strawberry.type
+@wraps(case.Step)
 class AuditStep:
     """One message in the timeline: its assessment (user) or decision (assistant)."""
 
-    position: int
-    at: datetime
-    author: str
-    kind: str
-    text: str
-    explanation: str
-    assessment: Assessment | None
+    assessment: SimpleNamespace | None = strawberry.field(
+        resolver=_assessment, graphql_type=AssessmentNode | None
+    )
     decision: JSON | None
-    inherited: bool
-    cited: bool
-    ending: bool
     notes: list[AuditNote]
 
 
 @strawberry.type
+@wraps(case.EndingFacts)
 class AuditEnding:
-    position: int
-    at: datetime
     reason: EndReason
-    rule: str
-    policy_version: str
     policy: JSON
-    model: str
-    category: str | None
-    cites: list[int]
-    summary: str
 
 
 @strawberry.type
+@wraps(case.BranchEntry)
 class BranchMade:
     branch_id: strawberry.ID
-    branch_position: int
-    at: datetime
 
 
 @strawberry.type
@@ -283,53 +292,53 @@ class Audit:
     reason: EndReason | None
     rule: str | None
     policy_version: str | None
-    policy: JSON | None
+    policy: Mapping[str, Any] | None = strawberry.field(graphql_type=JSON | None)
     cited_positions: list[int]
-    ending: AuditEnding | None
-    evidence: list[Evidence]
-    steps: list[AuditStep]
-    redirects: list[LadderStep]
-    warnings: list[LadderStep]
+    ending: case.EndingFacts | None = strawberry.field(graphql_type=AuditEnding | None)
+    evidence: list[Any] = strawberry.field(graphql_type=list[Evidence])
+    steps: list[case.Step] = strawberry.field(graphql_type=list[AuditStep])
+    redirects: list[case.LadderStep] = strawberry.field(graphql_type=list[LadderStepNode])
+    warnings: list[case.LadderStep] = strawberry.field(graphql_type=list[LadderStepNode])
     crisis_signals: list[CrisisSignal]
     vetoes: list[Veto]
-    confirmation_steps: list[TrailEntry]
-    ladder_resets: list[AuditNote]
-    feedback: list[Feedback]
-    branches: list[BranchMade]
-    trail: list[TrailEntry]
+    confirmation_steps: list[Any] = strawberry.field(graphql_type=list[TrailEntry])
+    ladder_resets: list[case.Note] = strawberry.field(graphql_type=list[AuditNote])
+    feedback: list[case.FeedbackEntry] = strawberry.field(graphql_type=list[Feedback])
+    branches: list[case.BranchEntry] = strawberry.field(graphql_type=list[BranchMade])
+    trail: list[Any] = strawberry.field(graphql_type=list[TrailEntry])
 
     @classmethod
     def of(cls, row: Row) -> Audit:
-        case = build_case(row)
-        ending, trail = case.ending, row["trail"]
+        """The case file (`api/audit/case.py`) of the audit read model's rows; its parts are
+        served as they are, the ending also flattened onto the audit."""
+        file = case.build(row)
+        ending, trail = file.ending, [SimpleNamespace(**t) for t in row["trail"]]
         return cls(
-            conversation_id=strawberry.ID(str(case.conversation_id)),
-            owner=case.owner,
-            model=case.model,
-            status=ConversationStatus(case.status),
-            started_at=case.started_at,
+            conversation_id=strawberry.ID(str(file.conversation_id)),
+            owner=file.owner,
+            model=file.model,
+            status=ConversationStatus(file.status),
+            started_at=file.started_at,
             branched_from=None
-            if case.branched_from is None
-            else strawberry.ID(str(case.branched_from)),
-            branch_position=case.branch_position,
-            contested=case.contested,
+            if file.branched_from is None
+            else strawberry.ID(str(file.branched_from)),
+            branch_position=file.branch_position,
+            contested=file.contested,
             ended_at=None if ending is None else ending.at,
             reason=None if ending is None else EndReason(ending.reason),
             rule=None if ending is None else ending.rule,
             policy_version=None if ending is None else ending.policy_version,
-            policy=None if ending is None else _json(ending.policy),
+            policy=None if ending is None else ending.policy,
             cited_positions=[] if ending is None else ending.cites,
-            ending=None
-            if ending is None
-            else AuditEnding(**{**vars(ending), "reason": EndReason(ending.reason)}),
-            evidence=[Evidence(**e) for e in row["evidence"]],
-            steps=[_step(step) for step in case.steps],
-            redirects=[LadderStep(**vars(s)) for s in case.redirects],
-            warnings=[LadderStep(**vars(s)) for s in case.warnings],
+            ending=ending,
+            evidence=[SimpleNamespace(**e) for e in row["evidence"]],
+            steps=file.steps,
+            redirects=file.redirects,
+            warnings=file.warnings,
             crisis_signals=[
-                CrisisSignal(position=t["position"], at=t["at"], crisis=t["data"]["crisis"])
+                CrisisSignal(position=t.position, at=t.at, crisis=t.data["crisis"])
                 for t in trail
-                if t["kind"] == "crisis_signal"
+                if t.kind == "crisis_signal"
             ],
             vetoes=[
                 Veto(
@@ -339,93 +348,35 @@ class Audit:
                     stopped_by=s.stopped_by or "",
                     rule=s.rule,
                 )
-                for s in case.vetoes
+                for s in file.vetoes
             ],
             confirmation_steps=[
-                _entry(t)
-                for t in trail
-                if t["kind"] == "decision" and t["data"]["action"] == "confirm_end"
+                t for t in trail if t.kind == "decision" and t.data["action"] == "confirm_end"
             ],
-            ladder_resets=[AuditNote(**vars(n)) for n in case.ladder_resets],
-            feedback=[
-                Feedback(
-                    position=f.position,
-                    at=f.at,
-                    rating=Rating(f.rating),
-                    comment=f.comment,
-                    on_ending=f.on_ending,
-                )
-                for f in case.feedback
-            ],
-            branches=[
-                BranchMade(
-                    branch_id=strawberry.ID(str(b.branch_id)),
-                    branch_position=b.branch_position,
-                    at=b.at,
-                )
-                for b in case.branches
-            ],
-            trail=[_entry(t) for t in trail],
+            ladder_resets=file.ladder_resets,
+            feedback=file.feedback,
+            branches=file.branches,
+            trail=trail,
         )
 
 
-def _json(value: Mapping[str, Any]) -> Any:
-    """A recorded mapping as a JSON scalar value."""
-    return dict(value)
-
-
-def _step(step: CaseStep) -> AuditStep:
-    a = step.assessment
-    return AuditStep(
-        position=step.position,
-        at=step.at,
-        author=step.author,
-        kind=step.kind,
-        text=step.text,
-        explanation=step.explanation,
-        assessment=None
-        if a is None
-        else Assessment(
-            category=a["category"],
-            severity=a["severity"],
-            crisis=a["crisis"],
-            intent=a["intent"],
-            scores=a["scores"],
-            rationale=a["rationale"],
-            assessor=a["assessor"],
-        ),
-        decision=None if step.decision is None else _json(step.decision),
-        inherited=step.inherited,
-        cited=step.cited,
-        ending=step.ending,
-        notes=[AuditNote(**vars(n)) for n in step.notes],
-    )
-
-
-def _entry(row: Row) -> TrailEntry:
-    return TrailEntry(position=row["position"], at=row["at"], kind=row["kind"], data=row["data"])
-
-
 @strawberry.type
+@wraps(stats.Bucket)
 class Bucket:
-    key: str
-    endings: int
+    """Endings counted under one key (a reason, a category, a model, a policy version)."""
 
 
 @strawberry.type
+@wraps(stats.Day)
 class Day:
-    day: date
-    conversations: int
-    endings: int
+    """One UTC day's conversations started and endings made."""
 
 
-@strawberry.type
-class Stats:
+@strawberry.type(name="Stats")
+@wraps(stats.Stats)
+class StatsNode:
     """Over conversations started and endings made in [since, until) (UTC days)."""
 
-    conversations: int
-    endings: int
-    endings_per_thousand: float | None
     negative_feedback_share: float | None = strawberry.field(
         description="Share of endings whose ending message got a 'down' rating"
     )
@@ -435,27 +386,17 @@ class Stats:
     by_policy_version: list[Bucket]
     per_day: list[Day]
 
-    @classmethod
-    def of(cls, row: Row) -> Stats:
-        conversations, endings = row["conversations"], row["endings"]
 
-        def buckets(column: str) -> list[Bucket]:
-            return [Bucket(key=k, endings=n) for k, n in sorted(row[column].items())]
+@strawberry.type(name="Reply")
+@wraps(TurnReply)
+class ReplyNode:
+    kind: str
 
-        return cls(
-            conversations=conversations,
-            endings=endings,
-            endings_per_thousand=1000 * endings / conversations if conversations else None,
-            negative_feedback_share=row["negative"] / endings if endings else None,
-            by_reason=buckets("by_reason"),
-            by_category=buckets("by_category"),
-            by_model=buckets("by_model"),
-            by_policy_version=buckets("by_policy_version"),
-            per_day=[
-                Day(day=date.fromisoformat(d), conversations=c, endings=e)
-                for d, c, e in row["per_day"]
-            ],
-        )
+
+@strawberry.type
+@wraps(TurnEnding)
+class EndingSummary:
+    reason: EndReason
 
 
 @strawberry.type
@@ -476,36 +417,11 @@ class Connection(Generic[T]):
     page_info: PageInfo
 
 
-def page_size(first: int) -> int:
-    if not 1 <= first <= MAX_PAGE:
-        raise BadInput(f"first must be between 1 and {MAX_PAGE}")
-    return first
-
-
-def encode_cursor(kind: str, seq: int) -> str:
-    return base64.urlsafe_b64encode(f"{kind}:{seq}".encode()).decode()
-
-
-def decode_cursor(kind: str, cursor: str | None) -> int | None:
-    """The sequence number in a cursor this API made; anything else is BAD_INPUT (a number
-    beyond what a Postgres `bigint` holds included, so it never reaches a query)."""
-    if cursor is None:
-        return None
-    try:
-        prefix, _, seq = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if prefix == kind and seq.isascii() and seq.isdigit() and int(seq) <= MAX_SEQ:
-            return int(seq)
-    except ValueError:  # not base64, not UTF-8, or digits past int()'s limit
-        pass
-    raise BadInput(f"invalid cursor {cursor[:100]!r}")
-
-
 def connection(kind: str, rows: list[Row], first: int, make: Any) -> Connection[Any]:
-    """A page from `first + 1` rows fetched by keyset: the extra row only says there is more."""
-    edges = [Edge(cursor=encode_cursor(kind, row["seq"]), node=make(row)) for row in rows[:first]]
+    """A GraphQL page from `first + 1` rows fetched by keyset."""
+    page, more = page_of(rows, first)
+    edges = [Edge(cursor=encode_cursor(kind, row["seq"]), node=make(row)) for row in page]
     return Connection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=len(rows) > first, end_cursor=edges[-1].cursor if edges else None
-        ),
+        page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
     )
