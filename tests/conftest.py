@@ -11,12 +11,8 @@ processes, `integration` when it needs Postgres, `unit` otherwise.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -30,7 +26,7 @@ from api.settings import Settings
 from domain.access import Role
 from projections.readside import VIEW_NAMES, make_runners
 from projections.runner import ProjectionRunner
-from tests.postgres import with_dbname
+from tests.postgres import embedded_postgres, with_dbname
 from tests.tiers import tier_of
 
 SERVER_URL = os.environ.get(
@@ -51,38 +47,13 @@ def _answers(url: str) -> bool:
         return False
 
 
-@contextmanager
-def _embedded_postgres() -> Iterator[str]:
-    """A throwaway Postgres in a temporary folder, stopped and removed on exit.
-
-    pgserver keeps its lock file and socket under `XDG_RUNTIME_DIR`: pointing that at the
-    same folder leaves nothing behind in /tmp."""
-    folder = Path(tempfile.mkdtemp(prefix="lastresort-pg-"))
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    os.environ["XDG_RUNTIME_DIR"] = str(folder)
-    try:
-        from pgserver import get_server  # type: ignore[attr-defined]  # only the fallback needs it
-
-        server = get_server(folder / "pgdata", cleanup_mode="delete")
-        try:
-            yield server.get_uri()
-        finally:
-            server.cleanup()
-    finally:
-        if runtime is None:
-            os.environ.pop("XDG_RUNTIME_DIR", None)
-        else:
-            os.environ["XDG_RUNTIME_DIR"] = runtime
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 @pytest.fixture(scope="session")
 def server_url() -> Iterator[str]:
     if _answers(SERVER_URL):
         yield SERVER_URL
         return
-    with _embedded_postgres() as url:
-        yield url
+    with embedded_postgres() as server:
+        yield server.get_uri()
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,7 @@ from api.store import EVENTS_TABLE, ConversationStore
 from api.verify import verify
 from domain.access import Principal
 from tests import procs
+from tests.postgres import embedded_postgres
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.slow
@@ -169,36 +170,36 @@ def _assert_acknowledged_present(url: str, load: Load) -> None:
 
 
 def test_postgres_restarted_under_load(tmp_path: Path) -> None:
-    from pgserver import get_server  # type: ignore[attr-defined]
     from pgserver._commands import pg_ctl
 
-    server = get_server(tmp_path / "pg", cleanup_mode="stop")
-    try:
-        url = server.get_uri()
-        api, base = procs.serve(url, tmp_path, projections=True)
-        load = Load([base], _start_conversations(base, "pg-alice", 4))
-        threads = load.start("pg-alice")
+    with embedded_postgres() as server:
         try:
-            before = wait_until(load.count, 30, "the first acknowledged message")
-            pg_ctl(["-w", "-m", "fast", "restart"], pgdata=server.pgdata, user=server.system_user)
-            restarted = load.count()
-            wait_until(lambda: load.count() >= restarted + 20, 20, "20 messages after the restart")
+            url = server.get_uri()
+            api, base = procs.serve(url, tmp_path, projections=True)
+            load = Load([base], _start_conversations(base, "pg-alice", 4))
+            threads = load.start("pg-alice")
+            try:
+                before = wait_until(load.count, 30, "the first acknowledged message")
+                restart = ["-w", "-m", "fast", "restart"]
+                pg_ctl(restart, pgdata=server.pgdata, user=server.system_user)
+                restarted = load.count()
+                wait_until(lambda: load.count() >= restarted + 20, 20, "20 after the restart")
+            finally:
+                load.stop.set()
+                for thread in threads:
+                    thread.join(60)
+                api.stop()
+            print(
+                f"\nacknowledged {before} before the restart, {load.count()} in all; "
+                f"errors {load.errors}"
+            )
+            assert before > 0 and load.count() >= restarted + 20, "the service did not recover"
+            assert set(load.errors) <= {"503 unavailable", "503 busy"}, load.errors
+            _assert_acknowledged_present(url, load)
+            _assert_clean(url)
         finally:
-            load.stop.set()
-            for thread in threads:
-                thread.join(60)
-            api.stop()
-        print(
-            f"\nacknowledged {before} before the restart, {load.count()} in all; "
-            f"errors {load.errors}"
-        )
-        assert before > 0 and load.count() >= restarted + 20, "the service did not recover"
-        assert set(load.errors) <= {"503 unavailable", "503 busy"}, load.errors
-        _assert_acknowledged_present(url, load)
-        _assert_clean(url)
-    finally:
-        # The restart gave the server a new postmaster that pgserver's own cleanup would miss.
-        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
+            # The restart gave the server a new postmaster that pgserver's cleanup would miss.
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
 
 
 def test_api_worker_killed_mid_request_leaves_no_partial_turn(
