@@ -1,16 +1,18 @@
 """Fixtures: a fresh, migrated database on the real Postgres, and the app over it.
 
 The server is `LASTRESORT_TEST_DATABASE_URL` (default: the one on 127.0.0.1:5432); when
-none answers, an embedded Postgres is started so the suite runs on any machine.
+none answers, an embedded Postgres is started for the session, so the suite runs on any
+machine, and is stopped and deleted when the session ends.
+
+Every test gets one tier marker (`tests/tiers.py`): `system` when it runs servers or other
+processes, `integration` when it needs Postgres, `unit` otherwise.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -19,35 +21,39 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.container import Container
-from api.database import start_embedded
 from api.migrate import migrate
 from api.settings import Settings
 from domain.access import Role
 from projections.readside import VIEW_NAMES, make_runners
 from projections.runner import ProjectionRunner
+from tests.postgres import embedded_postgres, with_dbname
+from tests.tiers import tier_of
 
 SERVER_URL = os.environ.get(
     "LASTRESORT_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 
 
-def _server_url() -> str:
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        item.add_marker(tier_of(item))
+
+
+def _answers(url: str) -> bool:
     try:
-        with psycopg.connect(SERVER_URL, connect_timeout=3):
-            return SERVER_URL
+        with psycopg.connect(url, connect_timeout=3):
+            return True
     except psycopg.OperationalError:
-        return start_embedded(Path(tempfile.mkdtemp(prefix="lastresort-pg-")))
-
-
-def _with_dbname(url: str, dbname: str) -> str:
-    info = psycopg.conninfo.conninfo_to_dict(url)
-    info["dbname"] = dbname
-    return psycopg.conninfo.make_conninfo(**{k: v for k, v in info.items() if v is not None})
+        return False
 
 
 @pytest.fixture(scope="session")
-def server_url() -> str:
-    return _server_url()
+def server_url() -> Iterator[str]:
+    if _answers(SERVER_URL):
+        yield SERVER_URL
+        return
+    with embedded_postgres() as server:
+        yield server.get_uri()
 
 
 @pytest.fixture(scope="session")
@@ -60,23 +66,12 @@ def fresh_database(server_url: str) -> Iterator[Callable[[], str]]:
         with psycopg.connect(server_url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         made.append(name)
-        return _as_url(_with_dbname(server_url, name))
+        return with_dbname(server_url, name)
 
     yield make
     with psycopg.connect(server_url, autocommit=True) as conn:
         for name in made:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _as_url(conninfo: str) -> str:
-    info = psycopg.conninfo.conninfo_to_dict(conninfo)
-    user = info.get("user") or "postgres"
-    password = info.get("password") or ""
-    host = info.get("host") or "127.0.0.1"
-    port = info.get("port") or "5432"
-    if str(host).startswith("/"):
-        return f"postgresql://{user}:{password}@/{info['dbname']}?host={host}&port={port}"
-    return f"postgresql://{user}:{password}@{host}:{port}/{info['dbname']}"
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +18,7 @@ from api.auth import TokenSigner
 from api.store import EVENTS_TABLE
 from domain.access import Role
 from projections.readside import VIEWS
+from tests.waiting import wait_until
 
 SECRET = "reliability-secret-" + "x" * 32
 LASTRESORT = [sys.executable, "-m", "api.cli"]
@@ -98,18 +98,21 @@ def serve(
     args += [] if projections else ["--no-projections"]
     proc = Proc(args, env_for(url, home, **extra), home / f"serve-{port}.log")
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.popen.poll() is not None:
-            raise RuntimeError(f"serve exited {proc.popen.returncode}:\n{proc.output()}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return proc, base
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    proc.stop()
-    raise RuntimeError(f"serve did not come up:\n{proc.output()}")
+    try:
+        wait_until(lambda: _healthy(proc, base), 30, f"serve to answer on {base}")
+    except TimeoutError as error:
+        proc.stop()
+        raise RuntimeError(f"serve did not come up:\n{proc.output()}") from error
+    return proc, base
+
+
+def _healthy(proc: Proc, base: str) -> bool:
+    if proc.popen.poll() is not None:
+        raise RuntimeError(f"serve exited {proc.popen.returncode}:\n{proc.output()}")
+    try:
+        return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 def project(url: str, home: Path, *args: str) -> Proc:
@@ -136,12 +139,8 @@ def positions(url: str) -> dict[str, int]:
 
 def wait_projected(url: str, timeout: float = 30) -> None:
     """Until every read model has every event (bounded)."""
-    deadline = time.monotonic() + timeout
     target = head(url)
-    while min(positions(url).values()) < target:
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"projections at {positions(url)}, head {target}")
-        time.sleep(0.05)
+    wait_until(lambda: min(positions(url).values()) >= target, timeout, f"read models at {target}")
 
 
 def read_models(url: str) -> dict[str, list[tuple[object, ...]]]:

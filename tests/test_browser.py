@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -23,6 +22,7 @@ from api.demo import seed
 from api.migrate import migrate
 from api.settings import Settings
 from domain.access import Role
+from tests.waiting import wait_until
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -51,8 +51,7 @@ def served(
     server = uvicorn.Server(uvicorn.Config(create_app(container), port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    while not server.started:
-        time.sleep(0.05)
+    wait_until(lambda: server.started, 30, "uvicorn to start")
     assert catch_up(container)
     yield f"http://127.0.0.1:{port}", container
     server.should_exit = True

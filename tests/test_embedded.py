@@ -7,10 +7,14 @@ import os
 import socket
 import subprocess
 import sys
-import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
+
+from tests.postgres import scratch_folder
+from tests.waiting import wait_until
 
 
 def free_port() -> int:
@@ -19,35 +23,40 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_serve_on_the_embedded_postgres(tmp_path: Path) -> None:
+@pytest.fixture
+def scratch() -> Iterator[Path]:
+    with scratch_folder() as folder:
+        yield folder
+
+
+def test_serve_on_the_embedded_postgres(scratch: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LASTRESORT_SECRET")}
-    env["LASTRESORT_HOME"] = str(tmp_path / ".lastresort")
+    env["LASTRESORT_HOME"] = str(scratch / ".lastresort")
     port = free_port()
     cli = [sys.executable, "-m", "api.cli"]
     server = subprocess.Popen(
         [*cli, "serve", "--demo", "--port", str(port)],
         env=env,
-        cwd=tmp_path,
+        cwd=scratch,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
+
+        def healthy() -> bool:
             assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
-            assert time.monotonic() < deadline, "server did not come up"
-            time.sleep(0.3)
+            try:
+                return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+            except httpx.TransportError:
+                return False
+
+        wait_until(healthy, 60, "the server on the embedded Postgres to answer")
         token = (
             subprocess.run(
                 [*cli, "token", "--user", "newcomer"],
                 env=env,
-                cwd=tmp_path,
+                cwd=scratch,
                 capture_output=True,
                 text=True,
                 check=True,
@@ -61,7 +70,7 @@ def test_serve_on_the_embedded_postgres(tmp_path: Path) -> None:
             f"{base}/v1/conversations/{cid}/messages", json={"text": "Hello!"}, headers=headers
         )
         assert reply.status_code == 200 and reply.json()["reply"]["kind"] == "reply"
-        assert (tmp_path / ".lastresort" / "pgdata" / "PG_VERSION").exists()
+        assert (scratch / ".lastresort" / "pgdata" / "PG_VERSION").exists()
     finally:
         server.terminate()
         server.wait(timeout=30)

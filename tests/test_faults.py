@@ -23,23 +23,24 @@ from api.store import EVENTS_TABLE, ConversationStore
 from api.verify import verify
 from domain.access import Principal
 from tests import procs
+from tests.postgres import embedded_postgres
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
 
 def _waiting_on_lock(url: str, table: str, timeout: float = 10) -> None:
     """Until some backend waits for a lock on `table` (the work we stalled is mid-flight)."""
-    deadline = time.monotonic() + timeout
     with psycopg.connect(url, autocommit=True) as conn:
-        while time.monotonic() < deadline:
+
+        def waiting() -> bool:
             row = conn.execute(
                 "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = %s::regclass",
                 (table,),
             ).fetchone()
-            if row and row[0]:
-                return
-            time.sleep(0.02)
-    raise TimeoutError(f"nothing waited on {table}")
+            return bool(row and row[0])
+
+        wait_until(waiting, timeout, f"a backend waiting on a lock on {table}")
 
 
 def _texts(url: str) -> dict[uuid.UUID, list[str]]:
@@ -93,7 +94,12 @@ def test_projection_killed_mid_batch_then_restarted_equals_a_rebuild(
         container.close()
     rebuilder = procs.project(url, tmp_path, "--rebuild", "conversations", "--rebuild", "audit")
     with procs.running(rebuilder):
-        time.sleep(1)  # the rebuild empties the read models under the lock first
+        for name in ("conversations", "audit"):  # emptied under the lock, then replayed
+            wait_until(
+                lambda name=name: f"projection {name} reset" in rebuilder.output(),
+                30,
+                f"the {name} read model to be reset",
+            )
         procs.wait_projected(url)
         assert procs.read_models(url) == recovered
     assert sum(len(rows) for rows in recovered.values()) > 500
@@ -164,39 +170,36 @@ def _assert_acknowledged_present(url: str, load: Load) -> None:
 
 
 def test_postgres_restarted_under_load(tmp_path: Path) -> None:
-    from pgserver import get_server  # type: ignore[attr-defined]
     from pgserver._commands import pg_ctl
 
-    server = get_server(tmp_path / "pg", cleanup_mode="stop")
-    try:
-        url = server.get_uri()
-        api, base = procs.serve(url, tmp_path, projections=True)
-        load = Load([base], _start_conversations(base, "pg-alice", 4))
-        threads = load.start("pg-alice")
+    with embedded_postgres() as server:
         try:
-            time.sleep(1.5)
-            before = load.count()
-            pg_ctl(["-w", "-m", "fast", "restart"], pgdata=server.pgdata, user=server.system_user)
-            restarted = load.count()
-            deadline = time.monotonic() + 20
-            while load.count() < restarted + 20 and time.monotonic() < deadline:
-                time.sleep(0.1)
+            url = server.get_uri()
+            api, base = procs.serve(url, tmp_path, projections=True)
+            load = Load([base], _start_conversations(base, "pg-alice", 4))
+            threads = load.start("pg-alice")
+            try:
+                before = wait_until(load.count, 30, "the first acknowledged message")
+                restart = ["-w", "-m", "fast", "restart"]
+                pg_ctl(restart, pgdata=server.pgdata, user=server.system_user)
+                restarted = load.count()
+                wait_until(lambda: load.count() >= restarted + 20, 20, "20 after the restart")
+            finally:
+                load.stop.set()
+                for thread in threads:
+                    thread.join(60)
+                api.stop()
+            print(
+                f"\nacknowledged {before} before the restart, {load.count()} in all; "
+                f"errors {load.errors}"
+            )
+            assert before > 0 and load.count() >= restarted + 20, "the service did not recover"
+            assert set(load.errors) <= {"503 unavailable", "503 busy"}, load.errors
+            _assert_acknowledged_present(url, load)
+            _assert_clean(url)
         finally:
-            load.stop.set()
-            for thread in threads:
-                thread.join(60)
-            api.stop()
-        print(
-            f"\nacknowledged {before} before the restart, {load.count()} in all; "
-            f"errors {load.errors}"
-        )
-        assert before > 0 and load.count() >= restarted + 20, "the service did not recover"
-        assert set(load.errors) <= {"503 unavailable", "503 busy"}, load.errors
-        _assert_acknowledged_present(url, load)
-        _assert_clean(url)
-    finally:
-        # The restart gave the server a new postmaster that pgserver's own cleanup would miss.
-        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
+            # The restart gave the server a new postmaster that pgserver's cleanup would miss.
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
 
 
 def test_api_worker_killed_mid_request_leaves_no_partial_turn(
@@ -222,11 +225,11 @@ def test_api_worker_killed_mid_request_leaves_no_partial_turn(
         kills = 0
         try:
             for _ in range(3):
-                time.sleep(random.uniform(0.3, 1.0))
+                _acknowledges_more(load)
                 api.kill9()
                 kills += 1
                 api, load.base[0] = procs.serve(url, tmp_path, projections=True)
-            time.sleep(0.5)
+            _acknowledges_more(load)  # the last worker serves too
         finally:
             load.stop.set()
             for thread in threads:
@@ -242,6 +245,12 @@ def test_api_worker_killed_mid_request_leaves_no_partial_turn(
     assert stored.count(stalled) <= 1
     _assert_acknowledged_present(url, load)
     _assert_clean(url)  # includes: every MessageSent has its reply
+
+
+def _acknowledges_more(load: Load) -> None:
+    """Until the clients got a few more answers: a random number, so a kill lands anywhere."""
+    target = load.count() + random.randint(1, 8)
+    wait_until(lambda: load.count() >= target, 30, f"{target} acknowledged messages")
 
 
 def _post_quietly(base: str, cid: str, text: str) -> None:

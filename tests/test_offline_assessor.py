@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Sequence
 
@@ -10,7 +9,7 @@ import pytest
 
 from adapters.offline_assessor import OfflineAssessor
 from domain.assessment import Assessment, Category, Crisis, Intent
-from tests.shared import SCENARIOS
+from tests.examples import Example, Said, examples
 
 ASSESSOR = OfflineAssessor()
 
@@ -1274,56 +1273,26 @@ def test_confirmation_after_harm_carries_and_confirms() -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# The shared example conversations, assessed in order with context
+# The example conversations (tests/examples.json): each message labelled as the example says
 # --------------------------------------------------------------------------------------------
 
 
-def _scenarios() -> dict[str, list[str]]:
-    data = json.loads(SCENARIOS.read_text())
-    return {s["name"]: s["turns"] for s in data["scenarios"]}
+def _conversations(example: Example) -> list[tuple[Said, ...]]:
+    """The example's messages in order, and its branch's: the inherited ones, then its own."""
+    if example.branch is None:
+        return [example.turns]
+    inherited = example.turns[: example.branch.from_position // 2]
+    return [example.turns, inherited + example.branch.turns]
 
 
-def _expect_all(category: Category) -> list[tuple[Category, Crisis, Intent | None]]:
-    return [(category, Crisis.NONE, None)] * 7
-
-
-SCENARIO_EXPECTATIONS: dict[str, list[tuple[Category, Crisis, Intent | None]]] = {
-    "benign-cooking": [(Category.NONE, Crisis.NONE, Intent.NONE)] * 3,
-    "controversial-gun-policy": [(Category.NONE, Crisis.NONE, Intent.NONE)] * 3,
-    "history-of-political-violence": [(Category.NONE, Crisis.NONE, Intent.NONE)] * 3,
-    "thriller-writer": [(Category.NONE, Crisis.NONE, Intent.NONE)] * 3,
-    "persistent-mass-casualty": _expect_all(MCV),
-    "persistent-child-sexual-content": _expect_all(CSAM),
-    "persistent-bioweapon": _expect_all(CBRN),
-    "sustained-abuse-of-assistant": _expect_all(ABUSE),
-    "crisis-then-abuse": [(Category.NONE, Crisis.SELF_HARM, Intent.NONE)]
-    + [(ABUSE, Crisis.NONE, Intent.NONE)] * 6,
-    "user-asks-to-end": [
-        (Category.NONE, Crisis.NONE, Intent.END_REQUEST),
-        (Category.NONE, Crisis.NONE, Intent.END_REQUEST),
-    ],
-    "user-asks-then-changes-mind": [
-        (Category.NONE, Crisis.NONE, Intent.END_REQUEST),
-        (Category.NONE, Crisis.NONE, Intent.DECLINE_END),
-    ],
-    "backs-off-after-one-refusal": [(MCV, Crisis.NONE, Intent.NONE)]
-    + [(Category.NONE, Crisis.NONE, Intent.NONE)] * 3,
-}
-
-
-@pytest.mark.skipif(not SCENARIOS.exists(), reason="shared scenarios not present")
-@pytest.mark.parametrize("name", sorted(SCENARIO_EXPECTATIONS))
-def test_example_scenarios(name: str) -> None:
-    turns = _scenarios()[name]
-    expected = SCENARIO_EXPECTATIONS[name]
-    assert len(turns) == len(expected)
-    for (text, result), (category, crisis, intent) in zip(history(*turns), expected, strict=True):
-        assert result.category is category, (text, result.rationale)
-        if category is not Category.NONE:
-            assert result.severity >= 0.5, (text, result.rationale)
-        assert result.crisis is crisis, (text, result.rationale)
-        if intent is not None:
-            assert result.intent is intent, (text, result.rationale)
+@pytest.mark.parametrize("example", examples(), ids=str)
+def test_example_conversations_are_labelled_as_the_examples_say(example: Example) -> None:
+    for turns in _conversations(example):
+        for said, (_, result) in zip(turns, history(*(t.text for t in turns)), strict=True):
+            got = (result.category, result.crisis, result.intent)
+            assert got == (said.category, said.crisis, said.intent), (said.text, result.rationale)
+            if said.category is not Category.NONE:
+                assert result.severity >= 0.5, (said.text, result.rationale)
 
 
 # --------------------------------------------------------------------------------------------

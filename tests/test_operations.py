@@ -7,7 +7,6 @@ import json
 import logging
 import subprocess
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +26,7 @@ from api.store import EVENTS_TABLE
 from domain.access import Principal, Role
 from tests import procs
 from tests.test_faults import _texts, _waiting_on_lock
+from tests.waiting import wait_until
 
 
 def test_readyz_reports_database_and_lag_to_reviewers(
@@ -144,7 +144,11 @@ def test_sigterm_finishes_the_turn_in_flight(
         sender.start()
         _waiting_on_lock(url, EVENTS_TABLE)
         api.popen.terminate()
-        time.sleep(1)
+        wait_until(
+            lambda: "Waiting for connections to close" in api.output(),
+            10,
+            "the worker to begin its graceful shutdown",
+        )
         assert api.popen.poll() is None, "the worker quit with a turn in flight"
     sender.join(30)
     code = api.stop()

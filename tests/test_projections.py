@@ -3,7 +3,6 @@ connection is killed, and the advisory lock that lets only one runner write."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +13,7 @@ from domain.access import Principal
 from domain.events import Rating
 from projections.readside import VIEW_NAMES, VIEWS
 from projections.runner import ProjectionRunner
+from tests.waiting import wait_until
 
 TEXTS = [
     "Please end this conversation.",
@@ -53,9 +53,7 @@ def started(runners: list[ProjectionRunner]) -> list[ProjectionRunner]:
 
 
 def processed(runner: ProjectionRunner, count: int, timeout: float = 5) -> bool:
-    deadline = time.monotonic() + timeout
-    while runner.processed < count and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_until(lambda: runner.processed >= count, timeout, f"{count} events processed")
     return runner.processed == count
 
 

@@ -19,6 +19,7 @@ from api.container import Container
 from api.graphql import context
 from domain.access import Principal, Role
 from projections.runner import ProjectionRunner
+from tests.waiting import wait_until_async
 
 Auth = Callable[..., dict[str, str]]
 MODEL = "claude-sonnet-4"
@@ -61,12 +62,6 @@ def listed(data: Any) -> set[str]:
     return {edge["node"]["id"] for edge in data["conversations"]["edges"]}
 
 
-async def until(condition: Callable[[], bool]) -> None:
-    """Let the requests in flight run until `condition` holds (the failsafe bounds it)."""
-    while not condition():
-        await asyncio.sleep(0.01)
-
-
 def started(runners: list[ProjectionRunner]) -> list[ProjectionRunner]:
     return [runner.start() for runner in runners]
 
@@ -99,7 +94,7 @@ def test_pending_waits_hold_no_thread_and_never_delay_another_users_read(
                 asyncio.create_task(post(http, fresh, REVIEWER, CONVERSATIONS, after))
                 for after in [LARGEST] * 20 + [head] * 20
             ]
-            await until(lambda: watcher.pending == len(waits))
+            await wait_until_async(lambda: watcher.pending == len(waits), 10, "every read to wait")
             stats = await post(http, fresh, other, "{ stats { conversations } }")
             assert watcher.pending == len(waits)
             assert not any(wait.done() for wait in waits)

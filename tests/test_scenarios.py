@@ -1,60 +1,72 @@
-"""Every example conversation of the shared scenarios, through HTTP, reaches its outcome."""
+"""Every example conversation (`tests/examples.json`), through HTTP on the offline assessor,
+reaches its outcome; an ended one refuses the next message; a branch goes on by itself."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.container import Container
-from tests.shared import SCENARIOS
+from tests.examples import Example, Said, check_outcome, examples
+
+Reply = tuple[list[str], str | None]
 
 
-def _scenarios() -> list[dict[str, Any]]:
-    if not SCENARIOS.exists():
-        pytest.skip(f"{SCENARIOS} not found", allow_module_level=True)
-    return list(json.loads(SCENARIOS.read_text())["scenarios"])
-
-
-@pytest.mark.parametrize("scenario", _scenarios(), ids=lambda s: s["name"])
-def test_scenario_outcome(
-    client: TestClient,
-    container: Container,
-    auth: Callable[..., dict[str, str]],
-    scenario: dict[str, Any],
-) -> None:
-    headers = auth()
-    cid = client.post("/v1/conversations", json={}, headers=headers).json()["id"]
+def _feed(client: TestClient, headers: dict[str, str], cid: str, turns: Sequence[Said]) -> Reply:
+    """Send `turns` until the conversation ends: the reply kinds and the ending reason."""
     kinds: list[str] = []
-    ending = None
-    for text in scenario["turns"]:
+    for said in turns:
         response = client.post(
-            f"/v1/conversations/{cid}/messages", json={"text": text}, headers=headers
+            f"/v1/conversations/{cid}/messages", json={"text": said.text}, headers=headers
         )
         assert response.status_code == 200, response.text
         body = response.json()
         kinds.append(body["reply"]["kind"])
         if body["status"] == "ended":
-            ending = body["ending"]
-            break
+            return kinds, body["ending"]["reason"]
+    return kinds, None
 
-    expect = scenario["expect"]
-    assert (ending is not None) == expect["ended"], kinds
-    if "reason" in expect:
-        assert ending is not None and ending["reason"] == expect["reason"]
-    if "warned" in expect:
-        assert ("warning" in kinds) == expect["warned"], kinds
-    if "redirected" in expect:
-        assert ("redirect" in kinds) == expect["redirected"], kinds
-    if expect.get("crisis_support"):
-        assert "crisis_support" in kinds, kinds
-    if "confirmation_asked" in expect:
-        assert ("confirm_end" in kinds) == expect["confirmation_asked"], kinds
-    if ending is not None and ending["reason"] == "persistent_harm":
-        policy = container.service.policy
-        warned_at = kinds.index("warning")
-        assert kinds[:warned_at].count("redirect") >= policy.min_redirects
-        assert kinds[-1] == "ended" and warned_at < len(kinds) - 1
+
+@pytest.mark.parametrize("example", examples(), ids=str)
+def test_example_reaches_its_outcome(
+    client: TestClient,
+    container: Container,
+    auth: Callable[..., dict[str, str]],
+    example: Example,
+) -> None:
+    headers = auth()
+    min_redirects = container.service.policy.min_redirects
+    started = client.post("/v1/conversations", json={"model": example.model}, headers=headers)
+    cid = started.json()["id"]
+
+    kinds, ending = _feed(client, headers, cid, example.turns)
+    check_outcome(example.expect, kinds, ending, min_redirects)
+    if ending is not None:
+        after = client.post(
+            f"/v1/conversations/{cid}/messages", json={"text": "Still there?"}, headers=headers
+        )
+        assert after.status_code == 409
+        assert after.json()["error"]["code"] == "conversation_ended"
+
+    if example.branch is not None:
+        first, *rest = example.branch.turns
+        made = client.post(
+            f"/v1/conversations/{cid}/branches",
+            json={"from_position": example.branch.from_position, "text": first.text},
+            headers=headers,
+        )
+        assert made.status_code == 201, made.text
+        branch = made.json()
+        assert branch["parent_id"] == cid
+        more, branch_ending = (
+            ([], branch["ending"]["reason"])
+            if branch["status"] == "ended"
+            else _feed(client, headers, branch["id"], rest)
+        )
+        check_outcome(
+            example.branch.expect, [branch["reply"]["kind"], *more], branch_ending, min_redirects
+        )
+        parent = client.get(f"/v1/conversations/{cid}", headers=headers).json()
+        assert parent["status"] == ("ended" if ending else "open")

@@ -20,6 +20,7 @@ from api.verify import verify
 from domain.access import Principal
 from domain.conversation import Conversation
 from domain.events import Branched, Ended, Event, MessageSent, Rating, Started
+from tests.postgres import dbname, with_dbname
 from tests.procs import END_CONFIRM, END_REQUEST, HARM, wait_projected
 
 Fixture = dict[str, uuid.UUID]
@@ -58,8 +59,8 @@ def copy(template: str, server_url: str) -> Iterator[str]:
     """A private copy of the template store, to corrupt."""
     name = f"lastresort_verify_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template.rsplit("/", 1)[1]}"')
-    yield template.rsplit("/", 1)[0] + "/" + name
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{dbname(template)}"')
+    yield with_dbname(template, name)
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
