@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import FastAPI, Header
 from fastapi.responses import JSONResponse, Response
 
+from api.api_docs import install as install_api_docs
 from api.assets import install as install_static_files
 from api.audit.pages import install as install_audit_pages
 from api.container import Container
@@ -34,6 +35,8 @@ def create_app(container: Container) -> FastAPI:
         summary="Conversations whose assistant ends them only as a last resort",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served from the app's own files (api/api_docs.py)
+        redoc_url=None,
     )
     app.state.container = container
     schema = app.openapi
@@ -43,6 +46,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(graphql_router(container.settings.production), prefix="/graphql")
     install_audit_pages(app)
     install_static_files(app)
+    install_api_docs(app)
     install_home(app, container.settings.production)
 
     @app.get("/healthz", tags=["operations"], responses=responses())

@@ -276,13 +276,18 @@ def test_every_html_page_runs_only_the_apps_own_script_and_style_files(
         assert "<style" not in page.text and " style=" not in page.text, name
 
 
-def test_graphiql_loads_only_files_shipped_with_the_app(client: TestClient) -> None:
-    page = client.get("/graphql", headers=HTML)
-    assert page.status_code == 200 and "graphiql" in page.text.lower()
-    assets = [a for a in re.findall(r'(?:src|href)="([^"]+)"', page.text) if a != "data:,"]
+@pytest.mark.parametrize(("page", "folder"), [("/graphql", "graphiql"), ("/docs", "swagger")])
+def test_browser_tools_load_only_files_shipped_with_the_app(
+    client: TestClient, page: str, folder: str
+) -> None:
+    """GraphiQL and the REST reference came from a public CDN with an inline script."""
+    html = client.get(page, headers=HTML)
+    assert html.status_code == 200 and folder in html.text.lower()
+    assets = [a for a in re.findall(r'(?:src|href)="([^"]+)"', html.text) if a != "data:,"]
     assert {a.rsplit(".", 1)[-1] for a in assets} == {"js", "css"}
+    assert "<script>" not in html.text  # every script is a file
     for asset in assets:
-        assert asset.startswith("/static/graphiql/"), asset
+        assert asset.startswith(f"/static/{folder}/"), asset
         served = client.get(asset)
         assert served.status_code == 200 and len(served.content) > 0, asset
         assert served.headers["x-content-type-options"] == "nosniff"

@@ -139,8 +139,9 @@ def console_errors(page: Any) -> list[str]:
 def test_graphiql_and_the_one_click_sign_in_work_offline_under_the_policy(
     served: tuple[str, Container],
 ) -> None:
-    """GraphiQL renders and answers a query from the server's own files; the demo link's
-    fragment signs in through the static script; nothing leaves 127.0.0.1."""
+    """GraphiQL renders and answers a query, and the REST reference renders, from the server's
+    own files; the demo link's fragment signs in through the static script; nothing leaves
+    127.0.0.1."""
     from playwright.sync_api import expect, sync_playwright
 
     base, container = served
@@ -159,6 +160,11 @@ def test_graphiql_and_the_one_click_sign_in_work_offline_under_the_policy(
         page.locator(".graphiql-execute-button").click()
         expect(page.locator(".graphiql-response")).to_contain_text('"__typename": "Query"')
         page.screenshot(path=ARTIFACTS / "graphiql.png")
+
+        page.goto(f"{base}/docs")
+        expect(page.locator(".swagger-ui .information-container")).to_contain_text("lastresort")
+        expect(page.locator(".opblock-summary-path").first).to_be_visible()
+        page.screenshot(path=ARTIFACTS / "api-docs.png")
 
         token = container.signer.mint("rita-link", Role.REVIEWER)
         page.goto(f"{base}/audit/sign-in#token={token}")
