@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.container import Container
-from api.database import start_embedded
+from api.database import start_embedded, with_dbname
 from api.migrate import migrate
 from api.settings import Settings
 from domain.access import Role
@@ -39,12 +39,6 @@ def _server_url() -> str:
         return start_embedded(Path(tempfile.mkdtemp(prefix="lastresort-pg-")))
 
 
-def _with_dbname(url: str, dbname: str) -> str:
-    info = psycopg.conninfo.conninfo_to_dict(url)
-    info["dbname"] = dbname
-    return psycopg.conninfo.make_conninfo(**{k: v for k, v in info.items() if v is not None})
-
-
 @pytest.fixture(scope="session")
 def server_url() -> str:
     return _server_url()
@@ -60,23 +54,12 @@ def fresh_database(server_url: str) -> Iterator[Callable[[], str]]:
         with psycopg.connect(server_url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         made.append(name)
-        return _as_url(_with_dbname(server_url, name))
+        return with_dbname(server_url, name)
 
     yield make
     with psycopg.connect(server_url, autocommit=True) as conn:
         for name in made:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _as_url(conninfo: str) -> str:
-    info = psycopg.conninfo.conninfo_to_dict(conninfo)
-    user = info.get("user") or "postgres"
-    password = info.get("password") or ""
-    host = info.get("host") or "127.0.0.1"
-    port = info.get("port") or "5432"
-    if str(host).startswith("/"):
-        return f"postgresql://{user}:{password}@/{info['dbname']}?host={host}&port={port}"
-    return f"postgresql://{user}:{password}@{host}:{port}/{info['dbname']}"
 
 
 @pytest.fixture(scope="session")
