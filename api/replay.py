@@ -37,7 +37,7 @@ from api.markdown import literal
 from api.policies import load_policy
 from api.settings import Settings
 from api.store import EVENTS_TABLE
-from api.transcoder import EventMapper, OrjsonTranscoder
+from api.transcoder import event_mapper
 from domain.conversation import Conversation
 from domain.errors import BadInput, DomainError
 from domain.policy import Policy
@@ -194,7 +194,7 @@ def _report(events: int) -> None:
 def run_job(job: Job) -> tuple[Summary, int, int]:
     """Replay (or check) the job's span: its summary, events read, and the worker's peak RSS."""
     summary = Summary()
-    mapper = EventMapper(transcoder=OrjsonTranscoder())
+    mapper = event_mapper()
     events = unreported = 0
     with read_only(job.url, job.snapshot) as conn:
         rows = stream_rows(conn, rows_query(job.selection, job.span))

@@ -28,7 +28,7 @@ from api.database import database_url
 from api.replay import read_only
 from api.settings import Settings
 from api.store import EVENTS_TABLE
-from api.transcoder import EventMapper, OrjsonTranscoder
+from api.transcoder import EventMapper, event_mapper
 from domain.conversation import Conversation
 from domain.events import (
     AssistantEvent,
@@ -143,7 +143,7 @@ class BranchLink:
 def verify(url: str) -> Report:
     """Check every conversation in the store at `url`; never writes."""
     report = Report()
-    mapper = EventMapper(transcoder=OrjsonTranscoder())
+    mapper = event_mapper()
     links: list[BranchLink] = []
     with read_only(url) as conn:
         report.positions = {view.name: _position(conn, view.tracking_table()) for view in VIEWS}
