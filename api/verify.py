@@ -44,8 +44,8 @@ from domain.events import (
 )
 from domain.replay import check
 from projections import quarantine
-from projections.base import APPLICATION, Undecodable
-from projections.readside import VIEWS
+from projections.base import Undecodable
+from projections.readside import VIEWS, view_datastore
 from projections.runner import decode
 
 FETCH_ROWS = 5000
@@ -146,7 +146,8 @@ def verify(url: str) -> Report:
     mapper = event_mapper()
     links: list[BranchLink] = []
     with read_only(url) as conn:
-        report.positions = {view.name: _position(conn, view.tracking_table()) for view in VIEWS}
+        datastore = view_datastore(url)
+        report.positions = {view.name: view(datastore).position(conn) or 0 for view in VIEWS}
         held = quarantine.quarantined(conn)
         set_aside = {
             view.name: {q.notification_id for q in held if q.read_model == view.name}
@@ -174,14 +175,6 @@ def verify(url: str) -> Report:
                 f"(version {event.originator_version}): {event.describe()}",
             )
     return report
-
-
-def _position(conn: psycopg.Connection[Any], table: str) -> int:
-    query = sql.SQL("SELECT notification_id FROM {} WHERE application_name = %s").format(
-        sql.Identifier(table)
-    )
-    row = conn.execute(query, (APPLICATION,)).fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
 
 
 def _stream(

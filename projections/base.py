@@ -28,7 +28,7 @@ from uuid import UUID
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Connection, Cursor, sql
-from psycopg.rows import DictRow
+from psycopg.rows import DictRow, dict_row
 
 from api.store import ConversationStore
 from domain.events import Event
@@ -85,8 +85,9 @@ class ReadModel(PostgresTrackingRecorder, ABC):
     def operations(self, event: Event, notification_id: int) -> Iterable[Operation]:
         """The statements that apply `event` to this read model (none if it is irrelevant)."""
 
-    def position(self, conn: Connection[DictRow]) -> int | None:
-        with conn.cursor() as curs:
+    def position(self, conn: Connection[Any]) -> int | None:
+        """The last notification id applied, read by the library inside `conn`'s transaction."""
+        with conn.cursor(row_factory=dict_row) as curs:
             return self._max_tracking_id(APPLICATION, curs)
 
     def process_batch(self, conn: Connection[DictRow], batch: Batch) -> int:

@@ -22,7 +22,7 @@ import psycopg
 from psycopg import sql
 
 from domain.access import Principal
-from projections.base import APPLICATION, PROGRESS_CHANNEL, ReadModel
+from projections.base import PROGRESS_CHANNEL, ReadModel
 
 log = logging.getLogger(__name__)
 
@@ -30,15 +30,10 @@ log = logging.getLogger(__name__)
 class ProgressWatcher:
     """The position of every projection, as last committed, kept current by LISTEN."""
 
-    def __init__(self, conninfo: str, views: Sequence[type[ReadModel]]) -> None:
+    def __init__(self, conninfo: str, views: Sequence[ReadModel]) -> None:
         self.conninfo = conninfo
+        self._views = views
         self._positions = {view.name: 0 for view in views}
-        self._select = {
-            view.name: sql.SQL("SELECT notification_id FROM {} WHERE application_name = %s").format(
-                sql.Identifier(view.tracking_table())
-            )
-            for view in views
-        }
         self._changed = threading.Condition()
         self._waiting: dict[asyncio.Future[None], int] = {}
         self._stopping = threading.Event()
@@ -119,9 +114,8 @@ class ProgressWatcher:
     def _run(self) -> None:
         with psycopg.connect(self.conninfo, autocommit=True) as conn:
             conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(PROGRESS_CHANNEL)))
-            for name, select in self._select.items():
-                row = conn.execute(select, (APPLICATION,)).fetchone()
-                self._set(name, row[0] if row and row[0] is not None else 0)
+            for view in self._views:
+                self._set(view.name, view.position(conn) or 0)
             while not self._stopping.is_set():
                 for notify in conn.notifies(timeout=1.0):
                     name, _, position = notify.payload.partition(":")
