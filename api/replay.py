@@ -31,6 +31,7 @@ from uuid import UUID
 import psycopg
 from eventsourcing.persistence import StoredEvent
 from psycopg import sql
+from psycopg.rows import RowFactory
 
 from api.database import database_url
 from api.markdown import literal
@@ -157,9 +158,16 @@ def read_only(url: str, snapshot: str | None = None) -> psycopg.Connection[Any]:
     return conn
 
 
-def stream_rows(conn: psycopg.Connection[Any], query: sql.Composed) -> Iterator[Row]:
-    """Rows through a server-side (named) cursor: never more than `FETCH_ROWS` in memory."""
-    with conn.cursor(name="replay_rows") as cursor:
+def stream_rows(
+    conn: psycopg.Connection[Any],
+    query: sql.SQL | sql.Composed,
+    *,
+    name: str = "replay_rows",
+    row_factory: RowFactory[Any] | None = None,
+) -> Iterator[Any]:
+    """Rows through a server-side cursor called `name` (several may stream side by side on
+    one connection), never more than `FETCH_ROWS` in memory."""
+    with conn.cursor(name=name, row_factory=row_factory or conn.row_factory) as cursor:
         cursor.itersize = FETCH_ROWS
         cursor.execute(query)
         yield from cursor
@@ -197,7 +205,7 @@ def run_job(job: Job) -> tuple[Summary, int, int]:
     mapper = event_mapper()
     events = unreported = 0
     with read_only(job.url, job.snapshot) as conn:
-        rows = stream_rows(conn, rows_query(job.selection, job.span))
+        rows: Iterator[Row] = stream_rows(conn, rows_query(job.selection, job.span))
         for _, group in itertools.groupby(rows, key=lambda row: row[0]):
             stored = [StoredEvent(*row) for row in group]
             conversation = Conversation.from_events(mapper.to_domain_event(s) for s in stored)

@@ -25,7 +25,7 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from api.database import database_url
-from api.replay import read_only
+from api.replay import read_only, stream_rows
 from api.settings import Settings
 from api.store import EVENTS_TABLE
 from api.transcoder import EventMapper, event_mapper
@@ -48,7 +48,6 @@ from projections.base import Undecodable
 from projections.readside import VIEWS, view_datastore
 from projections.runner import decode
 
-FETCH_ROWS = 5000
 LINK_CHUNK = 500
 SHOWN_PROBLEMS = 200
 
@@ -153,8 +152,10 @@ def verify(url: str) -> Report:
             view.name: {q.notification_id for q in held if q.read_model == view.name}
             for view in VIEWS
         }
-        events = _conversations(_stream(conn, "verify_events", ALL_EVENTS), mapper)
-        rows = _stream(conn, "verify_read_models", READ_MODEL_ROWS)
+        events = _conversations(
+            stream_rows(conn, ALL_EVENTS, name="verify_events", row_factory=dict_row), mapper
+        )
+        rows = stream_rows(conn, READ_MODEL_ROWS, name="verify_read_models", row_factory=dict_row)
         for cid, (located, unreadable), row in _merge(events, rows):
             if located or unreadable:
                 report.conversations += 1
@@ -175,15 +176,6 @@ def verify(url: str) -> Report:
                 f"(version {event.originator_version}): {event.describe()}",
             )
     return report
-
-
-def _stream(
-    conn: psycopg.Connection[Any], name: str, query: sql.SQL | sql.Composed
-) -> Iterator[Any]:
-    with conn.cursor(name=name, row_factory=dict_row) as cursor:
-        cursor.itersize = FETCH_ROWS
-        cursor.execute(query)
-        yield from cursor
 
 
 def _conversations(
