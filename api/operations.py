@@ -17,10 +17,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 from uuid import UUID
 
-import orjson
 import psycopg
 import structlog
-from psycopg import sql
 from psycopg.rows import DictRow
 from psycopg_pool import ConnectionPool
 from pydantic import BaseModel, Field
@@ -28,17 +26,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from structlog.typing import EventDict
 
 from api.auth import TokenSigner, Unauthorized
-from api.store import EVENTS_TABLE
+from api.transcoder import event_mapper
 from projections import quarantine
+from projections.base import Entry, Undecodable
 from projections.progress import progress
+from projections.runner import read_batch
 
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 CONVERSATION_IN_PATH = re.compile(r"/conversations/([0-9a-fA-F-]{36})(?:/|$)")
 access_log = logging.getLogger("lastresort.access")
 RECENT_QUARANTINED = 5
-OLDEST_UNPROCESSED = sql.SQL(
-    "SELECT state FROM {} WHERE notification_id > %s ORDER BY notification_id LIMIT 1"
-).format(sql.Identifier(EVENTS_TABLE))
+MAPPER = event_mapper()
 
 
 def _created_at(_: Any, __: str, event: EventDict) -> EventDict:
@@ -186,7 +184,7 @@ def readiness(pool: ConnectionPool[psycopg.Connection[DictRow]], max_lag: int) -
 def _readiness(conn: psycopg.Connection[DictRow], max_lag: int) -> Readiness:
     figures = progress(conn)
     behind = min(p.position for p in figures.read_models.values())
-    oldest = conn.execute(OLDEST_UNPROCESSED, (behind,)).fetchone()
+    oldest = read_batch(conn, MAPPER, behind, 1)
     lagging = any(p.lag > max_lag for p in figures.read_models.values())
     held = sum(p.quarantined for p in figures.read_models.values())
     return Readiness(
@@ -194,7 +192,7 @@ def _readiness(conn: psycopg.Connection[DictRow], max_lag: int) -> Readiness:
         database="ok",
         head=figures.head,
         max_lag=max_lag,
-        lag_seconds=_age(oldest["state"]) if oldest else 0.0,
+        lag_seconds=_age(oldest[0][0]) if oldest else 0.0,
         projections={name: ReadModelState(**asdict(p)) for name, p in figures.read_models.items()},
         quarantine=Quarantine(
             count=held,
@@ -212,13 +210,11 @@ def _readiness(conn: psycopg.Connection[DictRow], max_lag: int) -> Readiness:
     )
 
 
-def _age(state: bytes) -> float | None:
-    """Seconds since the event with this stored state happened; None if it cannot be read."""
-    try:
-        age = datetime.now(UTC) - datetime.fromisoformat(orjson.loads(state)["timestamp"])
-    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+def _age(entry: Entry) -> float | None:
+    """Seconds since this event happened; None if it cannot be decoded."""
+    if isinstance(entry, Undecodable):
         return None
-    return round(max(age.total_seconds(), 0.0), 3)
+    return round(max((datetime.now(UTC) - entry.timestamp).total_seconds(), 0.0), 3)
 
 
 def readiness_body(report: Readiness, signer: TokenSigner, authorization: str | None) -> Any:
