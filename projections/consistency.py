@@ -20,9 +20,11 @@ from collections.abc import Sequence
 
 import psycopg
 from psycopg import sql
+from tenacity import wait_fixed
 
 from domain.access import Principal
 from projections.base import PROGRESS_CHANNEL, ReadModel
+from projections.supervisor import supervise
 
 log = logging.getLogger(__name__)
 
@@ -104,12 +106,14 @@ class ProgressWatcher:
             _resolve_soon(future)
 
     def _supervise(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                self._run()
-            except psycopg.Error as error:
-                log.warning("progress watcher lost its connection (%s); reconnecting", error)
-            self._stopping.wait(0.5)
+        supervise(
+            "progress watcher",
+            self._run,
+            self._stopping,
+            wait=wait_fixed(0.5),
+            retry_on=psycopg.Error,
+            pause=0.5,
+        )
 
     def _run(self) -> None:
         with psycopg.connect(self.conninfo, autocommit=True) as conn:
