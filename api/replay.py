@@ -34,7 +34,7 @@ from psycopg import sql
 from psycopg.rows import RowFactory
 
 from api.database import database_url
-from api.markdown import literal
+from api.markdown import render
 from api.policies import load_policy
 from api.settings import Settings
 from api.store import EVENTS_TABLE
@@ -360,52 +360,23 @@ def summary_table(report: dict[str, Any]) -> str:
 
 
 def markdown(report: dict[str, Any]) -> str:
-    """The report for a human review. Model and assessor names, rules and explanations come
-    from recorded data, so each passes through `literal`: the report renders as text."""
-    title = (
-        "Determinism check"
-        if report["mode"] == "check"
-        else f"Replay of candidate policy {literal(report['candidate']['version'])}"
-    )
-    out = [
-        f"# {title}",
-        "",
-        f"{report['conversations']:,} conversations, {report['turns']:,} turns, "
-        f"{report['events']:,} events replayed.",
-        "",
-        f"Assessed by: {literal(_assessed_by(report))}.",
-        "",
+    """The report for a human review (`api/templates/replay.md`). Model and assessor names,
+    rules and explanations come from recorded data, so each passes through `literal`: the
+    report renders as text."""
+    check = report["mode"] == "check"
+    breakdowns = [
+        {"name": key.removeprefix("by_"), "kinds": kinds, "rows": report[key]}
+        for key in ("by_category", "by_model", "by_reason", "by_assessor")
+        if not check
+        and (kinds := sorted({kind for counts in report[key].values() for kind in counts}))
     ]
-    if report["mode"] == "check":
-        out.append(f"Mismatches: **{report['mismatch_count']}**")
-        out += [f"- {literal(_mismatch_line(m))}" for m in report["mismatches"]]
-        return "\n".join(out) + "\n"
-    out += ["| change | conversations |", "|---|---:|"]
-    out += [f"| {kind} | {n} |" for kind, n in report["changes"].items()]
-    for title_key in ("by_category", "by_model", "by_reason", "by_assessor"):
-        kinds = sorted({k for counts in report[title_key].values() for k in counts})
-        if not kinds:
-            continue
-        name = title_key.removeprefix("by_")
-        out += [
-            "",
-            f"## By {name}",
-            "",
-            f"| {name} | {' | '.join(kinds)} |",
-            "|---|" + "---:|" * len(kinds),
-        ]
-        for key, counts in report[title_key].items():
-            cells = " | ".join(str(counts.get(k, 0)) for k in kinds)
-            out.append(f"| {literal(key)} | {cells} |")
-    if report["examples"]:
-        out += ["", "## Examples"]
-        for kind, examples in report["examples"].items():
-            out += ["", f"### {kind}", ""]
-            out += [
-                f"- `{e['conversation_id']}` ({literal(e['model'])}): {literal(e['explanation'])}"
-                for e in examples
-            ]
-    return "\n".join(out) + "\n"
+    return render(
+        "replay.md",
+        report=report,
+        assessed_by=_assessed_by(report),
+        mismatches=[_mismatch_line(m) for m in report["mismatches"]] if check else [],
+        breakdowns=breakdowns,
+    )
 
 
 def _assessed_by(report: dict[str, Any]) -> str:
