@@ -63,8 +63,8 @@ class Selection:
     """Which conversations to replay: started in [since, until), on `model`, the first `limit`.
 
     Decided on each conversation's decoded `Started` event rather than in SQL on the stored
-    JSON, so selection does not depend on how events are encoded; a time without a zone is
-    taken as UTC."""
+    JSON, so selection does not depend on how events are encoded (a filtered run reads every
+    event of its spans and skips what is not selected); a time without a zone is UTC."""
 
     since: datetime | None = None
     until: datetime | None = None
