@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from sqlalchemy import URL
 
 from api.settings import Settings
 
@@ -28,26 +30,37 @@ def start_embedded(pgdata: Path) -> str:
     return uri
 
 
+def with_dbname(url: str, dbname: str) -> str:
+    """The same server as `url`, database `dbname` (a conninfo string, which psycopg,
+    eventsourcing's settings and Alembic all read through the helpers here)."""
+    return make_conninfo(url, dbname=dbname)
+
+
 def eventsourcing_env(url: str, **extra: str) -> dict[str, str]:
     """The environment eventsourcing's Postgres persistence reads, for `url`."""
-    parts = urlsplit(url)
-    query = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p)
-    host = unquote(query.get("host") or parts.hostname or "127.0.0.1")
+    info = conninfo_to_dict(url)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")) or "postgres",
-        "POSTGRES_HOST": host,
-        "POSTGRES_PORT": str(parts.port or query.get("port") or 5432),
-        "POSTGRES_USER": unquote(parts.username or "postgres"),
-        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_DBNAME": str(info.get("dbname") or "postgres"),
+        "POSTGRES_HOST": str(info.get("host") or "127.0.0.1"),
+        "POSTGRES_PORT": str(info.get("port") or 5432),
+        "POSTGRES_USER": str(info.get("user") or "postgres"),
+        "POSTGRES_PASSWORD": str(info.get("password") or ""),
         "CREATE_TABLE": "no",
         **extra,
     }
 
 
-def sqlalchemy_url(url: str) -> str:
+def sqlalchemy_url(url: str) -> URL:
     """The same database for SQLAlchemy (Alembic), driven by psycopg 3."""
-    scheme, rest = url.split("://", 1)
-    if scheme in ("postgres", "postgresql"):
-        scheme = "postgresql+psycopg"
-    return f"{scheme}://{rest}"
+    info = {key: str(value) for key, value in conninfo_to_dict(url).items() if value is not None}
+    port = info.pop("port", None)
+    return URL.create(
+        "postgresql+psycopg",
+        username=info.pop("user", None),
+        password=info.pop("password", None),
+        host=info.pop("host", None),
+        port=int(port) if port else None,
+        database=info.pop("dbname", None),
+        query=info,
+    )

@@ -2,13 +2,17 @@
 
 Case files and replay reports are pasted into tickets and rendered by whatever Markdown
 renderer the reader has, so nothing a user or a model wrote may come out as a link, an
-image, raw HTML or a heading.
+image, raw HTML or a heading. Each document is a template in `api/templates/`, where every
+such value goes through the `literal` or `quoted` filter.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from typing import Any
+
+import jinja2
 
 # Characters that open inline Markdown (emphasis, code, links, images, tables, strikethrough,
 # attributes) anywhere in a line; `&`, `<` and `>` become entities instead, which every
@@ -23,11 +27,11 @@ def literal(value: object) -> str:
     return _escape_line(" ".join(str(value).split()))
 
 
-def quoted(text: str) -> list[str]:
+def quoted(text: str) -> str:
     """Multi-line text as a blockquote, each line escaped and its line break kept."""
-    return [
+    return "\n".join(
         f"> {_escape_line(line)}  " if line.strip() else ">" for line in text.splitlines() or [""]
-    ]
+    )
 
 
 def _escape_line(line: str) -> str:
@@ -36,3 +40,20 @@ def _escape_line(line: str) -> str:
     indent = "&#160;" * (len(line) - len(stripped))
     escaped = INLINE_MARKUP.sub(r"\\\1", html.escape(stripped, quote=False))
     return indent + LINE_START.sub(r"\1\\\2", escaped)
+
+
+# Markdown, not HTML: HTML autoescaping would be the wrong escaping; the filters do it.
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("api", "templates"),
+    autoescape=False,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+TEMPLATES.filters.update(literal=literal, quoted=quoted)
+
+
+def render(template: str, **context: Any) -> str:
+    """The Markdown document `template` (a file in `api/templates/`) for `context`."""
+    return TEMPLATES.get_template(template).render(**context)

@@ -8,59 +8,69 @@ in, since those inherit the request's context.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
 import uuid
-from contextvars import ContextVar
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any, Literal
 from uuid import UUID
 
-import orjson
 import psycopg
-from psycopg import sql
+import structlog
 from psycopg.rows import DictRow
 from psycopg_pool import ConnectionPool
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from structlog.typing import EventDict
 
 from api.auth import TokenSigner, Unauthorized
-from api.store import EVENTS_TABLE
+from api.transcoder import event_mapper
 from projections import quarantine
+from projections.base import Entry, Undecodable
 from projections.progress import progress
-
-request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
-conversation_id: ContextVar[str | None] = ContextVar("conversation_id", default=None)
+from projections.runner import read_batch
 
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 CONVERSATION_IN_PATH = re.compile(r"/conversations/([0-9a-fA-F-]{36})(?:/|$)")
 access_log = logging.getLogger("lastresort.access")
 RECENT_QUARANTINED = 5
-OLDEST_UNPROCESSED = sql.SQL(
-    "SELECT state FROM {} WHERE notification_id > %s ORDER BY notification_id LIMIT 1"
-).format(sql.Identifier(EVENTS_TABLE))
+MAPPER = event_mapper()
 
 
-class JsonFormatter(logging.Formatter):
+def _created_at(_: Any, __: str, event: EventDict) -> EventDict:
+    """`at`: when the record was made (not when it was formatted), to the millisecond."""
+    created = event["_record"].created
+    event["at"] = datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds")
+    return event
+
+
+def _fields(_: Any, __: str, event: EventDict) -> EventDict:
+    """The record's `extra={"fields": {...}}`, as top-level keys of the line."""
+    event.update(getattr(event["_record"], "fields", {}))
+    return event
+
+
+class JsonFormatter(structlog.stdlib.ProcessorFormatter):
     """One JSON object per line, with the request's ids when there is a request."""
 
-    def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
-            "at": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        for key, var in (("request_id", request_id), ("conversation_id", conversation_id)):
-            if (value := var.get()) is not None:
-                line[key] = value
-        line.update(getattr(record, "fields", {}))
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str)
+    def __init__(self) -> None:
+        super().__init__(
+            foreign_pre_chain=[
+                _created_at,
+                structlog.stdlib.add_log_level,
+                structlog.stdlib.add_logger_name,
+                structlog.contextvars.merge_contextvars,
+                _fields,
+                structlog.processors.format_exc_info,
+                structlog.processors.EventRenamer("message"),
+            ],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.JSONRenderer(default=str),
+            ],
+        )
 
 
 def log_as_json(level: int = logging.INFO) -> None:
@@ -88,7 +98,8 @@ class RequestContext:
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         rid = given if SANE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         match = CONVERSATION_IN_PATH.search(scope["path"])
-        tokens = (request_id.set(rid), conversation_id.set(match[1] if match else None))
+        ids = {"request_id": rid} | ({"conversation_id": match[1]} if match else {})
+        tokens = structlog.contextvars.bind_contextvars(**ids)
         status = 500
         started = time.perf_counter()
 
@@ -111,8 +122,7 @@ class RequestContext:
             access_log.info(
                 "%s %s %s", scope["method"], scope["path"], status, extra={"fields": fields}
             )
-            request_id.reset(tokens[0])
-            conversation_id.reset(tokens[1])
+            structlog.contextvars.reset_contextvars(**tokens)
 
 
 class QuarantinedEvent(BaseModel):
@@ -174,7 +184,7 @@ def readiness(pool: ConnectionPool[psycopg.Connection[DictRow]], max_lag: int) -
 def _readiness(conn: psycopg.Connection[DictRow], max_lag: int) -> Readiness:
     figures = progress(conn)
     behind = min(p.position for p in figures.read_models.values())
-    oldest = conn.execute(OLDEST_UNPROCESSED, (behind,)).fetchone()
+    oldest = read_batch(conn, MAPPER, behind, 1)
     lagging = any(p.lag > max_lag for p in figures.read_models.values())
     held = sum(p.quarantined for p in figures.read_models.values())
     return Readiness(
@@ -182,7 +192,7 @@ def _readiness(conn: psycopg.Connection[DictRow], max_lag: int) -> Readiness:
         database="ok",
         head=figures.head,
         max_lag=max_lag,
-        lag_seconds=_age(oldest["state"]) if oldest else 0.0,
+        lag_seconds=_age(oldest[0][0]) if oldest else 0.0,
         projections={name: ReadModelState(**asdict(p)) for name, p in figures.read_models.items()},
         quarantine=Quarantine(
             count=held,
@@ -200,13 +210,11 @@ def _readiness(conn: psycopg.Connection[DictRow], max_lag: int) -> Readiness:
     )
 
 
-def _age(state: bytes) -> float | None:
-    """Seconds since the event with this stored state happened; None if it cannot be read."""
-    try:
-        age = datetime.now(UTC) - datetime.fromisoformat(orjson.loads(state)["timestamp"])
-    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+def _age(entry: Entry) -> float | None:
+    """Seconds since this event happened; None if it cannot be decoded."""
+    if isinstance(entry, Undecodable):
         return None
-    return round(max(age.total_seconds(), 0.0), 3)
+    return round(max((datetime.now(UTC) - entry.timestamp).total_seconds(), 0.0), 3)
 
 
 def readiness_body(report: Readiness, signer: TokenSigner, authorization: str | None) -> Any:

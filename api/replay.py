@@ -19,10 +19,11 @@ import os
 import resource
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from typing import Any, TextIO
@@ -31,15 +32,17 @@ from uuid import UUID
 import psycopg
 from eventsourcing.persistence import StoredEvent
 from psycopg import sql
+from psycopg.rows import RowFactory
 
 from api.database import database_url
-from api.markdown import literal
+from api.markdown import render
 from api.policies import load_policy
 from api.settings import Settings
 from api.store import EVENTS_TABLE
-from api.transcoder import EventMapper, OrjsonTranscoder
+from api.transcoder import event_mapper
 from domain.conversation import Conversation
 from domain.errors import BadInput, DomainError
+from domain.events import Started
 from domain.policy import Policy
 from domain.replay import Summary, check, replay
 
@@ -49,36 +52,39 @@ PROGRESS_EVERY = 2000
 UUID_SPACE = 2**128
 
 Row = tuple[UUID, int, str, bytes]
+FIRST_EVENTS = sql.SQL(
+    "SELECT originator_id, originator_version, topic, state FROM {} "
+    "WHERE originator_version = 1 ORDER BY originator_id"
+).format(sql.Identifier(EVENTS_TABLE))
 
 
 @dataclass(frozen=True)
 class Selection:
-    """Which conversations to replay: started in [since, until), on `model`, the first `limit`."""
+    """Which conversations to replay: started in [since, until), on `model`, the first `limit`.
+
+    Decided on each conversation's decoded `Started` event rather than in SQL on the stored
+    JSON, so selection does not depend on how events are encoded (a filtered run reads every
+    event of its spans and skips what is not selected); a time without a zone is UTC."""
 
     since: datetime | None = None
     until: datetime | None = None
     model: str | None = None
     limit: int | None = None
 
-    def filters(self, alias: str) -> list[sql.Composable]:
-        """Conditions on the `Started` event (version 1) of a conversation, row `alias`."""
-        state = sql.SQL("convert_from({}.state, 'UTF8')::jsonb").format(sql.Identifier(alias))
-        out: list[sql.Composable] = []
-        if self.since is not None:
-            out.append(
-                sql.SQL("({} ->> 'timestamp')::timestamptz >= {}").format(
-                    state, sql.Literal(self.since)
-                )
-            )
-        if self.until is not None:
-            out.append(
-                sql.SQL("({} ->> 'timestamp')::timestamptz < {}").format(
-                    state, sql.Literal(self.until)
-                )
-            )
-        if self.model is not None:
-            out.append(sql.SQL("{} ->> 'model' = {}").format(state, sql.Literal(self.model)))
-        return out
+    def admits(self, first: Any) -> bool:
+        """Whether the conversation whose first event (decoded) is `first` is selected."""
+        if self.since is None and self.until is None and self.model is None:
+            return True
+        return (
+            isinstance(first, Started)
+            and (self.since is None or first.timestamp >= _aware(self.since))
+            and (self.until is None or first.timestamp < _aware(self.until))
+            and (self.model is None or first.model == self.model)
+        )
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -104,30 +110,14 @@ def spans(count: int, upper: UUID | None = None) -> list[Span]:
     ]
 
 
-def rows_query(selection: Selection, span: Span) -> sql.Composed:
-    """The events of the selected conversations in `span`, a conversation's events together."""
-
-    def in_span(alias: str) -> list[sql.Composable]:
-        column = sql.SQL("{}.originator_id").format(sql.Identifier(alias))
-        out: list[sql.Composable] = [sql.SQL("{} >= {}").format(column, sql.Literal(span.low))]
-        if span.high is not None:
-            out.append(sql.SQL("{} < {}").format(column, sql.Literal(span.high)))
-        return out
-
-    where = in_span("e")
-    filters = selection.filters("s")
-    if filters:
-        started = sql.SQL(" AND ").join(
-            [sql.SQL("s.originator_version = 1"), *in_span("s"), *filters]
-        )
-        where.append(
-            sql.SQL("e.originator_id IN (SELECT s.originator_id FROM {} s WHERE {})").format(
-                sql.Identifier(EVENTS_TABLE), started
-            )
-        )
+def rows_query(span: Span) -> sql.Composed:
+    """The events of the conversations in `span`, a conversation's events together."""
+    where = [sql.SQL("originator_id >= {}").format(sql.Literal(span.low))]
+    if span.high is not None:
+        where.append(sql.SQL("originator_id < {}").format(sql.Literal(span.high)))
     return sql.SQL(
-        "SELECT e.originator_id, e.originator_version, e.topic, e.state FROM {} e "
-        "WHERE {} ORDER BY e.originator_id, e.originator_version"
+        "SELECT originator_id, originator_version, topic, state FROM {} "
+        "WHERE {} ORDER BY originator_id, originator_version"
     ).format(sql.Identifier(EVENTS_TABLE), sql.SQL(" AND ").join(where))
 
 
@@ -135,16 +125,15 @@ def last_selected(conn: psycopg.Connection[Any], selection: Selection) -> UUID |
     """The id of the `limit`-th selected conversation (ids in order), None without a limit."""
     if selection.limit is None:
         return None
-    where = sql.SQL(" AND ").join([sql.SQL("s.originator_version = 1"), *selection.filters("s")])
-    row = conn.execute(
-        sql.SQL(
-            "SELECT s.originator_id FROM {} s WHERE {} ORDER BY s.originator_id OFFSET {} LIMIT 1"
-        ).format(sql.Identifier(EVENTS_TABLE), where, sql.Literal(selection.limit - 1))
-    ).fetchone()
-    if row is None:  # fewer conversations than the limit: all of them
-        return UUID(int=UUID_SPACE - 1)
-    found: UUID = row[0]
-    return found
+    mapper, seen = event_mapper(), 0
+    with closing(stream_rows(conn, FIRST_EVENTS, name="replay_selection")) as rows:
+        for row in rows:
+            if selection.admits(mapper.to_domain_event(StoredEvent(*row))):
+                seen += 1
+                if seen == selection.limit:
+                    found: UUID = row[0]
+                    return found
+    return UUID(int=UUID_SPACE - 1)  # fewer conversations than the limit: all of them
 
 
 def read_only(url: str, snapshot: str | None = None) -> psycopg.Connection[Any]:
@@ -157,9 +146,16 @@ def read_only(url: str, snapshot: str | None = None) -> psycopg.Connection[Any]:
     return conn
 
 
-def stream_rows(conn: psycopg.Connection[Any], query: sql.Composed) -> Iterator[Row]:
-    """Rows through a server-side (named) cursor: never more than `FETCH_ROWS` in memory."""
-    with conn.cursor(name="replay_rows") as cursor:
+def stream_rows(
+    conn: psycopg.Connection[Any],
+    query: sql.SQL | sql.Composed,
+    *,
+    name: str = "replay_rows",
+    row_factory: RowFactory[Any] | None = None,
+) -> Generator[Any, None, None]:
+    """Rows through a server-side cursor called `name` (several may stream side by side on
+    one connection), never more than `FETCH_ROWS` in memory."""
+    with conn.cursor(name=name, row_factory=row_factory or conn.row_factory) as cursor:
         cursor.itersize = FETCH_ROWS
         cursor.execute(query)
         yield from cursor
@@ -194,22 +190,26 @@ def _report(events: int) -> None:
 def run_job(job: Job) -> tuple[Summary, int, int]:
     """Replay (or check) the job's span: its summary, events read, and the worker's peak RSS."""
     summary = Summary()
-    mapper = EventMapper(transcoder=OrjsonTranscoder())
+    mapper = event_mapper()
     events = unreported = 0
     with read_only(job.url, job.snapshot) as conn:
-        rows = stream_rows(conn, rows_query(job.selection, job.span))
+        rows: Iterator[Row] = stream_rows(conn, rows_query(job.span))
         for _, group in itertools.groupby(rows, key=lambda row: row[0]):
             stored = [StoredEvent(*row) for row in group]
-            conversation = Conversation.from_events(mapper.to_domain_event(s) for s in stored)
+            unreported += len(stored)
+            if unreported >= PROGRESS_EVERY:
+                _report(unreported)
+                unreported = 0
+            first = mapper.to_domain_event(stored[0])
+            if not job.selection.admits(first):
+                continue
+            rest = (mapper.to_domain_event(s) for s in stored[1:])
+            conversation = Conversation.from_events(itertools.chain([first], rest))
             if job.candidate is None:
                 summary.add_checked(conversation, check(conversation))
             else:
                 summary.add(replay(conversation, job.candidate))
             events += len(stored)
-            unreported += len(stored)
-            if unreported >= PROGRESS_EVERY:
-                _report(unreported)
-                unreported = 0
     _report(unreported)
     return summary, events, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
@@ -246,7 +246,7 @@ def replay_history(
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()
         assert snapshot is not None
         parts = spans(workers * PARTITIONS_PER_WORKER, last_selected(conn, selection))
-        bar = Progress(progress, _total(conn, selection, parts) if progress else None)
+        bar = Progress(progress, _total(conn, parts) if progress else None)
         jobs = [Job(url, snapshot[0], selection, span, candidate) for span in parts]
         with ProcessPoolExecutor(
             workers, mp_context=context, initializer=_init_worker, initargs=(counter,)
@@ -264,11 +264,11 @@ def replay_history(
     return Result(summary, events, time.perf_counter() - started, peak)
 
 
-def _total(conn: psycopg.Connection[Any], selection: Selection, parts: list[Span]) -> int:
+def _total(conn: psycopg.Connection[Any], parts: list[Span]) -> int:
     """How many events the run will read (for the progress bar's ETA)."""
     total = 0
     for span in parts:
-        query = sql.SQL("SELECT count(*) FROM ({}) q").format(rows_query(selection, span))
+        query = sql.SQL("SELECT count(*) FROM ({}) q").format(rows_query(span))
         row = conn.execute(query).fetchone()
         total += row[0] if row else 0
     return total
@@ -352,52 +352,23 @@ def summary_table(report: dict[str, Any]) -> str:
 
 
 def markdown(report: dict[str, Any]) -> str:
-    """The report for a human review. Model and assessor names, rules and explanations come
-    from recorded data, so each passes through `literal`: the report renders as text."""
-    title = (
-        "Determinism check"
-        if report["mode"] == "check"
-        else f"Replay of candidate policy {literal(report['candidate']['version'])}"
-    )
-    out = [
-        f"# {title}",
-        "",
-        f"{report['conversations']:,} conversations, {report['turns']:,} turns, "
-        f"{report['events']:,} events replayed.",
-        "",
-        f"Assessed by: {literal(_assessed_by(report))}.",
-        "",
+    """The report for a human review (`api/templates/replay.md`). Model and assessor names,
+    rules and explanations come from recorded data, so each passes through `literal`: the
+    report renders as text."""
+    check = report["mode"] == "check"
+    breakdowns = [
+        {"name": key.removeprefix("by_"), "kinds": kinds, "rows": report[key]}
+        for key in ("by_category", "by_model", "by_reason", "by_assessor")
+        if not check
+        and (kinds := sorted({kind for counts in report[key].values() for kind in counts}))
     ]
-    if report["mode"] == "check":
-        out.append(f"Mismatches: **{report['mismatch_count']}**")
-        out += [f"- {literal(_mismatch_line(m))}" for m in report["mismatches"]]
-        return "\n".join(out) + "\n"
-    out += ["| change | conversations |", "|---|---:|"]
-    out += [f"| {kind} | {n} |" for kind, n in report["changes"].items()]
-    for title_key in ("by_category", "by_model", "by_reason", "by_assessor"):
-        kinds = sorted({k for counts in report[title_key].values() for k in counts})
-        if not kinds:
-            continue
-        name = title_key.removeprefix("by_")
-        out += [
-            "",
-            f"## By {name}",
-            "",
-            f"| {name} | {' | '.join(kinds)} |",
-            "|---|" + "---:|" * len(kinds),
-        ]
-        for key, counts in report[title_key].items():
-            cells = " | ".join(str(counts.get(k, 0)) for k in kinds)
-            out.append(f"| {literal(key)} | {cells} |")
-    if report["examples"]:
-        out += ["", "## Examples"]
-        for kind, examples in report["examples"].items():
-            out += ["", f"### {kind}", ""]
-            out += [
-                f"- `{e['conversation_id']}` ({literal(e['model'])}): {literal(e['explanation'])}"
-                for e in examples
-            ]
-    return "\n".join(out) + "\n"
+    return render(
+        "replay.md",
+        report=report,
+        assessed_by=_assessed_by(report),
+        mismatches=[_mismatch_line(m) for m in report["mismatches"]] if check else [],
+        breakdowns=breakdowns,
+    )
 
 
 def _assessed_by(report: dict[str, Any]) -> str:

@@ -11,15 +11,21 @@ stored behind its back.
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.persistence import IntegrityError
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_random_exponential,
+)
 
 from api.store import ConversationStore
 from api.turns import TurnTaker
@@ -262,12 +268,19 @@ class ConversationService:
             raise
 
     def _retrying(self, attempt: Callable[[], T]) -> T:
-        for n in range(self.max_attempts):
-            try:
-                return attempt()
-            except IntegrityError:
-                time.sleep(random.uniform(0, 0.005 * 2**n))
-        raise Conflict("the conversation is busy with concurrent writes; retry the request")
+        """Run `attempt` again while another writer appended first (`IntegrityError`), up to
+        `max_attempts` times with jittered exponential backoff; then `Conflict`."""
+        retrying = Retrying(
+            retry=retry_if_exception_type(IntegrityError),
+            stop=stop_after_attempt(self.max_attempts),
+            wait=wait_random_exponential(multiplier=0.005),
+            retry_error_callback=_busy,
+        )
+        return retrying(attempt)
+
+
+def _busy(_: RetryCallState) -> NoReturn:
+    raise Conflict("the conversation is busy with concurrent writes; retry the request")
 
 
 def _keyed_id(principal: Principal, scope: str, request_key: str) -> UUID:

@@ -24,14 +24,13 @@ from eventsourcing.persistence import (
     OperationalError,
     Recording,
     StoredEvent,
-    Transcoder,
 )
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import EnvType, get_topic, retry
 from psycopg import ClientCursor
 from psycopg.sql import SQL, Identifier
 
-from api.transcoder import EventMapper, OrjsonTranscoder
+from api.transcoder import event_mapper
 from domain.conversation import Conversation
 from domain.errors import NotFound
 from domain.events import Event
@@ -106,11 +105,8 @@ class ConversationStore(Application[UUID]):
         self._cache: OrderedDict[UUID, Conversation] = OrderedDict()
         self._cache_lock = threading.Lock()
 
-    def construct_transcoder(self) -> Transcoder:
-        return OrjsonTranscoder()
-
     def construct_mapper(self) -> Mapper[UUID]:
-        return EventMapper(transcoder=self.construct_transcoder())
+        return event_mapper()
 
     def get_conversation(self, conversation_id: UUID) -> Conversation:
         with self._cache_lock:

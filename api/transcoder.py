@@ -51,6 +51,12 @@ class EventMapper(Mapper[UUID]):
         return _converter(cls)(state)
 
 
+def event_mapper() -> EventMapper:
+    """The mapper every reader and writer of the event store uses (store, replay, verify,
+    the projection runners), so they all encode and decode events the same way."""
+    return EventMapper(transcoder=OrjsonTranscoder())
+
+
 @cache
 def _converter(tp: Any) -> Convert:
     """A function turning decoded JSON into a value of type `tp`."""

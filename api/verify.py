@@ -25,10 +25,10 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from api.database import database_url
-from api.replay import read_only
+from api.replay import read_only, stream_rows
 from api.settings import Settings
 from api.store import EVENTS_TABLE
-from api.transcoder import EventMapper, OrjsonTranscoder
+from api.transcoder import EventMapper, event_mapper
 from domain.conversation import Conversation
 from domain.events import (
     AssistantEvent,
@@ -44,11 +44,10 @@ from domain.events import (
 )
 from domain.replay import check
 from projections import quarantine
-from projections.base import APPLICATION, Undecodable
-from projections.readside import VIEWS
+from projections.base import Undecodable
+from projections.readside import VIEWS, view_datastore
 from projections.runner import decode
 
-FETCH_ROWS = 5000
 LINK_CHUNK = 500
 SHOWN_PROBLEMS = 200
 
@@ -143,17 +142,20 @@ class BranchLink:
 def verify(url: str) -> Report:
     """Check every conversation in the store at `url`; never writes."""
     report = Report()
-    mapper = EventMapper(transcoder=OrjsonTranscoder())
+    mapper = event_mapper()
     links: list[BranchLink] = []
     with read_only(url) as conn:
-        report.positions = {view.name: _position(conn, view.tracking_table()) for view in VIEWS}
+        datastore = view_datastore(url)
+        report.positions = {view.name: view(datastore).position(conn) or 0 for view in VIEWS}
         held = quarantine.quarantined(conn)
         set_aside = {
             view.name: {q.notification_id for q in held if q.read_model == view.name}
             for view in VIEWS
         }
-        events = _conversations(_stream(conn, "verify_events", ALL_EVENTS), mapper)
-        rows = _stream(conn, "verify_read_models", READ_MODEL_ROWS)
+        events = _conversations(
+            stream_rows(conn, ALL_EVENTS, name="verify_events", row_factory=dict_row), mapper
+        )
+        rows = stream_rows(conn, READ_MODEL_ROWS, name="verify_read_models", row_factory=dict_row)
         for cid, (located, unreadable), row in _merge(events, rows):
             if located or unreadable:
                 report.conversations += 1
@@ -174,23 +176,6 @@ def verify(url: str) -> Report:
                 f"(version {event.originator_version}): {event.describe()}",
             )
     return report
-
-
-def _position(conn: psycopg.Connection[Any], table: str) -> int:
-    query = sql.SQL("SELECT notification_id FROM {} WHERE application_name = %s").format(
-        sql.Identifier(table)
-    )
-    row = conn.execute(query, (APPLICATION,)).fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
-
-
-def _stream(
-    conn: psycopg.Connection[Any], name: str, query: sql.SQL | sql.Composed
-) -> Iterator[Any]:
-    with conn.cursor(name=name, row_factory=dict_row) as cursor:
-        cursor.itersize = FETCH_ROWS
-        cursor.execute(query)
-        yield from cursor
 
 
 def _conversations(

@@ -20,6 +20,7 @@ from typing import Any
 import psycopg
 
 from api.container import Container
+from api.database import with_dbname
 from api.migrate import migrate
 from api.settings import Settings
 
@@ -90,16 +91,6 @@ class Run:
             yield container
         finally:
             container.close()
-
-
-def with_dbname(server: str, dbname: str) -> str:
-    """`server`'s URL pointing at database `dbname` (a postgresql:// URL, for Alembic too)."""
-    info = psycopg.conninfo.conninfo_to_dict(server)
-    user, password = info.get("user") or "postgres", info.get("password") or ""
-    host, port = info.get("host") or "127.0.0.1", info.get("port") or "5432"
-    if str(host).startswith("/"):
-        return f"postgresql://{user}:{password}@/{dbname}?host={host}&port={port}"
-    return f"postgresql://{user}:{password}@{host}:{port}/{dbname}"
 
 
 def server_url() -> str:

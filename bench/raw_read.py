@@ -7,13 +7,13 @@ import resource
 import time
 from uuid import UUID
 
-from api.replay import Selection, Span, read_only, rows_query, stream_rows
+from api.replay import Span, read_only, rows_query, stream_rows
 
 
 def raw_read(url: str) -> tuple[int, float, int]:
     """Rows, seconds and peak RSS (KiB) reading replay's rows through one server-side cursor."""
     started = time.perf_counter()
     with read_only(url) as conn:
-        rows = sum(1 for _ in stream_rows(conn, rows_query(Selection(), Span(UUID(int=0), None))))
+        rows = sum(1 for _ in stream_rows(conn, rows_query(Span(UUID(int=0), None))))
     seconds = time.perf_counter() - started
     return rows, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -22,7 +22,7 @@ from uuid import UUID, uuid4
 import psycopg
 
 from api.replay import replay_history
-from api.transcoder import EventMapper, OrjsonTranscoder
+from api.transcoder import event_mapper
 from bench.harness import Row, Run
 from bench.raw_read import raw_read
 from domain.assessment import Assessment, Category, Crisis, Intent
@@ -49,7 +49,7 @@ def templates(count: int, seed: int = 7) -> list[Template]:
     """Conversations recorded through the domain, stored as the event store stores them."""
     rng = random.Random(seed)
     policy = Policy(version="bench-1")
-    mapper = EventMapper(transcoder=OrjsonTranscoder())
+    mapper = event_mapper()
     values, weights = zip(*WEIGHTED_ASSESSMENTS, strict=True)
     at = datetime(2025, 8, 15, tzinfo=UTC)
     out = []

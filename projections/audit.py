@@ -35,17 +35,16 @@ from domain.events import (
     Started,
     Turn,
 )
-from projections.base import Operation, ReadModel
+from projections.base import Insert, Operation, ReadModel
 from projections.conversations import messages_of
 
 Row = dict[str, Any]
 
-INSERT_CONVERSATION = sql.SQL(
-    "INSERT INTO rm_audit_conversations (id, owner, model, started_at) VALUES (%s, %s, %s, %s)"
-)
-INSERT_TRAIL = sql.SQL(
-    "INSERT INTO rm_audit_trail (conversation_id, seq, position, kind, at, data) "
-    "VALUES (%s, %s, %s, %s, %s, %s::jsonb)"
+INSERT_CONVERSATION = Insert("rm_audit_conversations", ("id", "owner", "model", "started_at"))
+INSERT_TRAIL = Insert(
+    "rm_audit_trail",
+    ("conversation_id", "seq", "position", "kind", "at", "data"),
+    casts={"data": "jsonb"},
 )
 INSERT_ENDING = sql.SQL(
     "INSERT INTO rm_endings "

@@ -1,8 +1,8 @@
 """What every read model shares: rows and tracking position written in one transaction.
 
 A read model turns each event into SQL operations; a batch of events becomes one
-transaction (pipelined, so its statements cost no round trips; a run of the same one-row
-INSERT goes as multi-row INSERTs, any other run as one `executemany`) that ends by
+transaction (pipelined, so its statements cost no round trips; a run of rows for one
+`Insert` goes as multi-row INSERTs, any other run as one `executemany`) that ends by
 advancing the tracking row. The tracking insert refuses to go backwards or repeat, so a
 batch is applied exactly once even if two writers ever raced.
 
@@ -15,11 +15,9 @@ transaction of its own. Every good event is still applied exactly once.
 from __future__ import annotations
 
 import logging
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from itertools import groupby
 from operator import itemgetter
 from typing import Any, ClassVar
@@ -28,7 +26,7 @@ from uuid import UUID
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Connection, Cursor, sql
-from psycopg.rows import DictRow
+from psycopg.rows import DictRow, dict_row
 
 from api.store import ConversationStore
 from domain.events import Event
@@ -39,12 +37,43 @@ APPLICATION = ConversationStore.name
 PROGRESS_CHANNEL = "lastresort_projections"
 """Each batch NOTIFYs `name:position` here on commit; readers wait on it for their writes."""
 
-SINGLE_ROW_INSERT = re.compile(rb"^(INSERT INTO [^;]+? VALUES )(\([^()]*(?:\([^()]*\)[^()]*)*\))$")
-"""A one-row INSERT with positional parameters (its values may hold casts)."""
 MAX_PARAMS = 50
 """Parameters per multi-row INSERT: psycopg caches a statement's parsing only up to 50."""
 
-Operation = tuple[sql.SQL | sql.Composed, Sequence[Any] | Mapping[str, Any]]
+
+class Insert:
+    """Rows for `table`: a read model yields `(insert, values)` per row, and a run of them is
+    written as `INSERT INTO table (columns) VALUES (...), (...)` built with `psycopg.sql`.
+    `casts` give some columns' placeholders a type (`{"data": "jsonb"}`)."""
+
+    def __init__(
+        self, table: str, columns: Sequence[str], *, casts: Mapping[str, str] | None = None
+    ) -> None:
+        casts = casts or {}
+        self.width = len(columns)
+        self._head = sql.SQL("INSERT INTO {} ({}) VALUES ").format(
+            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        self._row = sql.SQL("({})").format(
+            sql.SQL(", ").join(
+                sql.SQL("{}::{}").format(sql.Placeholder(), sql.SQL(casts[column]))
+                if column in casts
+                else sql.Placeholder()
+                for column in columns
+            )
+        )
+        self._statements: dict[int, bytes] = {}
+
+    def rows(self, count: int) -> bytes:
+        """The statement inserting `count` rows (made once per count)."""
+        statement = self._statements.get(count)
+        if statement is None:
+            rows = sql.SQL(", ").join([self._row] * count)
+            statement = self._statements[count] = (self._head + rows).as_bytes(None)
+        return statement
+
+
+Operation = tuple[Insert | sql.SQL | sql.Composed, Sequence[Any] | Mapping[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +114,9 @@ class ReadModel(PostgresTrackingRecorder, ABC):
     def operations(self, event: Event, notification_id: int) -> Iterable[Operation]:
         """The statements that apply `event` to this read model (none if it is irrelevant)."""
 
-    def position(self, conn: Connection[DictRow]) -> int | None:
-        with conn.cursor() as curs:
+    def position(self, conn: Connection[Any]) -> int | None:
+        """The last notification id applied, read by the library inside `conn`'s transaction."""
+        with conn.cursor(row_factory=dict_row) as curs:
             return self._max_tracking_id(APPLICATION, curs)
 
     def process_batch(self, conn: Connection[DictRow], batch: Batch) -> int:
@@ -116,7 +146,7 @@ class ReadModel(PostgresTrackingRecorder, ABC):
             if conn.broken or entry is None or not quarantine.blames_event(error):
                 raise
             with conn.transaction(), conn.cursor() as curs:
-                curs.execute(*self._set_aside(entry, notification_id, error))
+                self._write(curs, [self._set_aside(entry, notification_id, error)])
             return error
         return None
 
@@ -180,18 +210,17 @@ class ReadModel(PostgresTrackingRecorder, ABC):
 
     @staticmethod
     def _write(curs: Cursor[DictRow], operations: Iterable[Operation]) -> None:
-        """Runs of one statement as multi-row INSERTs where possible, else `executemany`."""
+        """Runs of one `Insert` as multi-row INSERTs, runs of any other statement as one
+        `executemany`."""
         for statement, run in groupby(operations, key=itemgetter(0)):
             params = [p for _, p in run]
-            text = statement.as_bytes(None)
-            size = max(1, MAX_PARAMS // len(params[0]))
+            if not isinstance(statement, Insert):
+                curs.executemany(statement, params)
+                continue
+            size = max(1, MAX_PARAMS // statement.width)
             for start in range(0, len(params), size):
                 chunk = params[start : start + size]
-                rows = _multi_row(text, len(chunk))
-                if rows is None:
-                    curs.executemany(statement, chunk)
-                else:
-                    curs.execute(rows, [value for p in chunk for value in p])
+                curs.execute(statement.rows(len(chunk)), [value for p in chunk for value in p])
 
     def reset(self, conn: Connection[DictRow]) -> None:
         """Empty the read model, its position and its quarantine: the runner rebuilds it from 0."""
@@ -199,13 +228,3 @@ class ReadModel(PostgresTrackingRecorder, ABC):
             curs.execute(self._reset[0])
             curs.execute(self._reset[1], (APPLICATION,))
             quarantine.clear(curs, self.name)
-
-
-@cache
-def _multi_row(statement: bytes, rows: int) -> bytes | None:
-    """`statement`, a one-row INSERT, for `rows` rows at once; None for any other statement."""
-    match = SINGLE_ROW_INSERT.match(statement)
-    if rows < 2 or match is None or b"%(" in statement:
-        return None
-    head, row = match.groups()
-    return head + b", ".join([row] * rows)

@@ -20,9 +20,11 @@ from collections.abc import Sequence
 
 import psycopg
 from psycopg import sql
+from tenacity import wait_fixed
 
 from domain.access import Principal
-from projections.base import APPLICATION, PROGRESS_CHANNEL, ReadModel
+from projections.base import PROGRESS_CHANNEL, ReadModel
+from projections.supervisor import supervise
 
 log = logging.getLogger(__name__)
 
@@ -32,15 +34,10 @@ WAIT_SECONDS = 2.0  # the longest a read waits for its caller's last write (the 
 class ProgressWatcher:
     """The position of every projection, as last committed, kept current by LISTEN."""
 
-    def __init__(self, conninfo: str, views: Sequence[type[ReadModel]]) -> None:
+    def __init__(self, conninfo: str, views: Sequence[ReadModel]) -> None:
         self.conninfo = conninfo
+        self._views = views
         self._positions = {view.name: 0 for view in views}
-        self._select = {
-            view.name: sql.SQL("SELECT notification_id FROM {} WHERE application_name = %s").format(
-                sql.Identifier(view.tracking_table())
-            )
-            for view in views
-        }
         self._changed = threading.Condition()
         self._waiting: dict[asyncio.Future[None], int] = {}
         self._stopping = threading.Event()
@@ -111,19 +108,20 @@ class ProgressWatcher:
             _resolve_soon(future)
 
     def _supervise(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                self._run()
-            except psycopg.Error as error:
-                log.warning("progress watcher lost its connection (%s); reconnecting", error)
-            self._stopping.wait(0.5)
+        supervise(
+            "progress watcher",
+            self._run,
+            self._stopping,
+            wait=wait_fixed(0.5),
+            retry_on=psycopg.Error,
+            pause=0.5,
+        )
 
     def _run(self) -> None:
         with psycopg.connect(self.conninfo, autocommit=True) as conn:
             conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(PROGRESS_CHANNEL)))
-            for name, select in self._select.items():
-                row = conn.execute(select, (APPLICATION,)).fetchone()
-                self._set(name, row[0] if row and row[0] is not None else 0)
+            for view in self._views:
+                self._set(view.name, view.position(conn) or 0)
             while not self._stopping.is_set():
                 for notify in conn.notifies(timeout=1.0):
                     name, _, position = notify.payload.partition(":")

@@ -15,20 +15,17 @@ from psycopg.rows import DictRow
 
 from domain.conversation import USER_KIND, Author
 from domain.events import AssistantEvent, Branched, Ended, Event, MessageSent, Started, Turn
-from projections.base import Operation, ReadModel
+from projections.base import Insert, Operation, ReadModel
 
 Row = dict[str, Any]
 
-INSERT_CONVERSATION = sql.SQL(
-    "INSERT INTO rm_conversations (id, seq, owner, model, started_at) VALUES (%s, %s, %s, %s, %s)"
-)
+INSERT_CONVERSATION = Insert("rm_conversations", ("id", "seq", "owner", "model", "started_at"))
 SET_PARENT = sql.SQL(
     "UPDATE rm_conversations SET parent_id = %s, branch_position = %s WHERE id = %s"
 )
 SET_ENDED = sql.SQL("UPDATE rm_conversations SET status = 'ended', ended_at = %s WHERE id = %s")
-INSERT_MESSAGE = sql.SQL(
-    "INSERT INTO rm_messages (conversation_id, position, author, kind, text, category, at) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s)"
+INSERT_MESSAGE = Insert(
+    "rm_messages", ("conversation_id", "position", "author", "kind", "text", "category", "at")
 )
 
 COLUMNS = sql.SQL("id, seq, owner, model, status, parent_id, branch_position, started_at, ended_at")

@@ -23,6 +23,8 @@ from projections.readside import VIEWS
 log = logging.getLogger(__name__)
 TIMEOUT_MS = 2000
 
+# Hand-written rather than each read model's `max_tracking_id`: one statement reads the head
+# and every position from one snapshot, so a lag is never negative.
 POSITIONS = sql.SQL("SELECT (SELECT coalesce(max(notification_id), 0) FROM {}), {}").format(
     sql.Identifier(EVENTS_TABLE),
     sql.SQL(", ").join(

@@ -68,7 +68,8 @@ class ReadSide:
     def __init__(self, url: str, mapper: Mapper[UUID], *, run_projections: bool = True) -> None:
         self.url = url
         self.runners = make_runners(url, mapper) if run_projections else []
-        self.watcher = ProgressWatcher(url, VIEWS)
+        datastore = view_datastore(url)
+        self.watcher = ProgressWatcher(url, [view(datastore) for view in VIEWS])
         self.last_writes = LastWrites()
         self.pool: ConnectionPool[psycopg.Connection[DictRow]] = ConnectionPool(
             url,

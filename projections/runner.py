@@ -19,10 +19,12 @@ import psycopg
 from eventsourcing.persistence import Mapper, StoredEvent
 from psycopg import Connection, sql
 from psycopg.rows import DictRow, dict_row, tuple_row
+from tenacity import wait_exponential
 
 from api.store import EVENTS_TABLE
 from domain.events import Event
 from projections.base import APPLICATION, Batch, Entry, ReadModel, Undecodable
+from projections.supervisor import supervise
 
 log = logging.getLogger(__name__)
 
@@ -108,25 +110,21 @@ class ProjectionRunner:
             self._thread.join(timeout)
 
     def _supervise(self) -> None:
-        delay = 0.1
-        while not self._stopping.is_set():
-            try:
-                self._run()
-                delay = 0.1
-            except psycopg.Error as error:
-                log.warning(
-                    "projection %s lost its connection (%s); retrying in %.1fs",
-                    self.view.name,
-                    error,
-                    delay,
-                )
-            except Exception:
-                log.exception("projection %s failed; retrying in %.1fs", self.view.name, delay)
-            finally:
-                self.holds_lock.clear()
-                self._backend_pid = None
-            self._stopping.wait(delay)
-            delay = min(delay * 2, 5.0)
+        supervise(
+            f"projection {self.view.name}",
+            self._attempt,
+            self._stopping,
+            wait=wait_exponential(multiplier=0.1, max=5.0),
+            retry_on=Exception,
+            pause=0.1,
+        )
+
+    def _attempt(self) -> None:
+        try:
+            self._run()
+        finally:
+            self.holds_lock.clear()
+            self._backend_pid = None
 
     def _run(self) -> None:
         with psycopg.connect(self.conninfo, autocommit=True, row_factory=dict_row) as conn:

@@ -21,12 +21,13 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.container import Container
+from api.database import with_dbname
 from api.migrate import migrate
 from api.settings import Settings
 from domain.access import Role
 from projections.readside import VIEW_NAMES, make_runners
 from projections.runner import ProjectionRunner
-from tests.postgres import embedded_postgres, with_dbname
+from tests.postgres import embedded_postgres
 from tests.tiers import tier_of
 
 SERVER_URL = os.environ.get(

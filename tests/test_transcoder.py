@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import uuid4
 
-from api.transcoder import EventMapper, OrjsonTranscoder
+from api.transcoder import event_mapper
 from domain.assessment import Assessment, Category, Crisis, Intent
 from domain.conversation import Conversation
 from domain.events import Event, Rating
@@ -32,7 +32,7 @@ def test_every_event_round_trips() -> None:
     parent.note_branch(child.id, 2, AT)
     parent.give_feedback("alice", Rating.DOWN, "hm", 1, AT)
 
-    mapper = EventMapper(transcoder=OrjsonTranscoder())
+    mapper = event_mapper()
     events: list[Event] = [*parent.collect_events(), *child.collect_events()]
     assert len({type(e) for e in events}) >= 8
     for event in events:

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg.conninfo import conninfo_to_dict
 
 from api.cli import main
 from api.container import Container
-from api.database import eventsourcing_env
+from api.database import eventsourcing_env, with_dbname
 from api.migrate import migrate
 from api.settings import Settings
 from api.store import EVENTS_TABLE, ConversationStore
@@ -20,7 +21,6 @@ from api.verify import verify
 from domain.access import Principal
 from domain.conversation import Conversation
 from domain.events import Branched, Ended, Event, MessageSent, Rating, Started
-from tests.postgres import dbname, with_dbname
 from tests.procs import END_CONFIRM, END_REQUEST, HARM, wait_projected
 
 Fixture = dict[str, uuid.UUID]
@@ -59,7 +59,7 @@ def copy(template: str, server_url: str) -> Iterator[str]:
     """A private copy of the template store, to corrupt."""
     name = f"lastresort_verify_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{dbname(template)}"')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{conninfo_to_dict(template)["dbname"]}"')
     yield with_dbname(template, name)
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

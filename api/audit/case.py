@@ -14,7 +14,7 @@ from uuid import UUID
 
 import orjson
 
-from api.markdown import literal, quoted
+from api.markdown import render
 
 Row = Mapping[str, Any]
 
@@ -63,6 +63,12 @@ class Step:
     cited: bool = False
     ending: bool = False
     notes: list[Note] = field(default_factory=list)
+
+    @property
+    def flags(self) -> list[str]:
+        """What the timeline's heading marks this message as."""
+        marks = (("inherited", self.inherited), ("cited", self.cited), ("ENDING", self.ending))
+        return [mark for mark, on in marks if on]
 
 
 @dataclass(frozen=True)
@@ -317,59 +323,7 @@ def _ending(row: Row | None) -> EndingFacts | None:
 
 
 def to_markdown(case: CaseFile) -> str:
-    """The case file for a ticket or an e-mail. Every value that came from a user, a model or
-    the data passes through `literal` or `quoted`, so that any Markdown renderer shows it as
-    text: no link, image, HTML or heading can come out of it."""
-    out = [f"# Audit of conversation {case.conversation_id}", ""]
-    out += [
-        f"- Owner: {literal(case.owner)}",
-        f"- Model: {literal(case.model)}",
-        f"- Started: {case.started_at.isoformat()}",
-        f"- Status: {literal(case.status)}",
-    ]
-    if case.branched_from:
-        out.append(f"- Branched from {case.branched_from} at position {case.branch_position}")
-    if case.contested:
-        out.append("- **Contested**: the user rated the ending down")
-    ending = case.ending
-    if ending:
-        out += ["", "## Ending", "", literal(ending.summary), ""]
-        out += [
-            f"- Reason: {literal(ending.reason)}",
-            f"- Rule: {literal(ending.rule)}",
-            f"- Category: {literal(ending.category or 'none')}",
-            f"- When: {ending.at.isoformat()}",
-            f"- Cited positions: {', '.join(map(str, ending.cites))}",
-            f"- Policy {literal(ending.policy_version)}:",
-        ]
-        out += [
-            f"  - {literal(key)} = {literal(value)}" for key, value in sorted(ending.policy.items())
-        ]
-    out += ["", "## Timeline", ""]
-    for step in case.steps:
-        flags = [
-            f
-            for f, on in (
-                ("inherited", step.inherited),
-                ("cited", step.cited),
-                ("ENDING", step.ending),
-            )
-            if on
-        ]
-        head = f"### {step.position} · {literal(step.author)} · {literal(step.kind)}"
-        out += [head + (f" ({', '.join(flags)})" if flags else ""), ""]
-        out += [f"_{step.at.isoformat()}_", ""]
-        out += quoted(step.text)
-        out += ["", literal(step.explanation)]
-        if step.assessment and step.assessment.get("scores"):
-            scores = ", ".join(
-                f"{literal(k)} {v:.2f}" for k, v in sorted(step.assessment["scores"].items())
-            )
-            out.append(f"Scores: {scores}")
-        out += [f"- {literal(note.summary)} ({note.at.isoformat()})" for note in step.notes]
-        out.append("")
-    if case.branches:
-        out += ["## Branches made from it", ""]
-        out += [f"- {b.branch_id} from position {b.branch_position}" for b in case.branches]
-        out.append("")
-    return "\n".join(out)
+    """The case file for a ticket or an e-mail (`api/templates/case.md`). Every value that
+    came from a user, a model or the data passes through `literal` or `quoted`, so that any
+    Markdown renderer shows it as text: no link, image, HTML or heading can come out of it."""
+    return render("case.md", case=case)
