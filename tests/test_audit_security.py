@@ -293,7 +293,7 @@ def test_graphiql_loads_only_files_shipped_with_the_app(client: TestClient) -> N
 
 
 def production(container: Container) -> TestClient:
-    settings = replace(container.settings, production=True)
+    settings = container.settings.model_copy(update={"production": True})
     return TestClient(create_app(replace(container, settings=settings)))
 
 

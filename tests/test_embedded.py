@@ -23,7 +23,7 @@ def test_serve_on_the_embedded_postgres(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LASTRESORT_SECRET")}
     env["LASTRESORT_HOME"] = str(tmp_path / ".lastresort")
     port = free_port()
-    cli = [sys.executable, "-m", "api.cli"]
+    cli = [sys.executable, "-m", "cli.main"]
     server = subprocess.Popen(
         [*cli, "serve", "--demo", "--port", str(port)],
         env=env,

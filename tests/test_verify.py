@@ -10,13 +10,13 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from api.cli import main
 from api.container import Container
 from api.database import eventsourcing_env
 from api.migrate import migrate
 from api.settings import Settings
 from api.store import EVENTS_TABLE, ConversationStore
 from api.verify import verify
+from cli.main import main
 from domain.access import Principal
 from domain.conversation import Conversation
 from domain.events import Branched, Ended, Event, MessageSent, Rating, Started
