@@ -43,11 +43,11 @@ def load_settings() -> Settings:
     return settings
 
 
-def make_home(settings: Settings) -> Settings:
+def make_home(settings: Settings, *, signs: bool) -> Settings:
     """For `serve` and `migrate`, which start a user off: when the home is needed (for the
-    embedded database or the generated secret) and none was found, make one in the current
-    folder. Either way say where it is."""
-    if settings.database_url and settings.secret:
+    embedded database, or the generated secret when the command `signs` tokens) and none was
+    found, make one in the current folder. Either way say where it is."""
+    if settings.database_url and (settings.secret or not signs):
         return settings
     home = settings.home
     if home is None:

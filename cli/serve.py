@@ -50,7 +50,7 @@ def serve(
     from api.container import Container
     from api.operations import log_as_json
 
-    settings = make_home(load_settings())
+    settings = make_home(load_settings(), signs=True)
     settings.signing_secret()  # refuse to start without a secret in production, before anything
     url = database_url(settings)
     migrate(url)

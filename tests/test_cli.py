@@ -53,7 +53,9 @@ def _one_error_line(result: subprocess.CompletedProcess[str]) -> str:
 def test_a_bad_setting_is_refused_naming_the_variable(
     tmp_path: Path, variable: str, value: str
 ) -> None:
-    result = _run(["token", "--user", "ana"], tmp_path, LASTRESORT_SECRET=SECRET, **{variable: value})
+    result = _run(
+        ["token", "--user", "ana"], tmp_path, LASTRESORT_SECRET=SECRET, **{variable: value}
+    )
     line = _one_error_line(result)
     assert variable in line and repr(value) in line
     assert result.stdout == ""
@@ -72,6 +74,17 @@ def test_an_unmigrated_database_asks_for_migrate(
 ) -> None:
     result = _run(command, tmp_path, DATABASE_URL=fresh_database())
     assert "run `lastresort migrate`" in _one_error_line(result)
+
+
+def test_migrate_with_a_database_url_makes_no_home(
+    fresh_database: Callable[[], str], tmp_path: Path
+) -> None:
+    url = fresh_database()
+    result = _run(["migrate"], tmp_path, DATABASE_URL=url)
+    assert (result.returncode, result.stdout) == (0, "database is up to date\n"), result.stderr
+    assert list(tmp_path.iterdir()) == []
+    verified = _run(["verify"], tmp_path, DATABASE_URL=url)
+    assert verified.returncode == 0 and verified.stdout.endswith("clean\n"), verified.stderr
 
 
 def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
