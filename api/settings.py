@@ -8,7 +8,7 @@ from __future__ import annotations
 import secrets
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
@@ -227,17 +227,20 @@ def reference_table() -> str:
     return "\n".join(rows)
 
 
+KINDS: dict[object, str] = {str: "text", int: "integer", float: "number"}
+SPECIAL_KINDS = {
+    "home": "folder",
+    "policy_file": "file",
+    "production": "`production` or `development`",
+}
+
+
 def _type_of(name: str) -> str:
+    """What a variable takes, as the README says it: its kind and its bounds."""
     field = Settings.model_fields[name]
-    kind = {
-        "production": "`production` or `development`",
-        "home": "folder",
-        "policy_file": "file",
-    }.get(name)
-    if kind is None:
-        annotation = str(field.annotation).removeprefix("<class '").removesuffix("'>")
-        kind = annotation.replace(" | None", "").replace("str", "text")
-        kind = {"int": "integer", "float": "number"}.get(kind, kind)
+    kind = SPECIAL_KINDS.get(name) or next(
+        KINDS[t] for t in (*get_args(field.annotation), field.annotation) if t in KINDS
+    )
     for bound in field.metadata:
         for symbol, attribute in (("> ", "gt"), ("≥ ", "ge")):
             if getattr(bound, attribute, None) is not None:

@@ -27,7 +27,8 @@ def replay(
     check: Annotated[
         bool,
         typer.Option(
-            help="replay each turn under the policy recorded with it; exit 1 on any mismatch"
+            "--check",
+            help="replay each turn under the policy recorded with it; exit 1 on any mismatch",
         ),
     ] = False,
     since: Annotated[

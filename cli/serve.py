@@ -23,19 +23,23 @@ def serve(
     demo: Annotated[
         bool,
         typer.Option(
+            "--demo",
             help="first record the demo conversations (idempotent) and print a "
-            "sign-in link to the audit"
+            "sign-in link to the audit",
         ),
     ] = False,
     no_projections: Annotated[
         bool,
-        typer.Option(help="run no projections here (run `lastresort project` elsewhere)"),
+        typer.Option(
+            "--no-projections", help="run no projections here (run `lastresort project` elsewhere)"
+        ),
     ] = False,
     proxy_headers: Annotated[
         bool,
         typer.Option(
+            "--proxy-headers",
             help="behind a reverse proxy: take the client's scheme and address from its "
-            "X-Forwarded-Proto/-For headers (so cookies are Secure behind HTTPS)"
+            "X-Forwarded-Proto/-For headers (so cookies are Secure behind HTTPS)",
         ),
     ] = False,
     forwarded_allow_ips: Annotated[
@@ -104,8 +108,9 @@ def project(
     retry_quarantined: Annotated[
         bool,
         typer.Option(
+            "--retry-quarantined",
             help="apply again the events the read models set aside, then exit "
-            "(0 when all were applied, 1 when some remain)"
+            "(0 when all were applied, 1 when some remain)",
         ),
     ] = False,
 ) -> None:
