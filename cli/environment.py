@@ -16,14 +16,19 @@ from api.settings import HOME_NAME, ConfigurationError, Settings
 from api.store import EVENTS_TABLE
 from domain.errors import DomainError
 
-MISTAKES = (ConfigurationError, DomainError, psycopg.OperationalError, sqlalchemy.exc.DBAPIError)
+MISTAKES = (
+    ConfigurationError,
+    DomainError,
+    psycopg.OperationalError,
+    sqlalchemy.exc.OperationalError,
+)
 
 
 def describe(error: BaseException) -> str:
     """The one line an operator reads for a mistake in `MISTAKES`."""
     if isinstance(error, DomainError):
         return error.message
-    if isinstance(error, sqlalchemy.exc.DBAPIError):
+    if isinstance(error, sqlalchemy.exc.OperationalError):
         error = error.orig or error
     if isinstance(error, psycopg.Error):
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
