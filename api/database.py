@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
@@ -17,16 +18,22 @@ def database_url(settings: Settings) -> str:
     """The configured URL, or start (or reuse) the embedded Postgres and return its URL."""
     if settings.database_url:
         return settings.database_url
-    return start_embedded(settings.home / "pgdata")
+    return start_embedded(settings.require_home("DATABASE_URL") / "pgdata")
 
 
 def start_embedded(pgdata: Path) -> str:
-    from pgserver import get_server  # type: ignore[attr-defined]  # only the embedded default needs it
-
+    """Start (or reuse) Postgres in `pgdata`. Its initdb and pg_ctl chatter goes to
+    `postgres.log` beside `pgdata`, not the terminal: only a failure is worth reading."""
     pgdata.mkdir(parents=True, exist_ok=True)
+    chatter = log_to_file("pgserver", pgdata.parent / "postgres.log")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        from pgserver import get_server  # type: ignore[attr-defined]  # only the embedded default needs it
+    for warning in caught:  # platformdirs' note that XDG_RUNTIME_DIR is unset, for one
+        chatter.info("%s", warning.message)
     server = get_server(pgdata.resolve(), cleanup_mode="stop")
     uri: str = server.get_uri()
-    log.info("embedded Postgres at %s", pgdata)
+    log.info("embedded Postgres at %s (its log: %s)", pgdata, pgdata.parent / "postgres.log")
     return uri
 
 
@@ -34,6 +41,18 @@ def with_dbname(url: str, dbname: str) -> str:
     """The same server as `url`, database `dbname` (a conninfo string, which psycopg,
     eventsourcing's settings and Alembic all read through the helpers here)."""
     return make_conninfo(url, dbname=dbname)
+
+
+def log_to_file(name: str, path: Path) -> logging.Logger:
+    """Send logger `name`'s INFO lines to `path` only (once per process), off the terminal."""
+    chatter = logging.getLogger(name)
+    if not any(isinstance(h, logging.FileHandler) for h in chatter.handlers):
+        handler = logging.FileHandler(path)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        chatter.addHandler(handler)
+        chatter.setLevel(logging.INFO)
+        chatter.propagate = False
+    return chatter
 
 
 def eventsourcing_env(url: str, **extra: str) -> dict[str, str]:

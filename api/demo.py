@@ -186,15 +186,16 @@ def sign_in_hint(container: Container, base_url: str) -> str:
 def run(settings: Settings, base_url: str) -> int:
     """`lastresort demo`: record the demo, wait for the read models, say where to look."""
     with current_container(settings) as container:
-        record(container, base_url, then="after `lastresort serve`")
+        print(f"after `lastresort serve`: {record(container, base_url)}")
         if not catch_up(container):
             print("warning: projections are still catching up", file=sys.stderr)
     return 0
 
 
-def record(container: Container, base_url: str, then: str) -> None:
-    """Record the demo conversations (idempotent) and print the one-click sign-in link."""
+def record(container: Container, base_url: str) -> str:
+    """Record the demo conversations (idempotent), say so, and return the one-click sign-in
+    link to print (`serve --demo` prints it once the server listens, as the last line)."""
     ids = seed(container)
     print(f"demo: {len(ids)} conversations recorded (running it again records nothing new)")
     print(f"a persistent-harm ending: {base_url}/audit/{ids['harm-ended']}")
-    print(f"{then}: {sign_in_hint(container, base_url)}")
+    return sign_in_hint(container, base_url)

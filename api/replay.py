@@ -11,22 +11,18 @@ all workers see the same history.
 
 from __future__ import annotations
 
-import argparse
 import itertools
-import json
 import multiprocessing
 import os
 import resource
-import sys
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing.sharedctypes import Synchronized
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 from uuid import UUID
 
 import psycopg
@@ -34,14 +30,10 @@ from eventsourcing.persistence import StoredEvent
 from psycopg import sql
 from psycopg.rows import RowFactory
 
-from api.database import database_url
 from api.markdown import render
-from api.policies import load_policy
-from api.settings import Settings
 from api.store import EVENTS_TABLE
 from api.transcoder import event_mapper
 from domain.conversation import Conversation
-from domain.errors import BadInput, DomainError
 from domain.events import Started
 from domain.policy import Policy
 from domain.replay import Summary, check, replay
@@ -234,9 +226,10 @@ def replay_history(
     candidate: Policy | None,
     selection: Selection = Selection(),
     workers: int | None = None,
-    progress: TextIO | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Result:
-    """Replay the selected history across `workers` processes (default: every core)."""
+    """Replay the selected history across `workers` processes (default: every core);
+    `progress`, when given, is told (events read, events to read) as the run goes."""
     started = time.perf_counter()
     workers = workers or os.cpu_count() or 1
     context = multiprocessing.get_context("forkserver")
@@ -246,7 +239,7 @@ def replay_history(
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()
         assert snapshot is not None
         parts = spans(workers * PARTITIONS_PER_WORKER, last_selected(conn, selection))
-        bar = Progress(progress, _total(conn, parts) if progress else None)
+        total = _total(conn, parts) if progress else 0
         jobs = [Job(url, snapshot[0], selection, span, candidate) for span in parts]
         with ProcessPoolExecutor(
             workers, mp_context=context, initializer=_init_worker, initargs=(counter,)
@@ -259,8 +252,8 @@ def replay_history(
                     summary.merge(part)
                     events += n
                     peak = max(peak, rss)
-                bar.show(counter.value)
-        bar.close()
+                if progress:
+                    progress(counter.value, total)
     return Result(summary, events, time.perf_counter() - started, peak)
 
 
@@ -272,37 +265,6 @@ def _total(conn: psycopg.Connection[Any], parts: list[Span]) -> int:
         row = conn.execute(query).fetchone()
         total += row[0] if row else 0
     return total
-
-
-class Progress:
-    """A one-line bar with rate and ETA on stderr; silent when `stream` is None."""
-
-    def __init__(self, stream: TextIO | None, total: int | None) -> None:
-        self.stream, self.total = stream, total
-        self.started = time.perf_counter()
-        self.last = 0.0
-
-    def show(self, done: int, force: bool = False) -> None:
-        now = time.perf_counter()
-        if self.stream is None or (not force and now - self.last < 0.1):
-            return
-        self.last = now
-        rate = done / max(now - self.started, 1e-9)
-        total = max(self.total or 0, done)
-        fraction = done / total if total else 1.0
-        filled = int(30 * fraction)
-        eta = (total - done) / rate if rate > 0 else 0.0
-        self.stream.write(
-            f"\r[{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%} {done:,}/{total:,} events"
-            f"  {rate:,.0f} ev/s  ETA {int(eta) // 60}:{int(eta) % 60:02d} "
-        )
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.stream is not None and self.total is not None:
-            self.show(self.total, force=True)
-            self.stream.write("\n")
-            self.stream.flush()
 
 
 # -- output ------------------------------------------------------------------------
@@ -383,66 +345,3 @@ def _mismatch_line(mismatch: dict[str, Any]) -> str:
         for k, v in mismatch["fields"].items()
     )
     return f"{mismatch['conversation_id']} at position {mismatch['position']}: {fields}"
-
-
-# -- command line ------------------------------------------------------------------
-
-
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = commands.add_parser(
-        "replay",
-        help="re-decide the recorded history under a candidate policy (or --check it)",
-    )
-    parser.add_argument("--policy", type=Path, help="candidate policy file (TOML)")
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help="replay each turn under the policy recorded with it; exit 1 on any mismatch",
-    )
-    parser.add_argument(
-        "--since", type=datetime.fromisoformat, help="conversations started at or after (ISO 8601)"
-    )
-    parser.add_argument(
-        "--until", type=datetime.fromisoformat, help="conversations started before (ISO 8601)"
-    )
-    parser.add_argument("--model", help="only conversations on this model")
-    parser.add_argument("--limit", type=_positive, help="at most this many conversations")
-    parser.add_argument("--workers", type=_positive, help="processes (default: every core)")
-    parser.add_argument("--json", type=Path, help="write the full report as JSON here")
-    parser.add_argument("--markdown", type=Path, help="write the report as Markdown here")
-
-
-def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Exit 0 when done, 1 when --check found mismatches, 2 on bad input."""
-    try:
-        if args.policy is None and not args.check:
-            raise BadInput("give a candidate with --policy FILE, or use --check")
-        # With --check a given policy file is still validated, but history replays
-        # under the policies recorded with it.
-        policy = load_policy(args.policy) if args.policy is not None else None
-    except DomainError as error:
-        print(f"error: {error.message}", file=sys.stderr)
-        return 2
-    candidate = None if args.check else policy
-    selection = Selection(args.since, args.until, args.model, args.limit)
-    result = replay_history(
-        database_url(settings),
-        candidate,
-        selection,
-        args.workers,
-        sys.stderr if sys.stderr.isatty() else None,
-    )
-    report = report_json(result, candidate, selection)
-    print(summary_table(report))
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
-    if args.markdown:
-        args.markdown.write_text(markdown(report))
-    return 1 if report["mismatch_count"] else 0
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value

@@ -1,56 +1,184 @@
-"""Configuration, read once from the environment."""
+"""Configuration: every setting, its environment variable, type, default and meaning, in one
+class. `Settings.from_env()` reads the environment and refuses a bad value naming the
+variable; `Settings(...)` with keyword arguments reads nothing else, so a test's settings
+never pick up a developer's `ANTHROPIC_API_KEY` or `LASTRESORT_ENV`."""
 
 from __future__ import annotations
 
-import os
 import secrets
-from dataclasses import dataclass
+import tomllib
 from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 DEFAULT_MODEL = "claude-opus-4-1"
 DEFAULT_ASSESSOR_MODEL = "claude-haiku-4-5"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIN_SECRET_BYTES = 32
+HOME_NAME = ".lastresort"
+PROJECT_NAME = "lastresort"
 
 
-@dataclass(frozen=True)
-class Settings:
-    database_url: str | None = None
-    secret: str | None = None
-    anthropic_api_key: str | None = None
-    # Per attempt; timeouts, 429 and 5xx are retried this many times with backoff.
-    anthropic_model_timeout: float = 30.0
-    anthropic_max_retries: int = 2
-    # A whole turn (model calls, retries, waits) ends within this or answers 503.
-    turn_deadline_seconds: float = 20.0
-    assessor_model: str = DEFAULT_ASSESSOR_MODEL
-    home: Path = Path(".lastresort")
-    policy_file: Path = PROJECT_ROOT / "policies" / "default.toml"
-    default_model: str = DEFAULT_MODEL
-    max_text_chars: int = 8000
-    max_body_bytes: int = 64 * 1024
-    token_ttl_seconds: int = 30 * 24 * 3600
-    production: bool = False
-    ready_max_lag: int = 1000  # events a read model may be behind while /readyz says ready
+def is_checkout(folder: Path) -> bool:
+    """Whether `folder` holds this project's pyproject.toml (a clone of lastresort)."""
+    try:
+        project = tomllib.loads((folder / "pyproject.toml").read_text()).get("project", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return isinstance(project, dict) and project.get("name") == PROJECT_NAME
+
+
+def find_home(start: Path | None = None) -> Path | None:
+    """The nearest `.lastresort` folder from `start` (the current folder) upward, or the
+    checkout's when run inside one; None elsewhere, so nothing is created by accident."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / HOME_NAME).is_dir() or is_checkout(folder):
+            return folder / HOME_NAME
+    return None
+
+
+class Settings(BaseSettings):
+    """Every setting; the alias is its environment variable, the description its meaning."""
+
+    model_config = SettingsConfigDict(
+        frozen=True, populate_by_name=True, case_sensitive=True, env_ignore_empty=True
+    )
+
+    database_url: str | None = Field(
+        None,
+        validation_alias="DATABASE_URL",
+        description="Postgres to use, e.g. `postgresql://user:pw@host:5432/db`; "
+        "unset: an embedded Postgres under the home folder",
+    )
+    secret: str | None = Field(
+        None,
+        validation_alias="LASTRESORT_SECRET",
+        description="token signing secret (HS256); unset: generated once into the home folder "
+        "(required, 32 characters or more, when `LASTRESORT_ENV=production`)",
+    )
+    anthropic_api_key: str | None = Field(
+        None,
+        validation_alias="ANTHROPIC_API_KEY",
+        description="run the assessor and assistant on Claude; unset: offline ones",
+    )
+    anthropic_model_timeout: float = Field(
+        30.0,
+        gt=0,
+        validation_alias="LASTRESORT_ANTHROPIC_TIMEOUT",
+        description="seconds one Claude call may take",
+    )
+    anthropic_max_retries: int = Field(
+        2,
+        ge=0,
+        validation_alias="LASTRESORT_ANTHROPIC_MAX_RETRIES",
+        description="retries of a Claude call on a timeout, 429 or 5xx, with backoff",
+    )
+    turn_deadline_seconds: float = Field(
+        20.0,
+        gt=0,
+        validation_alias="LASTRESORT_TURN_DEADLINE_SECONDS",
+        description="longest a turn may take, model calls and retries included "
+        "(503 + `Retry-After` past it, nothing stored)",
+    )
+    assessor_model: str = Field(
+        DEFAULT_ASSESSOR_MODEL,
+        min_length=1,
+        validation_alias="LASTRESORT_ASSESSOR_MODEL",
+        description="the Claude model that assesses each message",
+    )
+    home: Path | None = Field(
+        default_factory=find_home,
+        validation_alias="LASTRESORT_HOME",
+        description="where the embedded database, the generated secret and the logs live; "
+        "unset: the nearest `.lastresort` folder, or the checkout's",
+    )
+    policy_file: Path = Field(
+        PROJECT_ROOT / "policies" / "default.toml",
+        validation_alias="LASTRESORT_POLICY",
+        description="the policy file in force",
+    )
+    default_model: str = Field(
+        DEFAULT_MODEL,
+        min_length=1,
+        validation_alias="LASTRESORT_DEFAULT_MODEL",
+        description="model of new conversations",
+    )
+    max_text_chars: int = Field(
+        8000,
+        ge=1,
+        validation_alias="LASTRESORT_MAX_TEXT_CHARS",
+        description="longest message accepted (413 above)",
+    )
+    max_body_bytes: int = Field(
+        64 * 1024,
+        ge=1,
+        validation_alias="LASTRESORT_MAX_BODY_BYTES",
+        description="largest request body accepted (413 above)",
+    )
+    token_ttl_seconds: int = Field(
+        30 * 24 * 3600,
+        ge=1,
+        validation_alias="LASTRESORT_TOKEN_TTL_SECONDS",
+        description="lifetime of a token `lastresort token` mints without `--ttl`",
+    )
+    production: bool = Field(
+        False,
+        validation_alias="LASTRESORT_ENV",
+        description="`production` requires a `LASTRESORT_SECRET` of at least 32 characters "
+        "and hides the GraphQL schema (no introspection, no suggestions, no GraphiQL); "
+        "`development` or unset: neither",
+    )
+    ready_max_lag: int = Field(
+        1000,
+        ge=0,
+        validation_alias="LASTRESORT_READY_MAX_LAG",
+        description="events a read model may be behind while `/readyz` says ready",
+    )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        min_length=1,
+        validation_alias="LASTRESORT_FORWARDED_ALLOW_IPS",
+        description="proxies whose `X-Forwarded-*` headers `serve --proxy-headers` trusts "
+        "(comma-separated)",
+    )
+
+    @field_validator("production", mode="before")
+    @classmethod
+    def _environment(cls, value: Any) -> Any:
+        """`LASTRESORT_ENV` names an environment; a misspelt one is refused, not ignored."""
+        if isinstance(value, bool):
+            return value
+        if value in ("production", "development"):
+            return value == "production"
+        raise ValueError("must be 'production' or 'development'")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Keyword arguments only; the environment is read by `from_env`."""
+        return (init_settings,)
 
     @classmethod
     def from_env(cls) -> Settings:
-        env = os.environ
-        return cls(
-            database_url=env.get("DATABASE_URL") or None,
-            secret=env.get("LASTRESORT_SECRET") or None,
-            anthropic_api_key=env.get("ANTHROPIC_API_KEY") or None,
-            anthropic_model_timeout=float(env.get("LASTRESORT_ANTHROPIC_TIMEOUT", "30")),
-            anthropic_max_retries=int(env.get("LASTRESORT_ANTHROPIC_MAX_RETRIES", "2")),
-            turn_deadline_seconds=float(env.get("LASTRESORT_TURN_DEADLINE_SECONDS", "20")),
-            assessor_model=env.get("LASTRESORT_ASSESSOR_MODEL", DEFAULT_ASSESSOR_MODEL),
-            home=Path(env.get("LASTRESORT_HOME", ".lastresort")),
-            policy_file=Path(env.get("LASTRESORT_POLICY", str(cls.policy_file))),
-            default_model=env.get("LASTRESORT_DEFAULT_MODEL", DEFAULT_MODEL),
-            max_text_chars=int(env.get("LASTRESORT_MAX_TEXT_CHARS", "8000")),
-            production=env.get("LASTRESORT_ENV") == "production",
-            ready_max_lag=int(env.get("LASTRESORT_READY_MAX_LAG", "1000")),
-        )
+        """The settings the environment gives; a bad value raises `ConfigurationError`."""
+        try:
+            return cls(**EnvSettingsSource(cls)())
+        except ValidationError as error:
+            raise ConfigurationError(_first_problem(error)) from None
 
     def signing_secret(self) -> str:
         """`LASTRESORT_SECRET`, or one generated once and kept under the home folder."""
@@ -61,12 +189,74 @@ class Settings:
             )
         if self.secret:
             return self.secret
-        path = self.home / "secret"
+        path = self.require_home("LASTRESORT_SECRET") / "secret"
         if not path.exists():
-            self.home.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(secrets.token_urlsafe(MIN_SECRET_BYTES))
             path.chmod(0o600)
         return path.read_text().strip()
+
+    def require_home(self, variable: str) -> Path:
+        """The home folder, or a `ConfigurationError` saying what to set instead of `variable`
+        (run outside a checkout, a new home would hold a secret the server does not know)."""
+        if self.home is None:
+            raise ConfigurationError(
+                f"{variable} is not set and no lastresort home was found from {Path.cwd()}: "
+                "run this in the lastresort checkout (or the folder where you ran "
+                f"`lastresort serve`), or set LASTRESORT_HOME or {variable}"
+            )
+        return self.home
+
+
+def _first_problem(error: ValidationError) -> str:
+    """One line naming the variable, what is wrong and the value given."""
+    problem = error.errors()[0]
+    variable = ".".join(str(part) for part in problem["loc"])
+    message = problem["msg"].removeprefix("Value error, ")
+    return f"{variable}: {message} (got {problem['input']!r})"
+
+
+def reference_table() -> str:
+    """The README's configuration table, from the fields (a test keeps the two equal)."""
+    rows = ["| variable | type | default | meaning |", "|---|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        rows.append(
+            f"| `{field.validation_alias}` | {_type_of(name)} | {_default_of(name)} "
+            f"| {field.description} |"
+        )
+    return "\n".join(rows)
+
+
+KINDS: dict[object, str] = {str: "text", int: "integer", float: "number"}
+SPECIAL_KINDS = {
+    "home": "folder",
+    "policy_file": "file",
+    "production": "`production` or `development`",
+}
+
+
+def _type_of(name: str) -> str:
+    """What a variable takes, as the README says it: its kind and its bounds."""
+    field = Settings.model_fields[name]
+    kind = SPECIAL_KINDS.get(name) or next(
+        KINDS[t] for t in (*get_args(field.annotation), field.annotation) if t in KINDS
+    )
+    for bound in field.metadata:
+        for symbol, attribute in (("> ", "gt"), ("≥ ", "ge")):
+            if getattr(bound, attribute, None) is not None:
+                kind += f" {symbol}{getattr(bound, attribute)}"
+    return kind
+
+
+def _default_of(name: str) -> str:
+    field = Settings.model_fields[name]
+    if field.default_factory is not None or field.default is None:
+        return "unset"
+    if isinstance(field.default, Path):
+        return f"`{field.default.relative_to(PROJECT_ROOT)}`"
+    if field.default is False:
+        return "`development`"
+    return f"`{field.default}`"
 
 
 class ConfigurationError(RuntimeError):

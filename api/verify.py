@@ -12,9 +12,7 @@ not checked further), and so is every event a read model set aside (quarantined)
 
 from __future__ import annotations
 
-import argparse
 import itertools
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -24,9 +22,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from api.database import database_url
 from api.replay import read_only, stream_rows
-from api.settings import Settings
 from api.store import EVENTS_TABLE
 from api.transcoder import EventMapper, event_mapper
 from domain.conversation import Conversation
@@ -415,35 +411,3 @@ def _check_noted(link: BranchLink, child: Sequence[Event] | None, report: Report
             "branch",
             f"BranchCreated names {link.child} at {link.position}, which is no such branch",
         )
-
-
-# -- command line ------------------------------------------------------------------
-
-
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = commands.add_parser(
-        "verify", help="check the whole store and the read models; exit 1 naming offending ids"
-    )
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
-
-
-def run(args: argparse.Namespace, settings: Settings) -> int:
-    report = verify(database_url(settings))
-    if args.json:
-        print(json.dumps(report.to_json(), indent=2))
-    else:
-        print(
-            f"verified {report.conversations} conversations, {report.events} events, "
-            f"{report.branches} branches, {report.endings} endings; read models at "
-            + ", ".join(f"{k} {v}" for k, v in report.positions.items())
-        )
-        for problem in report.problems:
-            print(problem.describe())
-        if report.problem_count > len(report.problems):
-            print(f"... and {report.problem_count - len(report.problems)} more problems")
-        print(
-            "offending ids: " + " ".join(sorted(str(i) for i in report.offending_ids))
-            if report.offending_ids
-            else "clean"
-        )
-    return 0 if report.clean else 1

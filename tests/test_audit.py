@@ -7,7 +7,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import psycopg
 import pytest
@@ -316,7 +316,7 @@ def fresh_app(
     """An app on its own empty database, so counts are exact."""
     url = fresh_database()
     migrate(url)
-    container = Container.build(replace(settings, database_url=url), url)
+    container = Container.build(settings.model_copy(update={"database_url": url}), url)
     with TestClient(create_app(container)) as client:
         yield client, container
 
@@ -358,7 +358,7 @@ def test_demo_is_idempotent_and_shows_every_kind_of_case(
 ) -> None:
     url = fresh_database()
     migrate(url)
-    container = Container.build(replace(settings, database_url=url), url)
+    container = Container.build(settings.model_copy(update={"database_url": url}), url)
     container.read_side.start()
     try:
         first = seed(container)
@@ -386,7 +386,10 @@ def test_demo_is_idempotent_and_shows_every_kind_of_case(
     ]
     assert first["crisis"] not in {e[0] for e in endings} and vetoes and vetoes[0] >= 1
     assert branches == [(first["harm-ended"],)]
-    assert command.run(replace(settings, database_url=url), str(first["harm-ended"])) == 0
+    assert (
+        command.run(settings.model_copy(update={"database_url": url}), str(first["harm-ended"]))
+        == 0
+    )
     out = capsys.readouterr().out
     assert out.startswith(f"# Audit of conversation {first['harm-ended']}")
     assert "**Contested**" in out and REVIEWER not in out

@@ -298,7 +298,7 @@ def test_browser_tools_load_only_files_shipped_with_the_app(
 
 
 def production(container: Container) -> TestClient:
-    settings = replace(container.settings, production=True)
+    settings = container.settings.model_copy(update={"production": True})
     return TestClient(create_app(replace(container, settings=settings)))
 
 

@@ -7,7 +7,6 @@ import json
 import socket
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,7 +44,7 @@ def served(
     """The app with the demo data, served by uvicorn in a thread on a free port."""
     url = fresh_database()
     migrate(url)
-    container = Container.build(replace(settings, database_url=url), url)
+    container = Container.build(settings.model_copy(update={"database_url": url}), url)
     seed(container)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(container), port=port, log_level="warning"))

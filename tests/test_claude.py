@@ -639,7 +639,9 @@ def test_the_container_runs_on_claude_only_with_a_key(container: Container) -> N
     offline = model_adapters(container.settings)
     assert not isinstance(offline[0], ClaudeAssessor)
     assert not isinstance(offline[1], ClaudeAssistant)
-    assessor, assistant = model_adapters(replace(container.settings, anthropic_api_key="sk-test"))
+    assessor, assistant = model_adapters(
+        container.settings.model_copy(update={"anthropic_api_key": "sk-test"})
+    )
     assert isinstance(assessor, ClaudeAssessor) and isinstance(assistant, ClaudeAssistant)
     assert assessor.model == "claude-haiku-4-5" and assessor.fallback is not None
     assert assessor.claude.max_retries == 2 and assessor.claude.timeout == 30.0

@@ -33,7 +33,7 @@ def test_serve_on_the_embedded_postgres(scratch: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LASTRESORT_SECRET")}
     env["LASTRESORT_HOME"] = str(scratch / ".lastresort")
     port = free_port()
-    cli = [sys.executable, "-m", "api.cli"]
+    cli = [sys.executable, "-m", "cli.main"]
     server = subprocess.Popen(
         [*cli, "serve", "--demo", "--port", str(port)],
         env=env,

@@ -24,11 +24,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from psycopg.rows import dict_row
 
 from api.app import create_app
-from api.cli import main
 from api.container import Container
 from api.migrate import migrate
 from api.settings import Settings
 from api.store import EVENTS_TABLE
+from cli.main import main
 from domain.access import Principal, Role
 from domain.events import Started
 from projections.readside import VIEW_NAMES, VIEWS, make_runners, view_datastore

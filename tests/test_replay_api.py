@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -20,16 +19,15 @@ from api.policies import load_policy
 from api.replay import (
     Result,
     Selection,
-    add_parser,
     markdown,
     replay_history,
     report_json,
-    run,
     summary_table,
 )
 from api.service import ConversationService
 from api.settings import Settings
 from api.store import ConversationStore
+from cli.main import main
 from domain.access import Principal
 from domain.assessment import Assessment
 from domain.deadline import NO_DEADLINE, Deadline
@@ -95,10 +93,11 @@ def _policy_file(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def _args(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    add_parser(parser.add_subparsers(dest="command"))
-    return parser.parse_args(["replay", *argv])
+def _replay(url: str, *argv: str) -> int:
+    """`lastresort replay ARGV` on the database at `url`."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DATABASE_URL", url)
+        return main(["replay", *argv])
 
 
 def _candidate(**changes: object) -> Policy:
@@ -210,7 +209,7 @@ def test_check_catches_a_tampered_decision(
     assert changed == 1
 
     out = tmp_path / "check.json"
-    code = run(_args("--check", "--json", str(out)), Settings(database_url=url))
+    code = _replay(url, "--check", "--json", str(out))
 
     assert code == 1
     report = json.loads(out.read_text())
@@ -234,10 +233,7 @@ def test_command_writes_json_and_markdown(
     policy = _policy_file(tmp_path, 'version = "strict-1"\nmin_redirects = 1\n')
     json_out, md_out = tmp_path / "r.json", tmp_path / "r.md"
 
-    code = run(
-        _args("--policy", str(policy), "--json", str(json_out), "--markdown", str(md_out)),
-        Settings(database_url=url),
-    )
+    code = _replay(url, "--policy", str(policy), "--json", str(json_out), "--markdown", str(md_out))
 
     assert code == 0
     report = json.loads(json_out.read_text())
@@ -267,13 +263,13 @@ def test_command_writes_json_and_markdown(
 def test_bad_policy_files_exit_2_naming_the_key(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, message: str
 ) -> None:
-    code = run(_args("--policy", str(_policy_file(tmp_path, text))), Settings(database_url="x"))
+    code = _replay("x", "--policy", str(_policy_file(tmp_path, text)))
     assert code == 2
     assert message in capsys.readouterr().err
 
 
 def test_a_candidate_or_check_is_required(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(_args(), Settings(database_url="x")) == 2
+    assert _replay("x") == 2
     assert "--policy FILE" in capsys.readouterr().err
 
 

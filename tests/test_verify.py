@@ -11,13 +11,13 @@ import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 
-from api.cli import main
 from api.container import Container
 from api.database import eventsourcing_env, with_dbname
 from api.migrate import migrate
 from api.settings import Settings
 from api.store import EVENTS_TABLE, ConversationStore
 from api.verify import verify
+from cli.main import main
 from domain.access import Principal
 from domain.conversation import Conversation
 from domain.events import Branched, Ended, Event, MessageSent, Rating, Started

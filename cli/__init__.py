@@ -1,0 +1,1 @@
+"""The `lastresort` command line: a typer app over the engines in `api/` and `projections/`."""

@@ -1,0 +1,117 @@
+"""The `lastresort` command line (`lastresort --help`).
+
+Each command reads the settings from the environment when it runs; an operator's mistake
+ends in one `error:` line and exit 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import Annotated
+
+import typer
+
+from api.auth import TokenSigner
+from api.database import database_url
+from api.migrate import migrate as migrate_to_head
+from cli import replay, serve
+from cli.environment import MISTAKES, describe, fail, load_settings, make_home, migrated_database
+from domain.access import Role
+
+app = typer.Typer(
+    name="lastresort",
+    help="An event-sourced conversation service whose assistant ends conversations only as a "
+    "last resort.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command(help="migrate the database and serve the API")(serve.serve)
+app.command(help="run the projections as a separate process")(serve.project)
+app.command(help="re-decide the recorded history under a candidate policy (or --check it)")(
+    replay.replay
+)
+
+
+@app.command()
+def migrate() -> None:
+    """bring the database schema up to date"""
+    settings = make_home(load_settings(), signs=False)
+    migrate_to_head(database_url(settings))
+    print("database is up to date")
+
+
+@app.command()
+def token(
+    user: Annotated[str, typer.Option(help="the user the token names")],
+    role: Annotated[Role, typer.Option(help="user or reviewer")] = Role.USER,
+    ttl: Annotated[int | None, typer.Option(min=1, help="lifetime in seconds")] = None,
+) -> None:
+    """print a bearer token (on the last line)"""
+    settings = load_settings()
+    signer = TokenSigner(settings.signing_secret(), settings.token_ttl_seconds)
+    print(f"token for {user} ({role}):")
+    print(signer.mint(user.strip(), role, ttl))
+
+
+@app.command()
+def demo() -> None:
+    """record realistic demo conversations (idempotent)"""
+    from api import demo as demo_
+
+    raise typer.Exit(demo_.run(load_settings(), "http://127.0.0.1:8000"))
+
+
+@app.command()
+def audit(conversation_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
+    """print a conversation's audit case file"""
+    from api.audit.command import run
+
+    raise typer.Exit(run(load_settings(), conversation_id))
+
+
+@app.command()
+def verify(
+    as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+) -> None:
+    """check the whole store and the read models; exit 1 naming offending ids"""
+    from api.verify import verify as verify_store
+
+    report = verify_store(migrated_database(load_settings()))
+    if as_json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(
+            f"verified {report.conversations} conversations, {report.events} events, "
+            f"{report.branches} branches, {report.endings} endings; read models at "
+            + ", ".join(f"{k} {v}" for k, v in report.positions.items())
+        )
+        for problem in report.problems:
+            print(problem.describe())
+        if report.problem_count > len(report.problems):
+            print(f"... and {report.problem_count - len(report.problems)} more problems")
+        print(
+            "offending ids: " + " ".join(sorted(str(i) for i in report.offending_ids))
+            if report.offending_ids
+            else "clean"
+        )
+    raise typer.Exit(0 if report.clean else 1)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; its exit code (2 with one `error:` line for an operator's mistake)."""
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=None if argv is None else list(argv), prog_name="lastresort")
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+    except MISTAKES as error:
+        fail(describe(error))
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""`lastresort serve` and `lastresort project`: the long-running processes."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from typing import Annotated, Any
+
+import typer
+import uvicorn
+
+from api.database import database_url
+from api.migrate import migrate
+from cli.environment import load_settings, make_home
+
+GRACEFUL_SHUTDOWN_SECONDS = 30
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="port to listen on")] = 8000,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="first record the demo conversations (idempotent) and print a "
+            "sign-in link to the audit",
+        ),
+    ] = False,
+    no_projections: Annotated[
+        bool,
+        typer.Option(
+            "--no-projections", help="run no projections here (run `lastresort project` elsewhere)"
+        ),
+    ] = False,
+    proxy_headers: Annotated[
+        bool,
+        typer.Option(
+            "--proxy-headers",
+            help="behind a reverse proxy: take the client's scheme and address from its "
+            "X-Forwarded-Proto/-For headers (so cookies are Secure behind HTTPS)",
+        ),
+    ] = False,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="comma-separated proxy addresses whose forwarded headers are trusted "
+            "(default: $LASTRESORT_FORWARDED_ALLOW_IPS or 127.0.0.1)"
+        ),
+    ] = None,
+) -> None:
+    from api.app import create_app
+    from api.container import Container
+    from api.operations import log_as_json
+
+    settings = make_home(load_settings(), signs=True)
+    settings.signing_secret()  # refuse to start without a secret in production, before anything
+    url = database_url(settings)
+    migrate(url)
+    container = Container.build(settings, url, run_projections=not no_projections)
+    base = f"http://{host}:{port}"
+    banner = f"lastresort serving on {base}  (get a token: lastresort token --user NAME)"
+    if demo:
+        from api.demo import record
+
+        banner += f"\nnow open: {record(container, base)}"
+    log_as_json()
+    # uvicorn re-raises SIGTERM once it has shut down: exit normally then, so that exit
+    # handlers run (the embedded Postgres is stopped by its own).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # On SIGTERM uvicorn stops accepting, lets in-flight turns finish (up to the timeout),
+    # then the lifespan stops the projection runners and closes the pools.
+    config = uvicorn.Config(
+        create_app(container),
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        proxy_headers=proxy_headers,  # off unless asked: uvicorn's default trusts 127.0.0.1
+        forwarded_allow_ips=forwarded_allow_ips or settings.forwarded_allow_ips,
+    )
+    _AnnouncingServer(config, banner).run()
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """uvicorn's server, printing `banner` once it listens: after uvicorn's own startup
+    lines, so the demo's sign-in link is the last thing on the terminal."""
+
+    def __init__(self, config: uvicorn.Config, banner: str) -> None:
+        super().__init__(config)
+        self.banner = banner
+
+    async def startup(self, sockets: Any = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            print(self.banner, flush=True)
+
+
+def project(
+    rebuild: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="NAME", help="rebuild this read model from position 0 first (repeatable)"
+        ),
+    ] = None,
+    retry_quarantined: Annotated[
+        bool,
+        typer.Option(
+            "--retry-quarantined",
+            help="apply again the events the read models set aside, then exit "
+            "(0 when all were applied, 1 when some remain)",
+        ),
+    ] = False,
+) -> None:
+    """Run every projection until interrupted or terminated; a second copy waits to take over."""
+    from api.transcoder import event_mapper
+    from projections.readside import VIEW_NAMES, make_runners
+
+    if rebuild and retry_quarantined:
+        raise typer.BadParameter("give --rebuild or --retry-quarantined, not both")
+    unknown = set(rebuild or ()) - set(VIEW_NAMES)
+    if unknown:
+        raise typer.BadParameter(
+            f"no read model {sorted(unknown)}; choose from {list(VIEW_NAMES)}",
+            param_hint="--rebuild",
+        )
+    settings = load_settings()
+    url = database_url(settings)
+    migrate(url)  # a projector may start before the server: it brings the schema up itself
+    mapper = event_mapper()
+    if retry_quarantined:
+        raise typer.Exit(_retry_quarantined(url, mapper))
+    runners = [r.start() for r in make_runners(url, mapper, rebuild=rebuild or [])]
+    print(f"projecting {', '.join(VIEW_NAMES)} (Ctrl-C to stop)", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())  # a batch in flight commits first
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for runner in runners:
+            runner.stop()
+
+
+def _retry_quarantined(url: str, mapper: Any) -> int:
+    """Apply the quarantined events again (after a fix); say what became of each."""
+    from projections.retry import retry_quarantined
+
+    outcomes = retry_quarantined(url, mapper)
+    for outcome in outcomes:
+        print(outcome.describe())
+    kept = sum(outcome.result == "kept" for outcome in outcomes)
+    resolved = len(outcomes) - kept
+    print(f"retried {len(outcomes)} quarantined events: {resolved} resolved, {kept} remain")
+    return 1 if kept else 0
