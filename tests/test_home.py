@@ -34,7 +34,8 @@ def test_a_browser_gets_a_page_without_script_or_inline_style(client: TestClient
 
 
 def test_production_does_not_link_graphiql(container: Container) -> None:
-    production = replace(container, settings=replace(container.settings, production=True))
+    settings = container.settings.model_copy(update={"production": True})
+    production = replace(container, settings=settings)
     body = TestClient(create_app(production)).get("/").json()
     assert set(body["links"]) == LINKS - {"/graphql"}
 
