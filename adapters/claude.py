@@ -50,7 +50,6 @@ class ModelRejected(DomainError):
     Retrying does not help, so it is not a 503; nothing was stored.
     """
 
-    status_code = 502
     code = "model_error"
 
 

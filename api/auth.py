@@ -14,7 +14,6 @@ ISSUER = "lastresort"
 
 
 class Unauthorized(DomainError):
-    status_code = 401
     code = "unauthorized"
 
 

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.error_codes import http_status
 from api.schemas import ErrorResponse
 from domain.errors import DomainError, ModelUnavailable
 
@@ -49,7 +50,7 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = None
         if isinstance(error, ModelUnavailable):  # nothing was stored: say when to resend
             headers = {"Retry-After": str(error.retry_after)}
-        return error_response(error.status_code, error.code, error.message, headers)
+        return error_response(http_status(error), error.code, error.message, headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:

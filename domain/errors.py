@@ -1,4 +1,5 @@
-"""Domain errors carry the HTTP status and error code the API answers with."""
+"""Domain errors carry a stable machine-readable code; which status each code answers with
+over HTTP is the API's business (one table, `api/error_codes.py`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from __future__ import annotations
 class DomainError(Exception):
     """Base of every deliberate error; `code` is the stable machine-readable name."""
 
-    status_code = 400
     code = "bad_input"
 
     def __init__(self, message: str) -> None:
@@ -15,46 +15,38 @@ class DomainError(Exception):
 
 
 class BadInput(DomainError):
-    status_code = 422
     code = "bad_input"
 
 
 class TextTooLong(DomainError):
-    status_code = 413
     code = "text_too_long"
 
 
 class NotFound(DomainError):
-    status_code = 404
     code = "not_found"
 
 
 class Forbidden(DomainError):
-    status_code = 403
     code = "forbidden"
 
 
 class ConversationEnded(DomainError):
-    status_code = 409
     code = "conversation_ended"
 
 
 class IdempotencyKeyReused(DomainError):
     """An idempotency key came back with a different request than the first one."""
 
-    status_code = 422
     code = "idempotency_key_reused"
 
 
 class Conflict(DomainError):
     """Too many concurrent writers on one conversation; safe to retry."""
 
-    status_code = 503
     code = "busy"
 
 
 class InvalidPolicy(DomainError):
-    status_code = 422
     code = "invalid_policy"
 
 
@@ -65,7 +57,6 @@ class ModelUnavailable(DomainError):
     header, `extensions.retryAfter` in GraphQL).
     """
 
-    status_code = 503
     code = "model_unavailable"
 
     def __init__(self, message: str, retry_after: int | None = None) -> None:

@@ -30,6 +30,7 @@ from adapters.claude_assistant import END_TOOL_NAME, ClaudeAssistant
 from adapters.offline_assistant import CRISIS_RESOURCES
 from api.app import create_app
 from api.container import Container
+from api.error_codes import http_status
 from api.policies import load_policy
 from api.service import ConversationService
 from domain.access import Principal
@@ -161,7 +162,7 @@ def test_malformed_tool_input_fails_the_turn_without_a_fallback(tool_input: Json
     api = FakeAPI(lambda _: assessment_message(tool_input))
     with pytest.raises(AssessmentFailed) as failed:
         ClaudeAssessor(api.client()).assess("hello")
-    assert failed.value.status_code == 503 and failed.value.code == "assessment_failed"
+    assert http_status(failed.value) == 503 and failed.value.code == "assessment_failed"
     assert "malformed assessment" in failed.value.message
 
 
@@ -223,7 +224,7 @@ def test_transient_failures_are_retried_then_model_unavailable(code: int, error_
     api = FakeAPI(lambda _: status(code, error_type))
     with pytest.raises(ModelUnavailable) as failed:
         ClaudeAssessor(api.client(max_retries=2)).assess("hello")
-    assert failed.value.status_code == 503 and failed.value.code == "model_unavailable"
+    assert http_status(failed.value) == 503 and failed.value.code == "model_unavailable"
     assert f"HTTP {code}" in failed.value.message
     assert len(api.requests) == 3  # the first attempt and two bounded retries
 
@@ -246,7 +247,7 @@ def test_connection_failures_are_model_unavailable(error: type[Exception]) -> No
     with pytest.raises(ModelUnavailable) as failed:
         ClaudeAssistant(api.client()).write(decision(Action.REPLY), "hi", [])
     assert failed.value.code == "model_unavailable"
-    assert failed.value.status_code == 503
+    assert http_status(failed.value) == 503
 
 
 @pytest.mark.parametrize(
@@ -257,7 +258,7 @@ def test_requests_the_api_refuses_are_not_retried(code: int, error_type: str) ->
     api = FakeAPI(lambda _: status(code, error_type))
     with pytest.raises(ModelRejected) as failed:
         ClaudeAssistant(api.client(max_retries=2)).write(decision(Action.REPLY), "hi", [])
-    assert failed.value.status_code == 502 and failed.value.code == "model_error"
+    assert http_status(failed.value) == 502 and failed.value.code == "model_error"
     assert "canned failure" in failed.value.message
     assert len(api.requests) == 1
 

@@ -29,6 +29,7 @@ from api.audit import csrf
 from api.audit.charts import bars, columns
 from api.auth import Unauthorized
 from api.container import Container
+from api.error_codes import http_status
 from api.errors import error_response
 from domain.access import Principal
 from domain.errors import BadInput, DomainError, NotFound
@@ -62,7 +63,7 @@ class AuditRoute(APIRoute):
             except DomainError as error:
                 if not _wants_html(request):
                     raise
-                status = error.status_code
+                status = http_status(error)
                 return _html(
                     "error.html",
                     request,

@@ -1,0 +1,29 @@
+"""Every domain error's code has its HTTP status in the API's one table."""
+
+from __future__ import annotations
+
+import adapters.claude
+import api.auth
+import domain.deadline
+from api.error_codes import STATUS_OF_CODE, http_status
+from domain.errors import DomainError, NotFound
+
+MODULES_WITH_ERRORS = (adapters.claude, api.auth, domain.deadline)
+
+
+def _all_subclasses(cls: type[DomainError]) -> list[type[DomainError]]:
+    found = []
+    for sub in cls.__subclasses__():
+        found += [sub, *_all_subclasses(sub)]
+    return found
+
+
+def test_every_error_code_has_a_status() -> None:
+    assert MODULES_WITH_ERRORS  # imported above so that their errors are subclasses here
+    codes = {error.code for error in _all_subclasses(DomainError)}
+    assert codes <= set(STATUS_OF_CODE), codes - set(STATUS_OF_CODE)
+    assert not any(hasattr(error, "status_code") for error in _all_subclasses(DomainError))
+
+
+def test_a_code_answers_with_its_status() -> None:
+    assert http_status(NotFound("conversation x not found")) == 404
