@@ -59,9 +59,10 @@ class AssessmentFailed(ModelUnavailable):
     code = "assessment_failed"
 
 
-def make_client(api_key: str, timeout: float) -> anthropic.Anthropic:
-    """The SDK client, with its own retries off: `Claude.create` retries within the deadline."""
-    return anthropic.Anthropic(api_key=api_key, timeout=timeout, max_retries=0)
+def make_client(api_key: str) -> anthropic.Anthropic:
+    """The SDK client, with its own retries off: `Claude.create` retries within the deadline
+    and gives each call its own timeout."""
+    return anthropic.Anthropic(api_key=api_key, max_retries=0)
 
 
 def api_model(model: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 from typing import Annotated
 
 from fastapi import FastAPI, Header
@@ -18,7 +19,7 @@ from api.errors import BodyLimit, install_error_handlers, responses
 from api.graphql.schema import graphql_router
 from api.home import install as install_home
 from api.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
-from api.operations import Readiness, RequestContext, readiness, readiness_body
+from api.operations import Readiness, RequestContext, is_reviewer, readiness, readiness_body
 from api.schemas import body_limit, document_text_limit
 from api.security import secure
 
@@ -40,7 +41,7 @@ def create_app(container: Container) -> FastAPI:
     )
     app.state.container = container
     schema = app.openapi
-    app.openapi = lambda: document_text_limit(schema(), container.settings.max_text_chars)  # type: ignore[method-assign]
+    app.openapi = cache(lambda: document_text_limit(schema(), container.settings.max_text_chars))  # type: ignore[method-assign]
     install_error_handlers(app)
     app.include_router(conversations)
     app.include_router(graphql_router(container.settings.production), prefix="/graphql")
@@ -66,8 +67,9 @@ def create_app(container: Container) -> FastAPI:
         """Database reachable and every read model within the lag bound: 200 (`ready`, or
         `degraded` when events are quarantined), else 503. Only the status unless the
         bearer token is a reviewer's."""
-        report = readiness(container.read_side.pool, container.settings.ready_max_lag)
-        body = readiness_body(report, container.signer, authorization)
+        detail = is_reviewer(container.signer, authorization)
+        report = readiness(container.read_side.pool, container.settings.ready_max_lag, detail)
+        body = readiness_body(report, detail)
         return JSONResponse(body, status_code=200 if report.serving else 503)
 
     @app.get(

@@ -69,8 +69,9 @@ def model_adapters(
     `on_failure` is told of every failed model call (the metrics)."""
     if not settings.anthropic_api_key:
         return OfflineAssessor(), OfflineAssistant()
-    timeout = settings.anthropic_model_timeout
-    client = make_client(settings.anthropic_api_key, timeout)
-    claude = Claude(client, timeout, settings.anthropic_max_retries, on_failure)
+    client = make_client(settings.anthropic_api_key)
+    claude = Claude(
+        client, settings.anthropic_model_timeout, settings.anthropic_max_retries, on_failure
+    )
     assessor = ClaudeAssessor(claude, settings.assessor_model, fallback=OfflineAssessor())
     return assessor, ClaudeAssistant(claude)

@@ -22,7 +22,7 @@ from domain.errors import DomainError, ModelUnavailable
 
 log = logging.getLogger(__name__)
 
-HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}
+HTTP_CODES = {404: "not_found", 413: "body_too_large"}  # 405 is answered on its own, with `Allow`
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 

@@ -43,6 +43,7 @@ def links(production: bool) -> dict[str, str]:
 
 def install(app: FastAPI, production: bool) -> None:
     home = Home(name=NAME, version=app.version, links=links(production))
+    page = templates.get_template("home.html").render(home=home)
 
     @app.get(
         "/",
@@ -53,6 +54,5 @@ def install(app: FastAPI, production: bool) -> None:
     def root(request: Request) -> Response:
         """Where to go from here: JSON, or an HTML page for a browser (`Accept: text/html`)."""
         if "text/html" in request.headers.get("accept", ""):
-            page = templates.get_template("home.html").render(home=home)
             return HTMLResponse(page)
         return JSONResponse(home.model_dump())

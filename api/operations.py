@@ -29,7 +29,7 @@ from api.auth import TokenSigner, Unauthorized
 from api.transcoder import event_mapper
 from projections import quarantine
 from projections.base import Entry, Undecodable
-from projections.progress import progress
+from projections.progress import bounded, progress
 from projections.runner import read_batch
 
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -144,10 +144,13 @@ class ReadModelState(BaseModel):
     quarantined: int
 
 
+Status = Literal["ready", "degraded", "lagging", "unavailable"]
+
+
 class Readiness(BaseModel):
     """Anonymous callers get `status` only; reviewers get the figures as well."""
 
-    status: Literal["ready", "degraded", "lagging", "unavailable"]
+    status: Status
     database: Literal["ok", "unavailable"] | None = None
     error: str | None = Field(
         default=None, description="the database error's class, when unavailable"
@@ -166,29 +169,34 @@ class Readiness(BaseModel):
         return self.status in ("ready", "degraded")
 
 
-def readiness(pool: ConnectionPool[psycopg.Connection[DictRow]], max_lag: int) -> Readiness:
+def readiness(
+    pool: ConnectionPool[psycopg.Connection[DictRow]], max_lag: int, detail: bool = True
+) -> Readiness:
     """Ready when the database answers and every read model is at most `max_lag` events behind.
 
     A read model that set events aside makes the service `degraded`, which still answers
     200: it serves every other event, and one poison event must not take every instance
     out of its load balancer; /metrics and `lastresort verify` point at it instead.
+    Without `detail` (a load balancer's probe) only the status is worked out.
     """
     try:
-        with pool.connection(timeout=2) as conn, conn.transaction():
-            conn.execute("SET LOCAL statement_timeout = 2000")
-            return _readiness(conn, max_lag)
+        with bounded(pool) as conn:
+            return _readiness(conn, max_lag, detail)
     except (psycopg.Error, OSError) as error:
         return Readiness(status="unavailable", database="unavailable", error=type(error).__name__)
 
 
-def _readiness(conn: psycopg.Connection[DictRow], max_lag: int) -> Readiness:
+def _readiness(conn: psycopg.Connection[DictRow], max_lag: int, detail: bool) -> Readiness:
     figures = progress(conn)
-    behind = min(p.position for p in figures.read_models.values())
-    oldest = read_batch(conn, MAPPER, behind, 1)
     lagging = any(p.lag > max_lag for p in figures.read_models.values())
     held = sum(p.quarantined for p in figures.read_models.values())
+    status: Status = "lagging" if lagging else "degraded" if held else "ready"
+    if not detail:
+        return Readiness(status=status)
+    behind = min(p.position for p in figures.read_models.values())
+    oldest = read_batch(conn, MAPPER, behind, 1)
     return Readiness(
-        status="lagging" if lagging else "degraded" if held else "ready",
+        status=status,
         database="ok",
         head=figures.head,
         max_lag=max_lag,
@@ -217,13 +225,17 @@ def _age(entry: Entry) -> float | None:
     return round(max((datetime.now(UTC) - entry.timestamp).total_seconds(), 0.0), 3)
 
 
-def readiness_body(report: Readiness, signer: TokenSigner, authorization: str | None) -> Any:
-    """The report for a reviewer's bearer token; for anyone else its status alone (positions,
-    error classes and quarantined events are not for anonymous callers)."""
+def is_reviewer(signer: TokenSigner, authorization: str | None) -> bool:
+    """Whether the bearer token is a reviewer's: only they see readiness's details
+    (positions, error classes and quarantined events are not for anonymous callers)."""
     try:
-        reviewer = signer.verify_header(authorization).is_reviewer
+        return signer.verify_header(authorization).is_reviewer
     except Unauthorized:
-        reviewer = False
-    if not reviewer:
-        return {"status": report.status}
-    return report.model_dump(mode="json", exclude_none=True)
+        return False
+
+
+def readiness_body(report: Readiness, detail: bool) -> Any:
+    """The report with its details, or its status alone."""
+    return (
+        report.model_dump(mode="json", exclude_none=True) if detail else {"status": report.status}
+    )

@@ -186,10 +186,9 @@ def _conversations(
                 mapper, row["originator_id"], row["originator_version"], row["topic"], row["state"]
             )
             if isinstance(entry, Undecodable):
-                kind, message = quarantine.describe(entry.error)
                 unreadable.append(
                     f"event {row['originator_version']} at position {row['notification_id']} "
-                    f"cannot be decoded: {kind}: {message}"
+                    f"cannot be decoded: {quarantine.summary(entry.error)}"
                 )
             else:
                 located.append((entry, row["notification_id"]))

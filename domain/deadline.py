@@ -34,12 +34,11 @@ class Deadline:
         """Seconds left, never negative."""
         return max(0.0, self.at - self.clock())
 
-    def check(self, retry_after: int | None = None) -> None:
+    def check(self) -> None:
         """Raise `DeadlinePassed` once no time is left."""
         if self.remaining() <= 0.0:
             raise DeadlinePassed(
-                "the turn did not finish within its deadline; nothing was recorded, retry shortly",
-                retry_after,
+                "the turn did not finish within its deadline; nothing was recorded, retry shortly"
             )
 
 

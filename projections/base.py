@@ -183,14 +183,12 @@ class ReadModel(PostgresTrackingRecorder, ABC):
 
     def _log_set_aside(self, entry: Entry, notification_id: int, error: Exception) -> None:
         """Say what was set aside, with the sanitised error only (never the event)."""
-        kind, message = quarantine.describe(error)
         log.warning(
-            "projection %s set aside event %s of %s: %s: %s",
+            "projection %s set aside event %s of %s: %s",
             self.name,
             notification_id,
             entry.originator_id,
-            kind,
-            message,
+            quarantine.summary(error),
         )
 
     def _set_aside(self, entry: Entry, notification_id: int, error: Exception) -> Operation:

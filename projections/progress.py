@@ -7,6 +7,8 @@ Read from the database, not from the runners, so that an API process serving wit
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,11 +67,19 @@ def progress(conn: psycopg.Connection[Any]) -> Progress:
     )
 
 
+@contextmanager
+def bounded(pool: ConnectionPool[Any]) -> Iterator[Any]:
+    """A pooled connection in a transaction whose wait and statements stop at TIMEOUT_MS:
+    health checks and scrapes must answer even when the database does not."""
+    with pool.connection(timeout=TIMEOUT_MS / 1000) as conn, conn.transaction():
+        conn.execute(sql.SQL("SET LOCAL statement_timeout = {}").format(TIMEOUT_MS))
+        yield conn
+
+
 def progress_of(pool: ConnectionPool[Any]) -> Progress | None:
     """`progress` within about two seconds; None (logged) when the database does not answer."""
     try:
-        with pool.connection(timeout=TIMEOUT_MS / 1000) as conn, conn.transaction():
-            conn.execute(sql.SQL("SET LOCAL statement_timeout = {}").format(TIMEOUT_MS))
+        with bounded(pool) as conn:
             return progress(conn)
     except psycopg.Error as error:
         log.warning("projection progress unavailable: %s", type(error).__name__)

@@ -64,6 +64,11 @@ class QuarantinedEvent:
         return f"{self.error_type}: {self.error}"
 
 
+def summary(error: BaseException) -> str:
+    """`type: message`, as `describe` cleans them: how logs and reports name an error."""
+    return ": ".join(describe(error))
+
+
 def describe(error: BaseException) -> tuple[str, str]:
     """The error's type and a bounded message with nothing unprintable, cut before its first
     quote: what follows may be the value that failed, and that value may hold quotes itself.

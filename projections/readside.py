@@ -68,8 +68,11 @@ class ReadSide:
     def __init__(self, url: str, mapper: Mapper[UUID], *, run_projections: bool = True) -> None:
         self.url = url
         self.runners = make_runners(url, mapper) if run_projections else []
-        datastore = view_datastore(url)
-        self.watcher = ProgressWatcher(url, [view(datastore) for view in VIEWS])
+        views = [runner.view for runner in self.runners]  # the watcher reads their positions
+        if not views:
+            datastore = view_datastore(url)
+            views = [view(datastore) for view in VIEWS]
+        self.watcher = ProgressWatcher(url, views)
         self.last_writes = LastWrites()
         self.pool: ConnectionPool[psycopg.Connection[DictRow]] = ConnectionPool(
             url,

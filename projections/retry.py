@@ -55,7 +55,7 @@ def retry_quarantined(url: str, mapper: Mapper[UUID]) -> list[Outcome]:
                         held.notification_id,
                         held.originator_id,
                         result,
-                        ": ".join(quarantine.describe(error)) if error else None,
+                        quarantine.summary(error) if error else None,
                     )
                 )
     return outcomes

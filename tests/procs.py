@@ -18,6 +18,7 @@ from api.auth import TokenSigner
 from api.store import EVENTS_TABLE
 from domain.access import Role
 from projections.readside import VIEWS
+from projections.runner import ProjectionRunner
 from tests.waiting import wait_until
 
 SECRET = "reliability-secret-" + "x" * 32
@@ -33,6 +34,11 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
+
+
+def started(runners: list[ProjectionRunner]) -> list[ProjectionRunner]:
+    """Start in-process projection runners (tests that build them stopped)."""
+    return [runner.start() for runner in runners]
 
 
 def env_for(url: str, home: Path, **extra: str) -> dict[str, str]:

@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 
 from api.settings import Settings, reference_table
 from tests import procs
+from tests.waiting import wait_until
 
 CLI = [sys.executable, "-m", "cli.main"]
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,10 +116,10 @@ def test_serve_demo_prints_the_sign_in_link_once_listening(
 ) -> None:
     proc, _ = procs.serve(fresh_database(), tmp_path, "--demo")
     try:
-        deadline = time.monotonic() + 30
-        while "/audit/sign-in#token=" not in proc.output():
-            assert time.monotonic() < deadline, proc.output()
-            time.sleep(0.05)
+        try:
+            wait_until(lambda: "/audit/sign-in#token=" in proc.output(), 30, "the sign-in link")
+        except TimeoutError:
+            pytest.fail(proc.output())
     finally:
         proc.stop()
     lines = proc.output().splitlines()

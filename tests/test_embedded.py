@@ -4,7 +4,6 @@ embedded Postgres under its home folder, with the demo recorded, and answers a c
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,13 +13,8 @@ import httpx
 import pytest
 
 from tests.postgres import scratch_folder
+from tests.procs import free_port
 from tests.waiting import wait_until
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from domain.access import Principal
 from domain.events import Rating
 from projections.readside import VIEW_NAMES, VIEWS
 from projections.runner import ProjectionRunner
+from tests.procs import started
 from tests.waiting import wait_until
 
 TEXTS = [
@@ -46,10 +47,6 @@ def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
             for view in VIEWS
             for table in view.tables
         }
-
-
-def started(runners: list[ProjectionRunner]) -> list[ProjectionRunner]:
-    return [runner.start() for runner in runners]
 
 
 def processed(runner: ProjectionRunner, count: int, timeout: float = 5) -> bool:

@@ -19,6 +19,7 @@ from api.container import Container
 from api.graphql import context
 from domain.access import Principal, Role
 from projections.runner import ProjectionRunner
+from tests.procs import started
 from tests.waiting import wait_until_async
 
 Auth = Callable[..., dict[str, str]]
@@ -60,10 +61,6 @@ async def post(
 
 def listed(data: Any) -> set[str]:
     return {edge["node"]["id"] for edge in data["conversations"]["edges"]}
-
-
-def started(runners: list[ProjectionRunner]) -> list[ProjectionRunner]:
-    return [runner.start() for runner in runners]
 
 
 def projected(container: Container) -> None:

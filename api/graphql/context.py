@@ -19,7 +19,6 @@ from api.container import Container
 from api.schemas import IDEMPOTENCY_HEADER
 from domain.access import Principal
 from domain.errors import BadInput
-from domain.validation import idempotency_key
 from projections import conversations as conversation_reads
 from projections.consistency import WAIT_SECONDS
 
@@ -45,9 +44,9 @@ class Context(BaseContext):
 
     @property
     def request_key(self) -> str | None:
-        """The request's `Idempotency-Key` (checked as REST checks it) for its mutation."""
-        key = self.request.headers.get(IDEMPOTENCY_HEADER) if self.request else None
-        return None if key is None else idempotency_key(key)
+        """The request's `Idempotency-Key` for its mutation (`OneMutationPerKey` checks it
+        before any resolver runs, and the service checks it as for every way in)."""
+        return self.request.headers.get(IDEMPOTENCY_HEADER) if self.request else None
 
     @property
     def owner(self) -> str | None:
