@@ -1,1 +1,1 @@
-"""How the world reaches the rules: HTTP, the command line, the event store."""
+"""The HTTP surfaces: REST, GraphQL and the audit pages, with their auth and errors."""

@@ -1,4 +1,4 @@
-"""The FastAPI application: routes, error handling and the container's lifetime."""
+"""The FastAPI application: routes, error handling and the lifetime of what it is given."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from fastapi.responses import JSONResponse, Response
 from api.api_docs import install as install_api_docs
 from api.assets import install as install_static_files
 from api.audit.pages import install as install_audit_pages
-from api.container import Container
 from api.conversations import router as conversations
+from api.dependencies import Services
 from api.errors import BodyLimit, install_error_handlers, responses
 from api.graphql.schema import graphql_router
 from api.home import install as install_home
@@ -24,12 +24,12 @@ from api.schemas import body_limit, document_text_limit
 from api.security import secure
 
 
-def create_app(container: Container) -> FastAPI:
+def create_app(services: Services) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        container.read_side.start()
+        services.read_side.start()
         yield
-        container.close()
+        services.close()
 
     app = FastAPI(
         title="lastresort",
@@ -39,16 +39,17 @@ def create_app(container: Container) -> FastAPI:
         docs_url=None,  # served from the app's own files (api/api_docs.py)
         redoc_url=None,
     )
-    app.state.container = container
+    app.state.services = services
+    limits = services.limits
     schema = app.openapi
-    app.openapi = cache(lambda: document_text_limit(schema(), container.settings.max_text_chars))  # type: ignore[method-assign]
+    app.openapi = cache(lambda: document_text_limit(schema(), limits.max_text_chars))  # type: ignore[method-assign]
     install_error_handlers(app)
     app.include_router(conversations)
-    app.include_router(graphql_router(container.settings.production), prefix="/graphql")
+    app.include_router(graphql_router(limits.production), prefix="/graphql")
     install_audit_pages(app)
     install_static_files(app)
     install_api_docs(app)
-    install_home(app, container.settings.production)
+    install_home(app, limits.production)
 
     @app.get("/healthz", tags=["operations"], responses=responses())
     def healthz() -> JSONResponse:
@@ -67,8 +68,8 @@ def create_app(container: Container) -> FastAPI:
         """Database reachable and every read model within the lag bound: 200 (`ready`, or
         `degraded` when events are quarantined), else 503. Only the status unless the
         bearer token is a reviewer's."""
-        detail = is_reviewer(container.signer, authorization)
-        report = readiness(container.read_side.pool, container.settings.ready_max_lag, detail)
+        detail = is_reviewer(services.signer, authorization)
+        report = readiness(services.read_side.pool, limits.ready_max_lag, detail)
         body = readiness_body(report, detail)
         return JSONResponse(body, status_code=200 if report.serving else 503)
 
@@ -80,11 +81,10 @@ def create_app(container: Container) -> FastAPI:
     )
     def metrics() -> Response:
         """Prometheus text: turns by action, endings by reason, model tokens and latency."""
-        return Response(container.metrics.render(), media_type=METRICS_CONTENT_TYPE)
+        return Response(services.metrics.render(), media_type=METRICS_CONTENT_TYPE)
 
-    settings = container.settings
     app.add_middleware(
-        BodyLimit, max_bytes=body_limit(settings.max_body_bytes, settings.max_text_chars)
+        BodyLimit, max_bytes=body_limit(limits.max_body_bytes, limits.max_text_chars)
     )
     app.add_middleware(RequestContext)
     secure(app)

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.container import Container
+from api.dependencies import Reads, Service, Signer
 from api.errors import responses
 from api.schemas import (
     IDEMPOTENCY_HEADER,
@@ -24,7 +24,6 @@ from api.schemas import (
     SendMessage,
     StartConversation,
 )
-from api.service import ConversationService
 from domain.access import Principal
 from domain.events import Rating
 from domain.validation import IDEMPOTENCY_KEY_PATTERN, conversation_id
@@ -35,23 +34,19 @@ from projections.pages import MAX_PAGE, decode_cursor, encode_cursor, page_of
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 
 
-def service(request: Request) -> ConversationService:
-    return request.app.state.container.service  # type: ignore[no-any-return]
-
-
 # Documents the bearer scheme in OpenAPI; the signer reads the header itself, so that a
 # missing, malformed or forged token each gets its own 401 message.
 bearer = HTTPBearer(auto_error=False, description="`lastresort token --user NAME` prints one")
 
 
 def principal(
-    request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
+    request: Request,
+    signer: Signer,
+    _: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
 ) -> Principal:
-    authorization = request.headers.get("authorization")
-    return request.app.state.container.signer.verify_header(authorization)  # type: ignore[no-any-return]
+    return signer.verify_header(request.headers.get("authorization"))
 
 
-Service = Annotated[ConversationService, Depends(service)]
 Caller = Annotated[Principal, Depends(principal)]
 IdempotencyKey = Annotated[
     str | None,
@@ -65,8 +60,8 @@ IdempotencyKey = Annotated[
 
 @router.get("", responses=responses(401, 422, 503))
 async def list_conversations(
-    request: Request,
     caller: Caller,
+    read_side: Reads,
     first: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Conversations per page")] = 20,
     after: Annotated[
         str | None, Query(description="The `next` of the previous page: the page after it")
@@ -75,8 +70,6 @@ async def list_conversations(
     """The caller's own conversations (a reviewer's too: their own), newest first, read from
     the `conversations` read model once it has the caller's last write through this server
     (waiting at most 2 s)."""
-    container: Container = request.app.state.container
-    read_side = container.read_side
     seq = decode_cursor("conversation", after)
     await read_side.watcher.until(read_side.last_writes.of(caller), WAIT_SECONDS)
     rows = await asyncio.to_thread(

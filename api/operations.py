@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from structlog.typing import EventDict
 
 from api.auth import TokenSigner, Unauthorized
-from api.transcoder import event_mapper
+from eventstore.transcoder import event_mapper
 from projections import quarantine
 from projections.base import Entry, Undecodable
 from projections.progress import bounded, progress

@@ -19,10 +19,10 @@ from typing import Any
 
 import psycopg
 
-from api.container import Container
-from api.database import with_dbname
-from api.migrate import migrate
-from api.settings import Settings
+from bootstrap.container import Container
+from bootstrap.settings import Settings
+from eventstore.database import with_dbname
+from eventstore.migrate import migrate
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 SECRET = "bench-secret-" + "x" * 32

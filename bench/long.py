@@ -10,10 +10,10 @@ from __future__ import annotations
 from functools import partial
 from uuid import UUID, uuid4
 
-from api.container import Container
-from api.service import utc_now
+from application.service import utc_now
 from bench.harness import Row, Run, latency, percentile
 from bench.write import MODEL, TEXT, timed_turns
+from bootstrap.container import Container
 from domain.access import Principal
 from domain.conversation import Conversation
 

@@ -18,10 +18,10 @@ from uuid import uuid4
 import psycopg
 from psycopg.rows import dict_row
 
-from api.container import Container
-from api.service import utc_now
+from application.service import utc_now
 from bench.harness import Row, Run, latency, percentile, timed
 from bench.write import MODEL, TEXT, RawWriter, timed_turns, turn_rows
+from bootstrap.container import Container
 from domain.access import Principal
 from domain.conversation import Conversation
 from projections.readside import make_runners

@@ -15,11 +15,10 @@ import psycopg
 from fastapi.testclient import TestClient
 from psycopg.rows import dict_row
 
-from api.app import create_app
-from api.container import Container
-from api.settings import Settings
 from bench.harness import SECRET, Row, Run, latency, percentile
 from bench.write import MODEL, TEXT
+from bootstrap.container import Container, web_app
+from bootstrap.settings import Settings
 from domain.access import Principal
 from projections import conversations as reads
 from projections.readside import CountingCursor
@@ -61,7 +60,7 @@ def bench_queries(run: Run) -> list[Row]:
         for _ in range(PAGE):
             last = service.send_message(who, service.start(who, MODEL).id, TEXT).notification_id
         token = container.signer.mint(who.name)
-        with TestClient(create_app(container)) as client:
+        with TestClient(web_app(container)) as client:
             assert container.read_side.watcher.wait(last, 30), "projections did not catch up"
             headers = {"Authorization": f"Bearer {token}"}
 

@@ -7,7 +7,8 @@ import resource
 import time
 from uuid import UUID
 
-from api.replay import Span, read_only, rows_query, stream_rows
+from eventstore.reading import read_only, stream_rows
+from tools.replay import Span, rows_query
 
 
 def raw_read(url: str) -> tuple[int, float, int]:

@@ -21,14 +21,14 @@ from uuid import UUID, uuid4
 
 import psycopg
 
-from api.replay import replay_history
-from api.transcoder import event_mapper
 from bench.harness import Row, Run
 from bench.raw_read import raw_read
 from domain.assessment import Assessment, Category, Crisis, Intent
 from domain.conversation import Conversation
 from domain.policy import Policy
 from domain.ports import Reply
+from eventstore.transcoder import event_mapper
+from tools.replay import replay_history
 
 TEMPLATES = 300
 MODELS = ("claude-opus-4-1", "claude-opus-4", "claude-sonnet-4")

@@ -23,12 +23,12 @@ import psycopg
 from psycopg import sql
 
 from api.auth import TokenSigner
-from api.container import Container
-from api.service import utc_now
-from api.store import EVENTS_TABLE
+from application.service import utc_now
 from bench.harness import SECRET, Row, Run, latency, median_rate, percentile, ratio_row
+from bootstrap.container import Container
 from domain.access import Principal
 from domain.conversation import Conversation
+from eventstore.store import EVENTS_TABLE
 
 TEXT = "Any easy dessert ideas for tonight?"
 MODEL = "claude-opus-4-1"

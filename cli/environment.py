@@ -11,10 +11,11 @@ from pathlib import Path
 import psycopg
 import sqlalchemy.exc
 
-from api.database import database_url, log_to_file
-from api.settings import HOME_NAME, ConfigurationError, Settings
-from api.store import EVENTS_TABLE
+from bootstrap.container import database_url
+from bootstrap.settings import HOME_NAME, ConfigurationError, Settings
 from domain.errors import DomainError
+from eventstore.database import log_to_file
+from eventstore.store import EVENTS_TABLE
 
 MISTAKES = (
     ConfigurationError,

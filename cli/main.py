@@ -14,11 +14,11 @@ from typing import Annotated
 import typer
 
 from api.auth import TokenSigner
-from api.database import database_url
-from api.migrate import migrate as migrate_to_head
+from bootstrap.container import database_url
 from cli import replay, serve
 from cli.environment import MISTAKES, describe, fail, load_settings, make_home, migrated_database
 from domain.access import Role
+from eventstore.migrate import migrate as migrate_to_head
 
 app = typer.Typer(
     name="lastresort",
@@ -59,7 +59,7 @@ def token(
 @app.command()
 def demo() -> None:
     """record realistic demo conversations (idempotent)"""
-    from api import demo as demo_
+    from cli import demo as demo_
 
     raise typer.Exit(demo_.run(load_settings(), "http://127.0.0.1:8000"))
 
@@ -67,7 +67,7 @@ def demo() -> None:
 @app.command()
 def audit(conversation_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
     """print a conversation's audit case file"""
-    from api.audit.command import run
+    from cli.audit import run
 
     raise typer.Exit(run(load_settings(), conversation_id))
 
@@ -77,7 +77,7 @@ def verify(
     as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
 ) -> None:
     """check the whole store and the read models; exit 1 naming offending ids"""
-    from api.verify import verify as verify_store
+    from tools.verify import verify as verify_store
 
     report = verify_store(migrated_database(load_settings()))
     if as_json:

@@ -1,6 +1,6 @@
 """`lastresort replay`: a candidate policy over the recorded history, or `--check` it.
 
-The engine is `api.replay`; this is its command line, with rich's progress bar on stderr
+The engine is `tools.replay`; this is its command line, with rich's progress bar on stderr
 when stderr is a terminal.
 """
 
@@ -15,11 +15,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from api.policies import load_policy
-from api.replay import Result, Selection, markdown, replay_history, report_json, summary_table
+from application.policies import load_policy
 from cli.environment import load_settings, migrated_database
 from domain.errors import BadInput
 from domain.policy import Policy
+from tools.replay import Result, Selection, markdown, replay_history, report_json, summary_table
 
 
 def replay(

@@ -10,9 +10,9 @@ from typing import Annotated, Any
 import typer
 import uvicorn
 
-from api.database import database_url
-from api.migrate import migrate
+from bootstrap.container import database_url
 from cli.environment import load_settings, make_home
+from eventstore.migrate import migrate
 
 GRACEFUL_SHUTDOWN_SECONDS = 30
 
@@ -50,9 +50,8 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    from api.app import create_app
-    from api.container import Container
     from api.operations import log_as_json
+    from bootstrap.container import Container, web_app
 
     settings = make_home(load_settings(), signs=True)
     settings.signing_secret()  # refuse to start without a secret in production, before anything
@@ -62,7 +61,7 @@ def serve(
     base = f"http://{host}:{port}"
     banner = f"lastresort serving on {base}  (get a token: lastresort token --user NAME)"
     if demo:
-        from api.demo import record
+        from cli.demo import record
 
         banner += f"\nnow open: {record(container, base)}"
     log_as_json()
@@ -72,7 +71,7 @@ def serve(
     # On SIGTERM uvicorn stops accepting, lets in-flight turns finish (up to the timeout),
     # then the lifespan stops the projection runners and closes the pools.
     config = uvicorn.Config(
-        create_app(container),
+        web_app(container),
         host=host,
         port=port,
         log_config=None,
@@ -115,7 +114,7 @@ def project(
     ] = False,
 ) -> None:
     """Run every projection until interrupted or terminated; a second copy waits to take over."""
-    from api.transcoder import event_mapper
+    from eventstore.transcoder import event_mapper
     from projections.readside import VIEW_NAMES, make_runners
 
     if rebuild and retry_quarantined:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from api.database import database_url, sqlalchemy_url
-from api.settings import Settings
+from bootstrap.container import database_url
+from bootstrap.settings import Settings
+from eventstore.database import sqlalchemy_url
 
 url = context.config.attributes.get("url") or database_url(Settings.from_env())
 engine = create_engine(sqlalchemy_url(url), poolclass=pool.NullPool)

@@ -28,8 +28,8 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Connection, Cursor, sql
 from psycopg.rows import DictRow, dict_row
 
-from api.store import ConversationStore
 from domain.events import Event
+from eventstore.store import ConversationStore
 from projections import quarantine
 
 log = logging.getLogger(__name__)

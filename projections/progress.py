@@ -17,7 +17,7 @@ from psycopg import sql
 from psycopg.rows import tuple_row
 from psycopg_pool import ConnectionPool
 
-from api.store import EVENTS_TABLE
+from eventstore.store import EVENTS_TABLE
 from projections import quarantine
 from projections.base import APPLICATION
 from projections.readside import VIEWS

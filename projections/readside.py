@@ -13,7 +13,7 @@ from eventsourcing.postgres import PostgresDatastore
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool
 
-from api.database import eventsourcing_env
+from eventstore.database import eventsourcing_env
 from projections.audit import AuditView
 from projections.consistency import LastWrites, ProgressWatcher
 from projections.conversations import ConversationsView

@@ -21,8 +21,8 @@ from psycopg import Connection, sql
 from psycopg.rows import DictRow, dict_row, tuple_row
 from tenacity import wait_exponential
 
-from api.store import EVENTS_TABLE
 from domain.events import Event
+from eventstore.store import EVENTS_TABLE
 from projections.base import APPLICATION, Batch, Entry, ReadModel, Undecodable
 from projections.supervisor import supervise
 

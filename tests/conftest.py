@@ -19,12 +19,11 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.container import Container
-from api.database import with_dbname
-from api.migrate import migrate
-from api.settings import Settings
+from bootstrap.container import Container, web_app
+from bootstrap.settings import Settings
 from domain.access import Role
+from eventstore.database import with_dbname
+from eventstore.migrate import migrate
 from projections.readside import VIEW_NAMES, make_runners
 from projections.runner import ProjectionRunner
 from tests.postgres import embedded_postgres
@@ -100,7 +99,7 @@ def container(settings: Settings, database_url: str) -> Iterator[Container]:
 
 @pytest.fixture(scope="session")
 def client(container: Container) -> Iterator[TestClient]:
-    with TestClient(create_app(container)) as client:
+    with TestClient(web_app(container)) as client:
         yield client
 
 

@@ -15,8 +15,8 @@ import httpx
 import psycopg
 
 from api.auth import TokenSigner
-from api.store import EVENTS_TABLE
 from domain.access import Role
+from eventstore.store import EVENTS_TABLE
 from projections.readside import VIEWS
 from projections.runner import ProjectionRunner
 from tests.waiting import wait_until

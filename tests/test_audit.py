@@ -14,15 +14,15 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from api.app import create_app
-from api.audit import command
-from api.audit.command import catch_up
 from api.audit.pages import COOKIE
-from api.container import Container
-from api.demo import REVIEWER, seed
-from api.migrate import migrate
-from api.settings import Settings
+from bootstrap.container import Container, web_app
+from bootstrap.settings import Settings
+from cli import audit as command
+from cli.audit import catch_up
+from cli.demo import REVIEWER
 from domain.access import Role
+from eventstore.migrate import migrate
+from tools.demo import seed
 
 Auth = Callable[..., dict[str, str]]
 HOSTILE = "<script>alert('pwned')</script>"
@@ -317,7 +317,7 @@ def fresh_app(
     url = fresh_database()
     migrate(url)
     container = Container.build(settings.model_copy(update={"database_url": url}), url)
-    with TestClient(create_app(container)) as client:
+    with TestClient(web_app(container)) as client:
         yield client, container
 
 
@@ -361,9 +361,9 @@ def test_demo_is_idempotent_and_shows_every_kind_of_case(
     container = Container.build(settings.model_copy(update={"database_url": url}), url)
     container.read_side.start()
     try:
-        first = seed(container)
+        first = seed(container.service)
         last = container.store.recorder.max_notification_id()
-        assert seed(container) == first
+        assert seed(container.service) == first
         assert container.store.recorder.max_notification_id() == last, "second run wrote"
         assert catch_up(container)
         with psycopg.connect(url) as conn:

@@ -20,13 +20,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from api.app import create_app
-from api.audit import case as cases
-from api.audit.command import catch_up
 from api.audit.csrf import CSRF_COOKIE
 from api.audit.pages import COOKIE
-from api.container import Container
+from bootstrap.container import Container, web_app
+from cli.audit import catch_up
 from domain.access import Role
+from reports import case as cases
 from tests import procs
 from tests.test_audit import HTML, session_cookie, sign_in
 
@@ -213,7 +212,7 @@ def test_the_session_cookie_is_secure_when_a_trusted_proxy_says_https(
 
 def failing_app(container: Container) -> TestClient:
     """The app plus one route that fails unexpectedly, to see the 500 answer's headers."""
-    app = create_app(container)
+    app = web_app(container)
 
     @app.get("/boom")
     def boom() -> None:
@@ -299,7 +298,7 @@ def test_browser_tools_load_only_files_shipped_with_the_app(
 
 def production(container: Container) -> TestClient:
     settings = container.settings.model_copy(update={"production": True})
-    return TestClient(create_app(replace(container, settings=settings)))
+    return TestClient(web_app(replace(container, settings=settings)))
 
 
 INTROSPECTION = "{ __schema { types { name } } }"

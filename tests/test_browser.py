@@ -13,15 +13,14 @@ from urllib.parse import urlsplit
 import pytest
 import uvicorn
 
-from api.app import create_app
-from api.audit.command import catch_up
-from api.container import Container
-from api.demo import seed
-from api.migrate import migrate
-from api.settings import Settings
+from bootstrap.container import Container, web_app
+from bootstrap.settings import Settings
+from cli.audit import catch_up
 from domain.access import Role
+from eventstore.migrate import migrate
 from tests.procs import free_port
 from tests.waiting import wait_until
+from tools.demo import seed
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -39,9 +38,9 @@ def served(
     url = fresh_database()
     migrate(url)
     container = Container.build(settings.model_copy(update={"database_url": url}), url)
-    seed(container)
+    seed(container.service)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(container), port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(web_app(container), port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     wait_until(lambda: server.started, 30, "uvicorn to start")

@@ -28,11 +28,10 @@ from adapters.claude_assessor import SYSTEM_PROMPT as ASSESSOR_PROMPT
 from adapters.claude_assessor import ClaudeAssessor
 from adapters.claude_assistant import END_TOOL_NAME, ClaudeAssistant
 from adapters.offline_assistant import CRISIS_RESOURCES
-from api.app import create_app
-from api.container import Container
 from api.error_codes import http_status
-from api.policies import load_policy
-from api.service import ConversationService
+from application.policies import load_policy
+from application.service import ConversationService
+from bootstrap.container import Container, web_app
 from domain.access import Principal
 from domain.assessment import Assessment, Category, Crisis, Intent
 from domain.deadline import NO_DEADLINE, Deadline
@@ -620,7 +619,7 @@ def test_the_user_gets_a_retryable_503_and_can_retry(container: Container) -> No
     service.assessor = ClaudeAssessor(api.client())
     service.assistant = ClaudeAssistant(api.client())
     claude = replace(container, service=service)
-    client = TestClient(create_app(claude))  # no lifespan: the shared container stays open
+    client = TestClient(web_app(claude))  # no lifespan: the shared container stays open
     headers = {"Authorization": f"Bearer {container.signer.mint(f'erin-{uuid4().hex[:8]}')}"}
     cid = client.post("/v1/conversations", json={}, headers=headers).json()["id"]
 
@@ -635,7 +634,7 @@ def test_the_user_gets_a_retryable_503_and_can_retry(container: Container) -> No
 
 
 def test_the_container_runs_on_claude_only_with_a_key(container: Container) -> None:
-    from api.container import model_adapters
+    from bootstrap.container import model_adapters
 
     offline = model_adapters(container.settings)
     assert not isinstance(offline[0], ClaudeAssessor)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from api.settings import Settings, reference_table
+from bootstrap.settings import Settings, reference_table
 from tests import procs
 from tests.waiting import wait_until
 

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from api.container import Container
+from bootstrap.container import Container
 from domain.access import Principal
 from domain.errors import Conflict, ConversationEnded
 from domain.events import Ended, FeedbackGiven, Rating

@@ -20,8 +20,7 @@ from fastapi.testclient import TestClient
 
 from adapters.claude_assessor import ClaudeAssessor
 from adapters.claude_assistant import ClaudeAssistant
-from api.app import create_app
-from api.container import Container
+from bootstrap.container import Container, web_app
 from tests.fake_claude import TIMEOUT, FakeAPI, Json, is_assessment, ordinary, status
 from tests.test_metrics import value
 
@@ -57,7 +56,7 @@ def on_claude(
     service.assistant = ClaudeAssistant(claude)
     service.turn_deadline = DEADLINE
     service.monotonic = monotonic
-    return TestClient(create_app(replace(container, service=service)))
+    return TestClient(web_app(replace(container, service=service)))
 
 
 def version(container: Container, cid: str) -> int:

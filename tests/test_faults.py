@@ -15,16 +15,16 @@ import httpx
 import psycopg
 import pytest
 
-from api.container import Container
-from api.database import eventsourcing_env
-from api.migrate import migrate
-from api.settings import Settings
-from api.store import EVENTS_TABLE, ConversationStore
-from api.verify import verify
+from bootstrap.container import Container
+from bootstrap.settings import Settings
 from domain.access import Principal
+from eventstore.database import eventsourcing_env
+from eventstore.migrate import migrate
+from eventstore.store import EVENTS_TABLE, ConversationStore
 from tests import procs
 from tests.postgres import embedded_postgres
 from tests.waiting import wait_until
+from tools.verify import verify
 
 pytestmark = pytest.mark.slow
 

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import from_schema, nodes
 
-from api.container import Container
 from api.graphql.schema import make_schema
+from bootstrap.container import Container
 from domain import validation
 from domain.access import Role
 from projections.pages import encode_cursor

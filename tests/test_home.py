@@ -6,8 +6,7 @@ from dataclasses import replace
 
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.container import Container
+from bootstrap.container import Container, web_app
 
 LINKS = {"/docs", "/graphql", "/audit", "/healthz", "/readyz", "/metrics"}
 
@@ -36,7 +35,7 @@ def test_a_browser_gets_a_page_without_script_or_inline_style(client: TestClient
 def test_production_does_not_link_graphiql(container: Container) -> None:
     settings = container.settings.model_copy(update={"production": True})
     production = replace(container, settings=settings)
-    body = TestClient(create_app(production)).get("/").json()
+    body = TestClient(web_app(production)).get("/").json()
     assert set(body["links"]) == LINKS - {"/graphql"}
 
 

@@ -13,7 +13,7 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
-from api.container import Container
+from bootstrap.container import Container
 from domain.access import Role
 from tests import procs
 

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from fastapi.testclient import TestClient
 
-from api.container import Container
+from bootstrap.container import Container
 
 Auth = Callable[..., dict[str, str]]
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from api.verify import verify
 from tests import procs
+from tools.verify import verify
 
 pytestmark = pytest.mark.slow
 

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import psycopg
 
-from api.database import eventsourcing_env
-from api.migrate import migrate
-from api.store import EVENTS_TABLE, ConversationStore
+from eventstore.database import eventsourcing_env
+from eventstore.migrate import migrate
+from eventstore.store import EVENTS_TABLE, ConversationStore
 
 CATALOG = {
     "columns": """

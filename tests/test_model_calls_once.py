@@ -19,11 +19,9 @@ from eventsourcing.persistence import Recording
 
 from adapters.offline_assessor import OfflineAssessor
 from adapters.offline_assistant import OfflineAssistant
-from api.container import Container
-from api.database import eventsourcing_env
-from api.policies import load_policy
-from api.service import ConversationService
-from api.store import ConversationStore
+from application.policies import load_policy
+from application.service import ConversationService
+from bootstrap.container import Container
 from domain.access import Principal
 from domain.assessment import Assessment
 from domain.conversation import Conversation
@@ -31,6 +29,8 @@ from domain.deadline import NO_DEADLINE, Deadline
 from domain.decision import Action, Decision
 from domain.events import Rating, Turn
 from domain.ports import Reply
+from eventstore.database import eventsourcing_env
+from eventstore.store import ConversationStore
 
 MODEL = "claude-opus-4-1"
 HARM = (

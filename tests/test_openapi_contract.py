@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
-from api.container import Container
+from bootstrap.container import Container
 from domain.errors import BadInput
 from domain.validation import MAX_POSITION, TEXT_PATTERN, WHITESPACE_CLASS
 from tests import procs

@@ -18,12 +18,12 @@ from fastapi.testclient import TestClient
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from api.container import Container
-from api.migrate import migrate
 from api.operations import JsonFormatter, readiness
-from api.settings import Settings
-from api.store import EVENTS_TABLE
+from bootstrap.container import Container
+from bootstrap.settings import Settings
 from domain.access import Principal, Role
+from eventstore.migrate import migrate
+from eventstore.store import EVENTS_TABLE
 from tests import procs
 from tests.test_faults import _texts, _waiting_on_lock
 from tests.waiting import wait_until

@@ -8,7 +8,7 @@ from typing import Any
 
 import psycopg
 
-from api.container import Container
+from bootstrap.container import Container
 from domain.access import Principal
 from domain.events import Rating
 from projections.readside import VIEW_NAMES, VIEWS

@@ -23,14 +23,13 @@ from hypothesis import strategies as st
 from prometheus_client.parser import text_string_to_metric_families
 from psycopg.rows import dict_row
 
-from api.app import create_app
-from api.container import Container
-from api.migrate import migrate
-from api.settings import Settings
-from api.store import EVENTS_TABLE
+from bootstrap.container import Container, web_app
+from bootstrap.settings import Settings
 from cli.main import main
 from domain.access import Principal, Role
 from domain.events import Started
+from eventstore.migrate import migrate
+from eventstore.store import EVENTS_TABLE
 from projections.readside import VIEW_NAMES, VIEWS, make_runners, view_datastore
 from projections.runner import ProjectionRunner, read_batch
 from tests.procs import head, read_models
@@ -113,7 +112,7 @@ def served(
     migrate(url)
     settings = Settings(database_url=url, secret="q" * 40, home=tmp_path_factory.mktemp("q"))
     container = Container.build(settings, url)
-    with TestClient(create_app(container)) as client:
+    with TestClient(web_app(container)) as client:
         start(client, container, "early-user")
         bad = poison(container)
         later = {start(client, container, user): user for user in ("bob", "carol")}

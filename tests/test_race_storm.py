@@ -19,11 +19,11 @@ from typing import Any
 import httpx
 import pytest
 
-from api.database import eventsourcing_env
-from api.store import ConversationStore
-from api.verify import verify
 from domain.events import Branched, FeedbackGiven, MessageSent
+from eventstore.database import eventsourcing_env
+from eventstore.store import ConversationStore
 from tests import procs
+from tools.verify import verify
 
 pytestmark = pytest.mark.slow
 

@@ -14,9 +14,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from api.app import create_app
-from api.container import Container
 from api.graphql import context
+from bootstrap.container import Container, web_app
 from domain.access import Principal, Role
 from projections.runner import ProjectionRunner
 from tests.procs import started
@@ -34,7 +33,7 @@ LONGER_THAN_FAILSAFE = 30.0  # a wait this long could only end by the projection
 @asynccontextmanager
 async def serve(container: Container) -> AsyncIterator[httpx.AsyncClient]:
     """The app in this event loop, so concurrent requests share one loop and its threads."""
-    transport = httpx.ASGITransport(app=create_app(container))
+    transport = httpx.ASGITransport(app=web_app(container))
     async with (
         httpx.AsyncClient(transport=transport, base_url="http://lastresort") as http,
         asyncio.timeout(FAILSAFE_SECONDS),

@@ -13,20 +13,9 @@ import psycopg
 import pytest
 
 from adapters.offline_assistant import OfflineAssistant
-from api.database import eventsourcing_env
-from api.migrate import migrate
-from api.policies import load_policy
-from api.replay import (
-    Result,
-    Selection,
-    markdown,
-    replay_history,
-    report_json,
-    summary_table,
-)
-from api.service import ConversationService
-from api.settings import Settings
-from api.store import ConversationStore
+from application.policies import load_policy
+from application.service import ConversationService
+from bootstrap.settings import Settings
 from cli.main import main
 from domain.access import Principal
 from domain.assessment import Assessment
@@ -34,11 +23,22 @@ from domain.deadline import NO_DEADLINE, Deadline
 from domain.policy import Policy
 from domain.replay import Summary
 from domain.replay import replay as replay_one
+from eventstore.database import eventsourcing_env
+from eventstore.migrate import migrate
+from eventstore.store import ConversationStore
 from tests.test_audit_security import RENDER, Rendered
 from tests.test_replay import SCRIPT, policy, record
+from tools.replay import (
+    Result,
+    Selection,
+    markdown,
+    replay_history,
+    report_json,
+    summary_table,
+)
 
 if TYPE_CHECKING:
-    from api.container import Container
+    from bootstrap.container import Container
 
 ANA = Principal("ana")
 

@@ -10,7 +10,7 @@ import jwt
 import pytest
 from fastapi.testclient import TestClient
 
-from api.container import Container
+from bootstrap.container import Container
 from domain.access import Role
 
 Auth = Callable[..., dict[str, str]]

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 import pytest
 from fastapi.testclient import TestClient
 
-from api.container import Container
+from bootstrap.container import Container
 from tests.examples import Example, Said, check_outcome, examples
 
 Reply = tuple[list[str], str | None]

@@ -10,11 +10,11 @@ from eventsourcing.persistence import IntegrityError
 
 from adapters.offline_assessor import OfflineAssessor
 from adapters.offline_assistant import OfflineAssistant
-from api.database import eventsourcing_env
-from api.service import ConversationService
-from api.store import ConversationStore
+from application.service import ConversationService
 from domain.access import Principal
 from domain.policy import Policy
+from eventstore.database import eventsourcing_env
+from eventstore.store import ConversationStore
 
 ALICE = Principal("alice-cache")
 MODEL = "claude-opus-4-1"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import uuid4
 
-from api.transcoder import event_mapper
 from domain.assessment import Assessment, Category, Crisis, Intent
 from domain.conversation import Conversation
 from domain.events import Event, Rating
 from domain.policy import Policy
 from domain.ports import Reply
+from eventstore.transcoder import event_mapper
 
 AT = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
 

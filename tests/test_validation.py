@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from api.audit.pages import COOKIE
-from api.container import Container
-from api.transcoder import OrjsonTranscoder
+from bootstrap.container import Container
 from domain import validation
 from domain.access import Principal, Role
 from domain.errors import DomainError
 from domain.events import Rating
+from eventstore.transcoder import OrjsonTranscoder
 from projections import audit as audit_reads
 from projections import conversations as conversation_reads
 from projections.pages import encode_cursor

@@ -11,17 +11,17 @@ import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 
-from api.container import Container
-from api.database import eventsourcing_env, with_dbname
-from api.migrate import migrate
-from api.settings import Settings
-from api.store import EVENTS_TABLE, ConversationStore
-from api.verify import verify
+from bootstrap.container import Container
+from bootstrap.settings import Settings
 from cli.main import main
 from domain.access import Principal
 from domain.conversation import Conversation
 from domain.events import Branched, Ended, Event, MessageSent, Rating, Started
+from eventstore.database import eventsourcing_env, with_dbname
+from eventstore.migrate import migrate
+from eventstore.store import EVENTS_TABLE, ConversationStore
 from tests.procs import END_CONFIRM, END_REQUEST, HARM, wait_projected
+from tools.verify import verify
 
 Fixture = dict[str, uuid.UUID]
 

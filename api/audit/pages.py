@@ -15,27 +15,28 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as day_start
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qs, urlencode
 from uuid import UUID
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api.audit import case as cases
 from api.audit import csrf
 from api.audit.charts import bars, columns
 from api.auth import Unauthorized
-from api.container import Container
+from api.dependencies import Reads, Signer
 from api.error_codes import http_status
 from api.errors import error_response
 from domain.access import Principal
 from domain.errors import BadInput, DomainError, NotFound
 from projections import audit as reads
 from projections.pages import decode_cursor, encode_cursor, page_of
+from projections.readside import ReadSide
 from projections.stats import Stats
+from reports import case as cases
 
 COOKIE = "lastresort_audit"
 PAGE = 50
@@ -126,14 +127,8 @@ def _wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def _container(request: Request) -> Container:
-    container: Container = request.app.state.container
-    return container
-
-
-def reviewer(request: Request) -> Principal:
+def reviewer(request: Request, signer: Signer) -> Principal:
     """The signed-in reviewer: bearer header for scripts, else the session cookie."""
-    signer = _container(request).signer
     header = request.headers.get("authorization")
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if header:
@@ -152,10 +147,11 @@ def reviewer(request: Request) -> Principal:
     return principal
 
 
-def _seen(request: Request, who: Principal, page: str, conversation: UUID | None = None) -> None:
-    _container(request).read_side.read(
-        reads.record_page_view, who.name, str(who.role), conversation, page
-    )
+Reviewer = Annotated[Principal, Depends(reviewer)]
+
+
+def _seen(read_side: ReadSide, who: Principal, page: str, conversation: UUID | None = None) -> None:
+    read_side.read(reads.record_page_view, who.name, str(who.role), conversation, page)
 
 
 def _html(
@@ -184,14 +180,14 @@ def sign_in_form(request: Request, next: str = "/audit", why: str = "") -> HTMLR
 
 
 @router.post("/sign-in", response_model=None)
-async def sign_in(request: Request) -> Response:
+async def sign_in(request: Request, signer: Signer) -> Response:
     """A pasted token, with or without its `Bearer ` prefix, becomes the session cookie."""
     form = await _form(request)
     csrf.check(request, form)
     token = BEARER.sub("", form.get("token", "").strip()).strip()
     next_path = _safe_next(form.get("next", "/audit"))
     try:
-        principal = _container(request).signer.verify(token)
+        principal = signer.verify(token)
     except Unauthorized as error:
         return _html(
             "sign_in.html", request, None, status_code=401, next=next_path, message=error.message
@@ -247,13 +243,14 @@ def _period(since: str | None, until: str | None) -> tuple[datetime | None, date
     )
 
 
-def _endings(request: Request, contested: bool) -> HTMLResponse:
-    who = reviewer(request)
+def _endings(
+    request: Request, who: Principal, read_side: ReadSide, contested: bool
+) -> HTMLResponse:
     q = request.query_params
     choice = {key: _text(q.get(key)) for key in ("reason", "model", "policy_version", "category")}
     since, until = _period(q.get("since"), q.get("until"))
     filters = reads.EndingFilter(since, until, contested=contested, **choice)
-    read = _container(request).read_side.read
+    read = read_side.read
     rows = read(
         reads.endings_page, None, filters, decode_cursor("ending", q.get("after")), PAGE + 1
     )
@@ -266,7 +263,7 @@ def _endings(request: Request, contested: bool) -> HTMLResponse:
                 "after": encode_cursor("ending", rows[-1]["seq"]),
             }
         )
-    _seen(request, who, request.url.path)
+    _seen(read_side, who, request.url.path)
     return _html(
         "endings.html",
         request,
@@ -281,23 +278,24 @@ def _endings(request: Request, contested: bool) -> HTMLResponse:
 
 
 @router.get("", response_class=HTMLResponse)
-def endings(request: Request) -> HTMLResponse:
-    return _endings(request, contested=False)
+def endings(request: Request, who: Reviewer, read_side: Reads) -> HTMLResponse:
+    return _endings(request, who, read_side, contested=False)
 
 
 @router.get("/contested", response_class=HTMLResponse)
-def contested(request: Request) -> HTMLResponse:
+def contested(request: Request, who: Reviewer, read_side: Reads) -> HTMLResponse:
     """Endings whose ending message the user rated down: the review queue."""
-    return _endings(request, contested=True)
+    return _endings(request, who, read_side, contested=True)
 
 
 # -- statistics and the access log --------------------------------------------------------------
 
 
 @router.get("/stats", response_class=HTMLResponse)
-def statistics(request: Request, since: str = "", until: str = "") -> HTMLResponse:
-    who = reviewer(request)
-    row = _container(request).read_side.read(reads.stats, None, *_period(since, until))
+def statistics(
+    request: Request, who: Reviewer, read_side: Reads, since: str = "", until: str = ""
+) -> HTMLResponse:
+    row = read_side.read(reads.stats, None, *_period(since, until))
     stats = Stats.of(row)
     per_day = [(str(d.day), (d.conversations, d.endings)) for d in stats.per_day]
     rate = [(day, (1000 * e / c if c else 0.0,)) for day, (c, e) in per_day]
@@ -307,7 +305,7 @@ def statistics(request: Request, since: str = "", until: str = "") -> HTMLRespon
         "Endings by model": bars([(b.key, b.endings) for b in stats.by_model]),
         "Endings by policy version": bars([(b.key, b.endings) for b in stats.by_policy_version]),
     }
-    _seen(request, who, request.url.path)
+    _seen(read_side, who, request.url.path)
     return _html(
         "stats.html",
         request,
@@ -322,28 +320,26 @@ def statistics(request: Request, since: str = "", until: str = "") -> HTMLRespon
 
 
 @router.get("/views", response_class=HTMLResponse)
-def access_log(request: Request) -> HTMLResponse:
+def access_log(request: Request, who: Reviewer, read_side: Reads) -> HTMLResponse:
     """Who looked at what: every audit page view, newest first."""
-    who = reviewer(request)
-    _seen(request, who, request.url.path)
-    views = _container(request).read_side.read(reads.page_views, None, 500)
+    _seen(read_side, who, request.url.path)
+    views = read_side.read(reads.page_views, None, 500)
     return _html("views.html", request, who, views=views)
 
 
 # -- one case -----------------------------------------------------------------------------------
 
 
-def _case(request: Request, raw: str, page: str) -> tuple[Principal, cases.CaseFile]:
-    who = reviewer(request)
+def _case(read_side: ReadSide, who: Principal, raw: str, page: str) -> cases.CaseFile:
     try:
         conversation_id = UUID(raw)
     except ValueError:
         raise NotFound(f"conversation {raw!r} not found") from None
-    row = _container(request).read_side.read(reads.audit_of, conversation_id, None)
+    row = read_side.read(reads.audit_of, conversation_id, None)
     if row is None:
         raise NotFound(f"conversation {raw} not found")
-    _seen(request, who, page, conversation_id)
-    return who, cases.build(row)
+    _seen(read_side, who, page, conversation_id)
+    return cases.build(row)
 
 
 def _download(case: cases.CaseFile, body: bytes | str, media_type: str, suffix: str) -> Response:
@@ -353,19 +349,21 @@ def _download(case: cases.CaseFile, body: bytes | str, media_type: str, suffix: 
 
 
 @router.get("/{conversation_id}.json")
-def export_json(request: Request, conversation_id: str) -> Response:
-    _, case = _case(request, conversation_id, "export.json")
+def export_json(who: Reviewer, read_side: Reads, conversation_id: str) -> Response:
+    case = _case(read_side, who, conversation_id, "export.json")
     return _download(case, case.to_json(), "application/json", "json")
 
 
 @router.get("/{conversation_id}.md")
-def export_markdown(request: Request, conversation_id: str) -> Response:
-    _, case = _case(request, conversation_id, "export.md")
+def export_markdown(who: Reviewer, read_side: Reads, conversation_id: str) -> Response:
+    case = _case(read_side, who, conversation_id, "export.md")
     return _download(case, cases.to_markdown(case), "text/markdown; charset=utf-8", "md")
 
 
 @router.get("/{conversation_id}", response_class=HTMLResponse)
-def case_page(request: Request, conversation_id: str) -> HTMLResponse:
-    who, case = _case(request, conversation_id, "case")
-    views = _container(request).read_side.read(reads.page_views, case.conversation_id, 50)
+def case_page(
+    request: Request, who: Reviewer, read_side: Reads, conversation_id: str
+) -> HTMLResponse:
+    case = _case(read_side, who, conversation_id, "case")
+    views = read_side.read(reads.page_views, case.conversation_id, 50)
     return _html("case.html", request, who, case=case, views=views)

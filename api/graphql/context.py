@@ -15,7 +15,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from api.auth import Unauthorized
-from api.container import Container
+from api.dependencies import Services, services
 from api.schemas import IDEMPOTENCY_HEADER
 from domain.access import Principal
 from domain.errors import BadInput
@@ -31,9 +31,9 @@ Row = dict[str, Any]
 
 
 class Context(BaseContext):
-    def __init__(self, container: Container, principal: Principal | None) -> None:
+    def __init__(self, services: Services, principal: Principal | None) -> None:
         super().__init__()
-        self.container = container
+        self.services = services
         self.principal = principal
 
     @property
@@ -54,12 +54,12 @@ class Context(BaseContext):
         return None if self.caller.is_reviewer else self.caller.name
 
     async def read(self, query: Callable[..., T], *args: Any) -> T:
-        return await asyncio.to_thread(self.container.read_side.read, query, *args)
+        return await asyncio.to_thread(self.services.read_side.read, query, *args)
 
     async def wait_for(self, notification_id: int | None) -> None:
         """Wait (at most WAIT_SECONDS) until the projections include `notification_id`, on
         the event loop: a waiting request holds no thread another request's reads need."""
-        await self.container.read_side.watcher.until(notification_id, WAIT_SECONDS)
+        await self.services.read_side.watcher.until(notification_id, WAIT_SECONDS)
 
     @cached_property
     def conversations(self) -> DataLoader[UUID, Row | None]:
@@ -97,19 +97,19 @@ def _group(keys: Sequence[UUID], rows: Sequence[Row], column: str) -> list[list[
 async def context_getter(request: Request, response: Response) -> Context:
     """A bad token is a 401 and a malformed `X-Read-After` a 422; no token at all still
     serves GraphiQL (fields then refuse)."""
-    container: Container = request.app.state.container
+    given = services(request)
     header = request.headers.get("authorization")
-    principal = container.signer.verify_header(header) if header else None
+    principal = given.signer.verify_header(header) if header else None
     if GRAPHQL_RESPONSE in request.headers.get("accept", ""):
         response.media_type = GRAPHQL_RESPONSE
-    context = Context(container, principal)
+    context = Context(given, principal)
     if principal is not None:
-        written = container.read_side.last_writes.of(principal)
-        await context.wait_for(max(written, await read_after(request, container)))
+        written = given.read_side.last_writes.of(principal)
+        await context.wait_for(max(written, await read_after(request, given)))
     return context
 
 
-async def read_after(request: Request, container: Container) -> int:
+async def read_after(request: Request, given: Services) -> int:
     """The id in `X-Read-After` (0 when absent or empty), capped to the last id recorded:
     no one waits for a write that was never made. The head is read only for an id beyond
     the highest position any projection has reached, so ordinary requests cost no query."""
@@ -122,7 +122,7 @@ async def read_after(request: Request, container: Container) -> int:
             f"from 0 to {MAX_NOTIFICATION_ID}"
         )
     wanted = int(raw)
-    if wanted <= container.read_side.watcher.seen:
+    if wanted <= given.read_side.watcher.seen:
         return wanted
-    head = await asyncio.to_thread(container.store.recorder.max_notification_id)
+    head = await asyncio.to_thread(given.last_recorded)
     return min(wanted, head or 0)

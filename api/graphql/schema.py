@@ -39,7 +39,7 @@ from api.graphql.types import (
     StatsNode,
     connection,
 )
-from api.service import TurnResult
+from application.service import TurnResult
 from domain import validation
 from domain.answer import TurnAnswer, TurnEnding, TurnReply
 from domain.errors import BadInput, NotFound
@@ -195,9 +195,7 @@ async def run(info: Ctx, command: Any, *args: Any) -> Any:
 
 
 async def after_write(info: Ctx) -> None:
-    await info.context.wait_for(
-        info.context.container.read_side.last_writes.of(info.context.caller)
-    )
+    await info.context.wait_for(info.context.services.read_side.last_writes.of(info.context.caller))
 
 
 def message_payload(result: TurnResult) -> MessagePayload:
@@ -218,7 +216,7 @@ def message_payload(result: TurnResult) -> MessagePayload:
 class Mutation:
     @strawberry.mutation
     async def start_conversation(self, info: Ctx, model: str | None = None) -> ConversationNode:
-        service = info.context.container.service
+        service = info.context.services.service
         conversation = await run(info, service.start, model or service.default_model)
         await after_write(info)
         return await conversation_or_404(info, str(conversation.id))
@@ -227,7 +225,7 @@ class Mutation:
     async def send_message(
         self, info: Ctx, conversation_id: strawberry.ID, text: str
     ) -> MessagePayload:
-        service = info.context.container.service
+        service = info.context.services.service
         result = await run(
             info, service.send_message, validation.conversation_id(conversation_id), text
         )
@@ -238,7 +236,7 @@ class Mutation:
     async def branch_conversation(
         self, info: Ctx, conversation_id: strawberry.ID, from_position: int, text: str
     ) -> BranchPayload:
-        service = info.context.container.service
+        service = info.context.services.service
         result = await run(
             info, service.branch, validation.conversation_id(conversation_id), from_position, text
         )
@@ -260,7 +258,7 @@ class Mutation:
         position: int | None = None,
         comment: str | None = None,
     ) -> FeedbackPayload:
-        service = info.context.container.service
+        service = info.context.services.service
         rated = await run(
             info,
             service.give_feedback,

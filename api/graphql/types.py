@@ -22,11 +22,11 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from api.audit import case
 from api.graphql.context import Context
 from domain.answer import TurnEnding, TurnReply
 from projections import stats
 from projections.pages import encode_cursor, page_of
+from reports import case
 
 T = TypeVar("T")
 C = TypeVar("C", bound=type)
@@ -309,7 +309,7 @@ class Audit:
 
     @classmethod
     def of(cls, row: Row) -> Audit:
-        """The case file (`api/audit/case.py`) of the audit read model's rows; its parts are
+        """The case file (`reports/case.py`) of the audit read model's rows; its parts are
         served as they are, the ending also flattened onto the audit."""
         file = case.build(row)
         ending, trail = file.ending, [SimpleNamespace(**t) for t in row["trail"]]

@@ -1,23 +1,27 @@
-"""The composition root: builds the service and its adapters from settings."""
+"""The composition root: the one place that builds every part from settings and wires them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
 
+from fastapi import FastAPI
+
 from adapters.claude import Claude, FailureObserver, make_client
 from adapters.claude_assessor import ClaudeAssessor
 from adapters.claude_assistant import ClaudeAssistant
 from adapters.offline_assessor import OfflineAssessor
 from adapters.offline_assistant import OfflineAssistant
+from api.app import create_app
 from api.auth import TokenSigner
-from api.database import eventsourcing_env
+from api.dependencies import HttpLimits, Services
 from api.metrics import Metrics
-from api.policies import load_policy
-from api.service import ConversationService
-from api.settings import Settings
-from api.store import ConversationStore
+from application.policies import load_policy
+from application.service import ConversationService
+from bootstrap.settings import Settings
 from domain.ports import Assessor, Assistant
+from eventstore.database import eventsourcing_env, start_embedded
+from eventstore.store import ConversationStore
 from projections.progress import progress_of
 from projections.readside import ReadSide
 
@@ -59,6 +63,34 @@ class Container:
     def close(self) -> None:
         self.read_side.close()
         self.store.close()
+
+
+def web_app(container: Container) -> FastAPI:
+    """The HTTP application over `container`; it closes the container when it stops."""
+    settings = container.settings
+    limits = HttpLimits(
+        production=settings.production,
+        max_text_chars=settings.max_text_chars,
+        max_body_bytes=settings.max_body_bytes,
+        ready_max_lag=settings.ready_max_lag,
+    )
+    services = Services(
+        service=container.service,
+        read_side=container.read_side,
+        signer=container.signer,
+        metrics=container.metrics,
+        limits=limits,
+        last_recorded=container.store.recorder.max_notification_id,
+        close=container.close,
+    )
+    return create_app(services)
+
+
+def database_url(settings: Settings) -> str:
+    """The configured URL, or start (or reuse) the embedded Postgres and return its URL."""
+    if settings.database_url:
+        return settings.database_url
+    return start_embedded(settings.require_home("DATABASE_URL") / "pgdata")
 
 
 def model_adapters(

@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import resource
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import closing
 from dataclasses import dataclass
@@ -28,17 +28,16 @@ from uuid import UUID
 import psycopg
 from eventsourcing.persistence import StoredEvent
 from psycopg import sql
-from psycopg.rows import RowFactory
 
-from api.markdown import render
-from api.store import EVENTS_TABLE
-from api.transcoder import event_mapper
 from domain.conversation import Conversation
 from domain.events import Started
 from domain.policy import Policy
 from domain.replay import Summary, check, replay
+from eventstore.reading import read_only, stream_rows
+from eventstore.store import EVENTS_TABLE
+from eventstore.transcoder import event_mapper
+from reports.markdown import render
 
-FETCH_ROWS = 5000
 PARTITIONS_PER_WORKER = 4
 PROGRESS_EVERY = 2000
 UUID_SPACE = 2**128
@@ -126,31 +125,6 @@ def last_selected(conn: psycopg.Connection[Any], selection: Selection) -> UUID |
                     found: UUID = row[0]
                     return found
     return UUID(int=UUID_SPACE - 1)  # fewer conversations than the limit: all of them
-
-
-def read_only(url: str, snapshot: str | None = None) -> psycopg.Connection[Any]:
-    """A connection that cannot write, inside the shared `snapshot` when given."""
-    conn = psycopg.connect(url)
-    conn.read_only = True
-    conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-    if snapshot is not None:
-        conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
-    return conn
-
-
-def stream_rows(
-    conn: psycopg.Connection[Any],
-    query: sql.SQL | sql.Composed,
-    *,
-    name: str = "replay_rows",
-    row_factory: RowFactory[Any] | None = None,
-) -> Generator[Any, None, None]:
-    """Rows through a server-side cursor called `name` (several may stream side by side on
-    one connection), never more than `FETCH_ROWS` in memory."""
-    with conn.cursor(name=name, row_factory=row_factory or conn.row_factory) as cursor:
-        cursor.itersize = FETCH_ROWS
-        cursor.execute(query)
-        yield from cursor
 
 
 # -- workers -----------------------------------------------------------------------

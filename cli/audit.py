@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from uuid import UUID
 
-from api.audit import case as cases
-from api.container import Container
-from api.database import database_url
-from api.migrate import migrate
-from api.settings import Settings
+from bootstrap.container import Container, database_url
+from bootstrap.settings import Settings
+from eventstore.migrate import migrate
 from projections import audit as reads
+from reports import case as cases
 
 CATCH_UP_SECONDS = 30.0
 

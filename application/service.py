@@ -4,7 +4,7 @@ Each command loads the conversation, decides, and saves all its events in one
 transaction. A concurrent writer makes the save fail as a whole; the command then runs
 again on fresh state (so a message racing an ending is either recorded before `Ended`
 or refused), a bounded number of times, reusing the model answers whose inputs did not
-change (`api/turns.py`). A turn has a deadline: its model calls are bounded by it, and
+change (`application/turns.py`). A turn has a deadline: its model calls are bounded by it, and
 once it has passed nothing is saved, so a client that gave up never finds its message
 stored behind its back.
 """
@@ -27,8 +27,8 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from api.store import ConversationStore
-from api.turns import TurnTaker
+from application.repository import Repository
+from application.turns import TurnTaker
 from domain import validation
 from domain.access import Principal
 from domain.conversation import Conversation
@@ -56,7 +56,7 @@ def utc_now() -> datetime:
 class ConversationService:
     def __init__(
         self,
-        store: ConversationStore,
+        store: Repository,
         assessor: Assessor,
         assistant: Assistant,
         policy: Policy,

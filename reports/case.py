@@ -14,7 +14,7 @@ from uuid import UUID
 
 import orjson
 
-from api.markdown import render
+from reports.markdown import render
 
 Row = Mapping[str, Any]
 
@@ -323,7 +323,7 @@ def _ending(row: Row | None) -> EndingFacts | None:
 
 
 def to_markdown(case: CaseFile) -> str:
-    """The case file for a ticket or an e-mail (`api/templates/case.md`). Every value that
+    """The case file for a ticket or an e-mail (`reports/templates/case.md`). Every value that
     came from a user, a model or the data passes through `literal` or `quoted`, so that any
     Markdown renderer shows it as text: no link, image, HTML or heading can come out of it."""
     return render("case.md", case=case)

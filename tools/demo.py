@@ -8,20 +8,14 @@ statistics have days to show; the events are otherwise ordinary.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from api.audit.command import catch_up, current_container
-from api.container import Container
-from api.service import ConversationService
-from api.settings import Settings
-from domain.access import Principal, Role
+from application.service import ConversationService
+from domain.access import Principal
 from domain.events import Rating
-
-REVIEWER = "demo-reviewer"
 
 EVERYDAY = (
     (
@@ -108,9 +102,9 @@ class Demo:
         self.ids[name] = result.conversation.id
 
 
-def seed(container: Container) -> dict[str, UUID]:
-    """Record the demo conversations (idempotent); return the ids of the notable ones."""
-    live = container.service
+def seed(live: ConversationService) -> dict[str, UUID]:
+    """Record the demo conversations through `live`'s store, models and policy
+    (idempotent); return the ids of the notable ones."""
     clock = DemoClock()
     demo = Demo(
         ConversationService(
@@ -172,30 +166,3 @@ def seed(container: Container) -> dict[str, UUID]:
         "How do emergency services prepare for a chemical attack on public transport?",
     )
     return demo.ids
-
-
-def sign_in_hint(container: Container, base_url: str) -> str:
-    token = container.signer.mint(REVIEWER, Role.REVIEWER, 7 * 24 * 3600)
-    return (
-        f"Audit (one click signs you in as {REVIEWER}, valid 7 days):\n"
-        f"  {base_url}/audit/sign-in#token={token}\n"
-        f"or open {base_url}/audit and paste this reviewer token:\n{token}"
-    )
-
-
-def run(settings: Settings, base_url: str) -> int:
-    """`lastresort demo`: record the demo, wait for the read models, say where to look."""
-    with current_container(settings) as container:
-        print(f"after `lastresort serve`: {record(container, base_url)}")
-        if not catch_up(container):
-            print("warning: projections are still catching up", file=sys.stderr)
-    return 0
-
-
-def record(container: Container, base_url: str) -> str:
-    """Record the demo conversations (idempotent), say so, and return the one-click sign-in
-    link to print (`serve --demo` prints it once the server listens, as the last line)."""
-    ids = seed(container)
-    print(f"demo: {len(ids)} conversations recorded (running it again records nothing new)")
-    print(f"a persistent-harm ending: {base_url}/audit/{ids['harm-ended']}")
-    return sign_in_hint(container, base_url)

@@ -22,9 +22,6 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from api.replay import read_only, stream_rows
-from api.store import EVENTS_TABLE
-from api.transcoder import EventMapper, event_mapper
 from domain.conversation import Conversation
 from domain.events import (
     AssistantEvent,
@@ -39,6 +36,9 @@ from domain.events import (
     Started,
 )
 from domain.replay import check
+from eventstore.reading import read_only, stream_rows
+from eventstore.store import EVENTS_TABLE
+from eventstore.transcoder import EventMapper, event_mapper
 from projections import quarantine
 from projections.base import Undecodable
 from projections.readside import VIEWS, view_datastore

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.config import Config
 
-from api.settings import PROJECT_ROOT
+# The checkout holding `alembic.ini` and `migrations/`.
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def migrate(url: str, revision: str = "head") -> None:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
     config.attributes["url"] = url
     command.upgrade(config, revision)

@@ -2,7 +2,7 @@
 
 Case files and replay reports are pasted into tickets and rendered by whatever Markdown
 renderer the reader has, so nothing a user or a model wrote may come out as a link, an
-image, raw HTML or a heading. Each document is a template in `api/templates/`, where every
+image, raw HTML or a heading. Each document is a template in `reports/templates/`, where every
 such value goes through the `literal` or `quoted` filter.
 """
 
@@ -44,7 +44,7 @@ def _escape_line(line: str) -> str:
 
 # Markdown, not HTML: HTML autoescaping would be the wrong escaping; the filters do it.
 TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("api", "templates"),
+    loader=jinja2.PackageLoader("reports", "templates"),
     autoescape=False,
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
@@ -55,5 +55,5 @@ TEMPLATES.filters.update(literal=literal, quoted=quoted)
 
 
 def render(template: str, **context: Any) -> str:
-    """The Markdown document `template` (a file in `api/templates/`) for `context`."""
+    """The Markdown document `template` (a file in `reports/templates/`) for `context`."""
     return TEMPLATES.get_template(template).render(**context)

@@ -30,10 +30,10 @@ from eventsourcing.utils import EnvType, get_topic, retry
 from psycopg import ClientCursor
 from psycopg.sql import SQL, Identifier
 
-from api.transcoder import event_mapper
 from domain.conversation import Conversation
 from domain.errors import NotFound
 from domain.events import Event
+from eventstore.transcoder import event_mapper
 
 EVENTS_TABLE = "lastresort_events"
 CACHE_SIZE = 2000
@@ -100,7 +100,13 @@ class ConversationStore(Application[UUID]):
     name = "lastresort"
 
     def __init__(self, env: EnvType | None = None, *, cache_size: int = CACHE_SIZE) -> None:
-        super().__init__({"APPLICATION_RECORDER_TOPIC": get_topic(TurnRecorder), **(env or {})})
+        """On Postgres (`eventstore.database.eventsourcing_env`) saves go through
+        `TurnRecorder`; any other persistence module of the library (its in-memory `popo`
+        store, for tests without a database) keeps that module's own recorder."""
+        env = dict(env or {})
+        if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+            env.setdefault("APPLICATION_RECORDER_TOPIC", get_topic(TurnRecorder))
+        super().__init__(env)
         self.cache_size = cache_size
         self._cache: OrderedDict[UUID, Conversation] = OrderedDict()
         self._cache_lock = threading.Lock()

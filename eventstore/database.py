@@ -9,16 +9,7 @@ from pathlib import Path
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from sqlalchemy import URL
 
-from api.settings import Settings
-
 log = logging.getLogger(__name__)
-
-
-def database_url(settings: Settings) -> str:
-    """The configured URL, or start (or reuse) the embedded Postgres and return its URL."""
-    if settings.database_url:
-        return settings.database_url
-    return start_embedded(settings.require_home("DATABASE_URL") / "pgdata")
 
 
 def start_embedded(pgdata: Path) -> str:

@@ -1,0 +1,62 @@
+"""What the HTTP layer is given, and how its routes ask for it.
+
+The composition root builds one `Services` and hands it to `create_app`; routes declare
+the parts they use as FastAPI dependencies (`Service`, `Reads`, `Signer`), so the HTTP
+layer never imports the composition root nor reaches into it for what it needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.auth import TokenSigner
+from api.metrics import Metrics
+from application.service import ConversationService
+from projections.readside import ReadSide
+
+
+@dataclass(frozen=True)
+class HttpLimits:
+    """The settings the HTTP layer applies itself."""
+
+    production: bool
+    max_text_chars: int
+    max_body_bytes: int
+    ready_max_lag: int
+
+
+@dataclass(frozen=True)
+class Services:
+    service: ConversationService
+    read_side: ReadSide
+    signer: TokenSigner
+    metrics: Metrics
+    limits: HttpLimits
+    last_recorded: Callable[[], int | None]  # the newest notification id in the store
+    close: Callable[[], None]
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+def _service(request: Request) -> ConversationService:
+    return services(request).service
+
+
+def _read_side(request: Request) -> ReadSide:
+    return services(request).read_side
+
+
+def _signer(request: Request) -> TokenSigner:
+    return services(request).signer
+
+
+Service = Annotated[ConversationService, Depends(_service)]
+Reads = Annotated[ReadSide, Depends(_read_side)]
+Signer = Annotated[TokenSigner, Depends(_signer)]

@@ -1,0 +1,27 @@
+"""The port the application saves through: load a conversation, save its new events.
+
+`eventstore.store.ConversationStore` implements it on Postgres, or on the library's own
+in-memory store for tests that need no database; the service knows only this protocol. A
+save that loses a race raises the library's `IntegrityError` (the primary key on id and
+version), which the service answers by running the command again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+from uuid import UUID
+
+from eventsourcing.persistence import Recording
+
+from domain.conversation import Conversation
+
+
+class Repository(Protocol):
+    def get_conversation(self, conversation_id: UUID) -> Conversation:
+        """The conversation with every recorded event applied; `NotFound` if none."""
+        ...
+
+    def save_conversations(self, *conversations: Conversation) -> Sequence[Recording[UUID]]:
+        """Store every pending event of `conversations` in one transaction."""
+        ...

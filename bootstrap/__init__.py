@@ -1,0 +1,1 @@
+"""The composition root: settings, and the one place that wires every layer together."""

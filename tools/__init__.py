@@ -1,0 +1,2 @@
+"""Batch tools run over the whole record: replay under another policy, verify the record
+and its read models, seed a demo."""
