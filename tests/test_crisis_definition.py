@@ -1,15 +1,20 @@
 """The written definition of a crisis and its worked examples, held together.
 
 `domain/crisis.py` is the one source: these tests keep its examples covering every
-boundary the definition draws, in every language the service is tested in.
+boundary the definition draws, in every language the service is tested in, and keep the
+rules page for users (`docs/rules.md`) saying the same thing.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import get_args
 
 from domain.assessment import Category, Crisis
 from domain.crisis import CRISIS_DEFINITION, WORKED_EXAMPLES, Language
+
+RULES = Path(__file__).parents[1] / "docs" / "rules.md"
+SECTION = "### What counts as a crisis"
 
 
 def test_every_language_has_a_crisis_and_a_non_crisis() -> None:
@@ -40,3 +45,30 @@ def test_each_example_is_distinct_and_explained() -> None:
     texts = [e.text for e in WORKED_EXAMPLES]
     assert len(set(texts)) == len(texts)
     assert all(e.why.strip() and e.text.strip() for e in WORKED_EXAMPLES)
+
+
+def _section() -> str:
+    """The rules page's crisis section, up to the next numbered rule."""
+    rules = RULES.read_text()
+    start = rules.index(SECTION)
+    return rules[start : rules.index("\n## ", start)]
+
+
+def _plain(markdown: str) -> str:
+    """Text as it reads: code marks dropped and every run of whitespace one space."""
+    return " ".join(markdown.replace("`", "").split())
+
+
+def test_the_rules_page_states_the_definition_word_for_word() -> None:
+    assert _plain(CRISIS_DEFINITION) in _plain(_section())
+
+
+def test_the_rules_page_lists_exactly_the_worked_examples() -> None:
+    rows = [
+        tuple(_plain(cell) for cell in line.strip().strip("|").split("|"))
+        for line in _section().splitlines()
+        if line.startswith("| ") and not line.startswith("| Message |")
+    ]
+    assert rows == [
+        (e.text, e.language, str(e.category), str(e.crisis), e.why) for e in WORKED_EXAMPLES
+    ]
