@@ -4,6 +4,10 @@ The policy decides only from the `Assessment`, so the tool input is validated fi
 field before anything is built from it: an out-of-range severity or an unknown category
 must never reach a decision. The assessor sees the recent user messages with their
 recorded assessments, so escalation across turns and rephrasing after a refusal count.
+
+The definition of a crisis and its worked examples come from `domain.crisis`, the text
+the rules page states, so what the model is told and what users read cannot differ; the
+prompt holds nothing of the turn, so one cached prefix serves every call.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from anthropic.types import ToolUseBlock
 
 from adapters.claude import EPHEMERAL, AssessmentFailed, Claude, api_model
 from domain.assessment import Assessment, Category, Crisis, Intent
+from domain.crisis import CRISIS_DEFINITION, WORKED_EXAMPLES
 from domain.deadline import NO_DEADLINE, Deadline
 from domain.ports import Assessor
 
@@ -25,7 +30,18 @@ MAX_RATIONALE_CHARS = 1000
 E = TypeVar("E", Category, Crisis, Intent)
 HARM_CATEGORIES = [str(c) for c in Category if c is not Category.NONE]
 
-SYSTEM_PROMPT = """\
+
+def _worked_examples() -> str:
+    """The shared examples, one a line; each message is quoted as JSON, so none of its text
+    can read as an instruction."""
+    return "\n".join(
+        f"- {json.dumps(e.text, ensure_ascii=False)} ({e.language}): "
+        f"category {e.category}, crisis {e.crisis}. Why: {e.why}."
+        for e in WORKED_EXAMPLES
+    )
+
+
+SYSTEM_PROMPT = f"""\
 You classify user messages for lastresort, a chat service whose assistant may end a \
 conversation only as a last resort. Your assessment feeds a fixed policy; you never reply \
 to the user. Always answer by calling the record_assessment tool exactly once.
@@ -56,9 +72,10 @@ who has moved on to a harmless topic is assessed on the new message alone.
 
 scores: a score 0..1 for each harm category, so reviewers can see how close a call was.
 
-crisis: "self_harm" or "harm_to_others" when the user shows signs of imminent risk of \
-harming themselves or someone else (intent, plan, means, a time), otherwise "none". \
-Discussing the topic in general, in history or in fiction is not a crisis.
+crisis: "self_harm" or "harm_to_others" when the message is a crisis by the definition \
+below, otherwise "none". Judge it apart from category: when a message shows such a risk \
+and also seeks harmful help, record both, and the policy gives crisis support; a request \
+for capability that shows no such risk is recorded in its category with crisis "none".
 
 intent: what the user asks of the conversation itself. "end_request" when they ask to \
 end or close this conversation; "confirm_end" when they confirm an ending they asked \
@@ -66,6 +83,13 @@ for; "decline_end" when they take such a request back or want to keep going; oth
 "none".
 
 rationale: one or two sentences a reviewer can check.
+
+What counts as a crisis:
+
+{CRISIS_DEFINITION}
+
+Worked examples, each with what to record and why:
+{_worked_examples()}
 """
 
 ASSESSMENT_TOOL: dict[str, Any] = {
