@@ -211,7 +211,7 @@ def _reason(error: anthropic.APIError) -> str:
 
 def _retry_after(error: anthropic.APIError) -> float | None:
     """Seconds the API asked to wait (`retry-after-ms`, or `retry-after` in seconds or as a
-    date), if it did."""
+    date), if it did. Written here because the SDK's own parser is private to its client."""
     if not isinstance(error, anthropic.APIStatusError):
         return None
     headers = error.response.headers
