@@ -1,0 +1,1 @@
+"""Batch tools run from the command line: measuring an assessor against the labelled corpus."""
