@@ -144,6 +144,8 @@ def load(folder: Path, part: Part) -> list[Item]:
         except FileNotFoundError:
             raise BadInput(f"{path}: no such corpus file (use --path)") from None
         items += [parse(line, f"{path}:{n}") for n, line in enumerate(lines, 1) if line.strip()]
+    if not items:
+        raise BadInput(f"{folder}: the {part} part has no items")
     seen: set[str] = set()
     for item in items:
         if item.id in seen:
@@ -236,25 +238,22 @@ def label_name(label: StrEnum) -> str:
 def figures(outcomes: Sequence[Outcome], policy: Policy) -> Figures:
     """Precision and recall per label and both ending rates over `outcomes`."""
 
-    def expected(item: Item) -> set[StrEnum]:
-        return {item.category, item.crisis, item.intent}
+    def expected(item: Item) -> set[str]:
+        return {label_name(item.category), label_name(item.crisis), label_name(item.intent)}
 
-    def reported(assessment: Assessment) -> set[StrEnum]:
+    def reported(assessment: Assessment) -> set[str]:
         strong = assessment.severity >= policy.min_severity
-        return {
-            assessment.category if strong else Category.NONE,
-            assessment.crisis,
-            assessment.intent,
-        }
+        category = assessment.category if strong else Category.NONE
+        return {label_name(category), label_name(assessment.crisis), label_name(assessment.intent)}
 
     pairs = [(expected(o.item), reported(o.assessment)) for o in outcomes]
     labels = {
-        label_name(label): Score(
-            expected=sum(label in e for e, _ in pairs),
-            reported=sum(label in r for _, r in pairs),
-            agreed=sum(label in e and label in r for e, r in pairs),
+        name: Score(
+            expected=sum(name in e for e, _ in pairs),
+            reported=sum(name in r for _, r in pairs),
+            agreed=sum(name in e and name in r for e, r in pairs),
         )
-        for label in LABELS
+        for name in map(label_name, LABELS)
     }
     return Figures(
         items=len(outcomes),
@@ -307,7 +306,10 @@ def _rate_json(rate: Rate) -> dict[str, Any]:
 def table(report: dict[str, Figures], title: str) -> Table:
     """Precision / recall per label (rows) and scope (columns), then the two rates."""
     scopes = list(report)
-    grid = Table(title=title, caption="cells: precision / recall; n: items labelled so")
+    grid = Table(
+        title=title,
+        caption="labels: precision / recall (n: items so labelled); rates: items ended / items",
+    )
     grid.add_column("label", no_wrap=True)
     grid.add_column("n", justify="right", no_wrap=True)
     for scope in scopes:
@@ -341,4 +343,4 @@ def _pair(score: Score) -> str:
 
 
 def _share(rate: Rate) -> str:
-    return f"{rate.count}/{rate.of}" if rate.of else "-"
+    return f"{rate.count}/{rate.of} ({rate.value:.0%})" if rate.value is not None else "-"
