@@ -8,6 +8,9 @@ from pathlib import Path
 from domain.errors import InvalidPolicy
 from domain.policy import Policy
 
+# The policy in force unless `LASTRESORT_POLICY` names another; measurements compare to it.
+DEFAULT_POLICY_FILE = Path(__file__).resolve().parent.parent / "policies" / "default.toml"
+
 
 def load_policy(path: Path) -> Policy:
     try:

@@ -18,6 +18,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from application.policies import DEFAULT_POLICY_FILE
+
 DEFAULT_MODEL = "claude-opus-4-1"
 DEFAULT_ASSESSOR_MODEL = "claude-haiku-4-5"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -101,7 +103,7 @@ class Settings(BaseSettings):
         "unset: the nearest `.lastresort` folder, or the checkout's",
     )
     policy_file: Path = Field(
-        PROJECT_ROOT / "policies" / "default.toml",
+        DEFAULT_POLICY_FILE,
         validation_alias="LASTRESORT_POLICY",
         description="the policy file in force",
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -19,6 +20,7 @@ from cli import replay, serve
 from cli.environment import MISTAKES, describe, fail, load_settings, make_home, migrated_database
 from domain.access import Role
 from eventstore.migrate import migrate as migrate_to_head
+from tools.corpus import Part
 
 app = typer.Typer(
     name="lastresort",
@@ -98,6 +100,29 @@ def verify(
             else "clean"
         )
     raise typer.Exit(0 if report.clean else 1)
+
+
+@app.command()
+def corpus(
+    part: Annotated[Part, typer.Option(help="which part of the corpus to measure")] = Part.DEV,
+    path: Annotated[
+        Path | None, typer.Option(help="the folder holding the parts (default: corpus/)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the figures as JSON")] = False,
+) -> None:
+    """measure the offline assessor on the labelled corpus (no database, no network)"""
+    from adapters.offline_assessor import OfflineAssessor
+    from tools import corpus as corpus_
+
+    policy = corpus_.default_policy()
+    assessor = OfflineAssessor()
+    report = corpus_.measure(assessor, policy, corpus_.load(path or corpus_.FOLDER, part))
+    if as_json:
+        figures = corpus_.to_json(report)
+        print(json.dumps({"part": part, "assessor": assessor.name, **figures}, indent=2))
+    else:
+        title = f"{assessor.name} on the {part} corpus, policy {policy.version}"
+        corpus_.show(corpus_.table(report, title))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
