@@ -20,7 +20,7 @@ from domain.deadline import Deadline
 from domain.decision import Decision
 from domain.events import Turn
 from domain.policy import Policy
-from domain.ports import Assessor, Assistant, Reply
+from domain.ports import Assessor, Assistant, WrittenReply
 
 CONTEXT_MESSAGES = 6
 Context = Sequence[tuple[str, Assessment]]
@@ -36,7 +36,7 @@ class TurnTaker:
     policy: Policy
     deadline: Deadline
     _assessed: tuple[Context, Assessment] | None = field(default=None, init=False)
-    _written: tuple[Decision, Reply] | None = field(default=None, init=False)
+    _written: tuple[Decision, WrittenReply] | None = field(default=None, init=False)
 
     def take(self, conversation: Conversation, at: datetime, request_key: str | None) -> Turn:
         """Record the turn on `conversation` (not saved yet) and return it."""
@@ -57,7 +57,7 @@ class TurnTaker:
             self._assessed = (context, assessment)
         return self._assessed[1]
 
-    def _write(self, decision: Decision, history: Sequence[Turn]) -> Reply:
+    def _write(self, decision: Decision, history: Sequence[Turn]) -> WrittenReply:
         if self._written is None or self._written[0] != decision:
             reply = self.assistant.write(decision, self.text, history, self.deadline)
             self._written = (decision, reply)

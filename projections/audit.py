@@ -35,10 +35,8 @@ from domain.events import (
     Started,
     Turn,
 )
-from projections.base import Insert, Operation, ReadModel
+from projections.base import Insert, Operation, ReadModel, Row
 from projections.conversations import messages_of
-
-Row = dict[str, Any]
 
 INSERT_CONVERSATION = Insert("rm_audit_conversations", ("id", "owner", "model", "started_at"))
 INSERT_TRAIL = Insert(

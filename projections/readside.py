@@ -17,7 +17,7 @@ from eventstore.database import eventsourcing_env
 from projections.audit import AuditView
 from projections.consistency import LastWrites, ProgressWatcher
 from projections.conversations import ConversationsView
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 
 T = TypeVar("T")
 VIEWS: tuple[type[ConversationsView | AuditView], ...] = (ConversationsView, AuditView)
@@ -53,10 +53,10 @@ def make_runners(
     *,
     rebuild: Sequence[str] = (),
     batch_size: int = 1000,
-) -> list[ProjectionRunner]:
+) -> list[ReadModelRunner]:
     datastore = view_datastore(url)
     return [
-        ProjectionRunner(
+        ReadModelRunner(
             view(datastore), url, mapper, batch_size=batch_size, rebuild=view.name in rebuild
         )
         for view in VIEWS

@@ -25,7 +25,7 @@ from domain.access import Role
 from eventstore.database import with_dbname
 from eventstore.migrate import migrate
 from projections.readside import VIEW_NAMES, make_runners
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 from tests.postgres import embedded_postgres
 from tests.tiers import tier_of
 
@@ -124,11 +124,11 @@ def fresh(fresh_database: Callable[[], str], settings: Settings) -> Iterator[Con
 
 
 @pytest.fixture
-def runners(fresh: Container) -> Iterator[Callable[..., list[ProjectionRunner]]]:
+def runners(fresh: Container) -> Iterator[Callable[..., list[ReadModelRunner]]]:
     """Makes runners on the fresh database; stops them all at the end of the test."""
-    made: list[ProjectionRunner] = []
+    made: list[ReadModelRunner] = []
 
-    def make(names: tuple[str, ...] = VIEW_NAMES, **options: Any) -> list[ProjectionRunner]:
+    def make(names: tuple[str, ...] = VIEW_NAMES, **options: Any) -> list[ReadModelRunner]:
         new = make_runners(fresh.url, fresh.store.mapper, names, **options)
         made.extend(new)
         return new

@@ -18,7 +18,7 @@ from api.auth import TokenSigner
 from domain.access import Role
 from eventstore.store import EVENTS_TABLE
 from projections.readside import VIEWS
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 from tests.waiting import wait_until
 
 SECRET = "reliability-secret-" + "x" * 32
@@ -36,7 +36,7 @@ def free_port() -> int:
         return port
 
 
-def started(runners: list[ProjectionRunner]) -> list[ProjectionRunner]:
+def started(runners: list[ReadModelRunner]) -> list[ReadModelRunner]:
     """Start in-process projection runners (tests that build them stopped)."""
     return [runner.start() for runner in runners]
 

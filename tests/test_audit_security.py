@@ -418,7 +418,7 @@ def assert_shown_literally(markdown: str, *values: str) -> None:
 def test_the_markdown_case_file_shows_every_value_literally(texts: list[str]) -> None:
     (owner, model, status, reason, rule, version, key, value, category, summary, text, note) = texts
     at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    step = cases.Step(
+    step = cases.ExplainedMessage(
         position=0,
         at=at,
         author=reason,

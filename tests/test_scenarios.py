@@ -11,10 +11,12 @@ from fastapi.testclient import TestClient
 from bootstrap.container import Container
 from tests.examples import Example, Said, check_outcome, examples
 
-Reply = tuple[list[str], str | None]
+FedOutcome = tuple[list[str], str | None]
 
 
-def _feed(client: TestClient, headers: dict[str, str], cid: str, turns: Sequence[Said]) -> Reply:
+def _feed(
+    client: TestClient, headers: dict[str, str], cid: str, turns: Sequence[Said]
+) -> FedOutcome:
     """Send `turns` until the conversation ends: the reply kinds and the ending reason."""
     kinds: list[str] = []
     for said in turns:
