@@ -151,7 +151,7 @@ Reviewer = Annotated[Principal, Depends(reviewer)]
 
 
 def _seen(read_side: ReadSide, who: Principal, page: str, conversation: UUID | None = None) -> None:
-    read_side.read(reads.record_page_view, who.name, str(who.role), conversation, page)
+    read_side.page_views.record(who.name, str(who.role), conversation, page)
 
 
 def _html(
@@ -323,7 +323,7 @@ def statistics(
 def access_log(request: Request, who: Reviewer, read_side: Reads) -> HTMLResponse:
     """Who looked at what: every audit page view, newest first."""
     _seen(read_side, who, request.url.path)
-    views = read_side.read(reads.page_views, None, 500)
+    views = read_side.page_views.recent(None, 500)
     return _html("views.html", request, who, views=views)
 
 
@@ -365,5 +365,5 @@ def case_page(
     request: Request, who: Reviewer, read_side: Reads, conversation_id: str
 ) -> HTMLResponse:
     case = _case(read_side, who, conversation_id, "case")
-    views = read_side.read(reads.page_views, case.conversation_id, 50)
+    views = read_side.page_views.recent(case.conversation_id, 50)
     return _html("case.html", request, who, case=case, views=views)
