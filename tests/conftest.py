@@ -26,6 +26,7 @@ from eventstore.database import with_dbname
 from eventstore.migrate import migrate
 from projections.readside import VIEW_NAMES, make_runners
 from projections.runner import ReadModelRunner
+from tests.api_calls import Auth
 from tests.postgres import embedded_postgres
 from tests.tiers import tier_of
 
@@ -104,12 +105,18 @@ def client(container: Container) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def auth(container: Container) -> Callable[..., dict[str, str]]:
+def auth(container: Container) -> Auth:
     def headers(user: str | None = None, role: Role = Role.USER) -> dict[str, str]:
         token = container.signer.mint(user or f"user-{uuid.uuid4().hex[:8]}", role)
         return {"Authorization": f"Bearer {token}"}
 
     return headers
+
+
+@pytest.fixture
+def rita(auth: Auth) -> dict[str, str]:
+    """A reviewer, under a name of her own."""
+    return auth(f"rita-{uuid.uuid4().hex[:6]}", Role.REVIEWER)
 
 
 @pytest.fixture

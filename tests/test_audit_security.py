@@ -27,18 +27,13 @@ from cli.audit import catch_up
 from domain.access import Role
 from reports import case as cases
 from tests import procs
+from tests.api_calls import Auth
 from tests.test_audit import HTML, session_cookie, sign_in
 
-Auth = Callable[..., dict[str, str]]
 LISTS = ("/audit", "/audit/contested", "/audit/stats")
 FIXED = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-
-
-@pytest.fixture
-def rita(auth: Auth) -> dict[str, str]:
-    return auth(f"rita-{uuid.uuid4().hex[:6]}", Role.REVIEWER)
 
 
 # -- parameters -----------------------------------------------------------------------------

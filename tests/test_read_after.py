@@ -18,10 +18,10 @@ from api.graphql import context
 from bootstrap.container import Container, web_app
 from domain.access import Principal, Role
 from projections.runner import ReadModelRunner
+from tests.api_calls import Auth
 from tests.procs import started
 from tests.waiting import wait_until_async
 
-Auth = Callable[..., dict[str, str]]
 MODEL = "claude-sonnet-4"
 LARGEST = str(2**63 - 1)
 CONVERSATIONS = "{ conversations(first: 50) { edges { node { id } } } }"

@@ -3,12 +3,13 @@ reaches its outcome; an ended one refuses the next message; a branch goes on by 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import pytest
 from fastapi.testclient import TestClient
 
 from bootstrap.container import Container
+from tests.api_calls import Auth
 from tests.examples import Example, Said, check_outcome, examples
 
 FedOutcome = tuple[list[str], str | None]
@@ -35,7 +36,7 @@ def _feed(
 def test_example_reaches_its_outcome(
     client: TestClient,
     container: Container,
-    auth: Callable[..., dict[str, str]],
+    auth: Auth,
     example: Example,
 ) -> None:
     headers = auth()
