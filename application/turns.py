@@ -23,7 +23,7 @@ from domain.policy import Policy
 from domain.ports import Assessor, Assistant, WrittenReply
 
 CONTEXT_MESSAGES = 6
-Context = Sequence[tuple[str, Assessment]]
+AssessmentContext = Sequence[tuple[str, Assessment]]
 
 
 @dataclass
@@ -35,7 +35,7 @@ class TurnTaker:
     assistant: Assistant
     policy: Policy
     deadline: Deadline
-    _assessed: tuple[Context, Assessment] | None = field(default=None, init=False)
+    _assessed: tuple[AssessmentContext, Assessment] | None = field(default=None, init=False)
     _written: tuple[Decision, WrittenReply] | None = field(default=None, init=False)
 
     def take(self, conversation: Conversation, at: datetime, request_key: str | None) -> Turn:
@@ -51,7 +51,7 @@ class TurnTaker:
         )
         return conversation.turns[-1]
 
-    def _assess(self, context: Context) -> Assessment:
+    def _assess(self, context: AssessmentContext) -> Assessment:
         if self._assessed is None or self._assessed[0] != context:
             assessment = self.assessor.assess(self.text, context, self.deadline)
             self._assessed = (context, assessment)

@@ -31,6 +31,7 @@ from api.dependencies import Reads, Signer
 from api.error_codes import http_status
 from api.errors import error_response
 from domain.access import Principal
+from domain.decision import EndReason
 from domain.errors import BadInput, DomainError, NotFound
 from projections import audit as reads
 from projections.pages import decode_cursor, encode_cursor, page_of
@@ -40,7 +41,6 @@ from reports import case as cases
 
 COOKIE = "lastresort_audit"
 PAGE = 50
-REASONS = ("persistent_harm", "user_request")
 templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(default=True),
@@ -272,7 +272,7 @@ def _endings(
         older=older,
         contested=contested,
         facets=read(reads.ending_facets, None),
-        reasons=REASONS,
+        reasons=tuple(EndReason),
         chosen={**choice, "since": q.get("since", ""), "until": q.get("until", "")},
     )
 
