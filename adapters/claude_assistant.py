@@ -2,7 +2,7 @@
 
 The policy has the last word, so the model only ever words a decision: the
 `end_conversation` tool is offered on the turn the policy ends, and on no other; what
-the model did with it (or a refusal) comes back as `Reply.model_request` and is recorded
+the model did with it (or a refusal) comes back as `WrittenReply.model_request` and is recorded
 with the decision, never acted on. The history is the conversation's own turns, so a
 branch sends its inherited prefix and then its own turns.
 """
@@ -19,7 +19,7 @@ from adapters.offline_assistant import BEHAVIOURS, CRISIS_RESOURCES, OfflineAssi
 from domain.deadline import NO_DEADLINE, Deadline
 from domain.decision import Action, Decision, EndReason
 from domain.events import Turn
-from domain.ports import Reply
+from domain.ports import WrittenReply
 
 END_TOOL_NAME = "end_conversation"
 REFUSAL = "refusal"
@@ -82,7 +82,7 @@ class ClaudeAssistant:
         text: str,
         history: Sequence[Turn],
         deadline: Deadline = NO_DEADLINE,
-    ) -> Reply:
+    ) -> WrittenReply:
         params: dict[str, Any] = {
             "model": api_model(decision.model),
             "max_tokens": self.max_tokens,
@@ -97,18 +97,20 @@ class ClaudeAssistant:
         call = self.claude.create(self.role, deadline, **params)
         return self._reply(call, decision, text, history)
 
-    def _reply(self, call: Call, decision: Decision, text: str, history: Sequence[Turn]) -> Reply:
+    def _reply(
+        self, call: Call, decision: Decision, text: str, history: Sequence[Turn]
+    ) -> WrittenReply:
         message = call.message
         if message.stop_reason == REFUSAL:
             self.claude.failed(self.role, "refused")
-            return Reply(self._fallback(decision, text, history), REFUSAL, call.usage)
+            return WrittenReply(self._fallback(decision, text, history), REFUSAL, call.usage)
         tools = [b.name for b in message.content if isinstance(b, ToolUseBlock)]
         written = "\n\n".join(b.text for b in message.content if isinstance(b, TextBlock)).strip()
         if not written:
             written = self._fallback(decision, text, history)
         if decision.action is Action.CRISIS_SUPPORT and RESOURCE_MARKER not in written:
             written = f"{written}\n\n{CRISIS_RESOURCES}"
-        return Reply(written, ",".join(dict.fromkeys(tools)) or None, call.usage)
+        return WrittenReply(written, ",".join(dict.fromkeys(tools)) or None, call.usage)
 
     def _fallback(self, decision: Decision, text: str, history: Sequence[Turn]) -> str:
         """The offline template for the action: safe, and still does what the action says."""

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from domain.deadline import NO_DEADLINE, Deadline
 from domain.decision import Action, Decision, EndReason
 from domain.events import Turn
-from domain.ports import Reply
+from domain.ports import WrittenReply
 
 BEHAVIOURS = {
     "child_sexual_content": "requests for sexual content involving minors",
@@ -38,9 +38,9 @@ class OfflineAssistant:
         text: str,
         history: Sequence[Turn],
         deadline: Deadline = NO_DEADLINE,
-    ) -> Reply:
+    ) -> WrittenReply:
         """The template for the action; answers at once, so `deadline` does not concern it."""
-        return Reply(self._text(decision, text))
+        return WrittenReply(self._text(decision, text))
 
     def _text(self, decision: Decision, text: str) -> str:
         behaviour = BEHAVIOURS.get(decision.behaviour or "", "these requests")

@@ -20,7 +20,7 @@ from api.graphql.schema import graphql_router
 from api.home import install as install_home
 from api.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from api.operations import Readiness, RequestContext, is_reviewer, readiness, readiness_body
-from api.schemas import body_limit, document_text_limit
+from api.rest_models import body_limit, document_text_limit
 from api.security import secure
 
 

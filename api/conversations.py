@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.dependencies import Reads, Service, Signer
 from api.errors import responses
-from api.schemas import (
+from api.rest_models import (
     IDEMPOTENCY_HEADER,
     BranchConversation,
     BranchCreatedResult,

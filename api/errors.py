@@ -17,7 +17,7 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.error_codes import http_status
-from api.schemas import ErrorResponse
+from api.rest_models import ErrorResponse
 from domain.errors import DomainError, ModelUnavailable
 
 log = logging.getLogger(__name__)

@@ -144,13 +144,13 @@ class ReadModelState(BaseModel):
     quarantined: int
 
 
-Status = Literal["ready", "degraded", "lagging", "unavailable"]
+ReadinessStatus = Literal["ready", "degraded", "lagging", "unavailable"]
 
 
 class Readiness(BaseModel):
     """Anonymous callers get `status` only; reviewers get the figures as well."""
 
-    status: Status
+    status: ReadinessStatus
     database: Literal["ok", "unavailable"] | None = None
     error: str | None = Field(
         default=None, description="the database error's class, when unavailable"
@@ -190,7 +190,7 @@ def _readiness(conn: psycopg.Connection[DictRow], max_lag: int, detail: bool) ->
     figures = progress(conn)
     lagging = any(p.lag > max_lag for p in figures.read_models.values())
     held = sum(p.quarantined for p in figures.read_models.values())
-    status: Status = "lagging" if lagging else "degraded" if held else "ready"
+    status: ReadinessStatus = "lagging" if lagging else "degraded" if held else "ready"
     if not detail:
         return Readiness(status=status)
     behind = min(p.position for p in figures.read_models.values())

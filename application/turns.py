@@ -20,10 +20,10 @@ from domain.deadline import Deadline
 from domain.decision import Decision
 from domain.events import Turn
 from domain.policy import Policy
-from domain.ports import Assessor, Assistant, Reply
+from domain.ports import Assessor, Assistant, WrittenReply
 
 CONTEXT_MESSAGES = 6
-Context = Sequence[tuple[str, Assessment]]
+AssessmentContext = Sequence[tuple[str, Assessment]]
 
 
 @dataclass
@@ -35,8 +35,8 @@ class TurnTaker:
     assistant: Assistant
     policy: Policy
     deadline: Deadline
-    _assessed: tuple[Context, Assessment] | None = field(default=None, init=False)
-    _written: tuple[Decision, Reply] | None = field(default=None, init=False)
+    _assessed: tuple[AssessmentContext, Assessment] | None = field(default=None, init=False)
+    _written: tuple[Decision, WrittenReply] | None = field(default=None, init=False)
 
     def take(self, conversation: Conversation, at: datetime, request_key: str | None) -> Turn:
         """Record the turn on `conversation` (not saved yet) and return it."""
@@ -51,13 +51,13 @@ class TurnTaker:
         )
         return conversation.turns[-1]
 
-    def _assess(self, context: Context) -> Assessment:
+    def _assess(self, context: AssessmentContext) -> Assessment:
         if self._assessed is None or self._assessed[0] != context:
             assessment = self.assessor.assess(self.text, context, self.deadline)
             self._assessed = (context, assessment)
         return self._assessed[1]
 
-    def _write(self, decision: Decision, history: Sequence[Turn]) -> Reply:
+    def _write(self, decision: Decision, history: Sequence[Turn]) -> WrittenReply:
         if self._written is None or self._written[0] != decision:
             reply = self.assistant.write(decision, self.text, history, self.deadline)
             self._written = (decision, reply)

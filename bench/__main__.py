@@ -14,14 +14,14 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from bench.harness import FULL, QUICK, Row, Run, Sizes, machine, medians, server_url, table
+from bench.harness import FULL, QUICK, ResultLine, Run, Sizes, machine, medians, server_url, table
 from bench.long import bench_long
 from bench.projections import bench_projections
 from bench.queries import bench_queries
 from bench.replay import bench_replay
 from bench.write import bench_write
 
-BENCHMARKS: dict[str, Callable[[Run], list[Row]]] = {
+BENCHMARKS: dict[str, Callable[[Run], list[ResultLine]]] = {
     "write": bench_write,
     "long": bench_long,
     "projections": bench_projections,
@@ -30,10 +30,12 @@ BENCHMARKS: dict[str, Callable[[Run], list[Row]]] = {
 }
 
 
-def run_all(sizes: Sizes, names: Sequence[str] = tuple(BENCHMARKS), repeat: int = 1) -> list[Row]:
+def run_all(
+    sizes: Sizes, names: Sequence[str] = tuple(BENCHMARKS), repeat: int = 1
+) -> list[ResultLine]:
     """Every benchmark `repeat` times; each row from the run with its median figure."""
     run = Run(server_url(), sizes)
-    rows: list[Row] = []
+    rows: list[ResultLine] = []
     for name in names:
         runs = []
         for n in range(repeat):

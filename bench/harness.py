@@ -1,6 +1,6 @@
 """What every benchmark shares: scratch databases, timing, percentiles and the result table.
 
-A benchmark is a function `(Run) -> list[Row]`: it gets a scratch database (created on
+A benchmark is a function `(Run) -> list[ResultLine]`: it gets a scratch database (created on
 the server of `DATABASE_URL`, dropped afterwards), measures lastresort and a raw psycopg
 baseline of the same work in the same run, and returns one row per figure.
 """
@@ -50,7 +50,7 @@ TINY = Sizes(10, 3, (10, 40), 3, 300, 0.5, 3, (400,), 1)
 
 
 @dataclass(frozen=True)
-class Row:
+class ResultLine:
     """One line of the result table."""
 
     figure: str
@@ -117,10 +117,10 @@ def median_rate(repeats: int, count: int, action: Callable[[], Any]) -> float:
 
 def ratio_row(
     figure: str, value: float, baseline: float, unit: str, goal: float | None = None
-) -> Row:
+) -> ResultLine:
     """A throughput row: value and baseline in `unit`, their ratio, met when ≥ `goal`."""
     ratio = value / baseline if baseline else 0.0
-    return Row(
+    return ResultLine(
         figure,
         f"{value:,.0f} {unit}",
         f"{baseline:,.0f} {unit}",
@@ -131,8 +131,8 @@ def ratio_row(
     )
 
 
-def medians(runs: Sequence[Sequence[Row]]) -> list[Row]:
-    """Row by row (runs list the same figures in the same order), the run with the median key."""
+def medians(runs: Sequence[Sequence[ResultLine]]) -> list[ResultLine]:
+    """Line by line (runs list the same figures in the same order), the run with the median key."""
     return [sorted(rows, key=lambda r: r.key)[len(rows) // 2] for rows in zip(*runs, strict=True)]
 
 
@@ -140,7 +140,7 @@ def latency(values_ms: Sequence[float]) -> str:
     return f"p50 {percentile(values_ms, 0.5):.1f} / p99 {percentile(values_ms, 0.99):.1f} ms"
 
 
-def table(rows: Sequence[Row]) -> str:
+def table(rows: Sequence[ResultLine]) -> str:
     """The rows as one Markdown table."""
     head = ("figure", "lastresort", "raw baseline", "ratio", "goal", "met?")
     met = {True: "yes", False: "NO", None: "—"}

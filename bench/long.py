@@ -11,7 +11,7 @@ from functools import partial
 from uuid import UUID, uuid4
 
 from application.service import utc_now
-from bench.harness import Row, Run, latency, percentile
+from bench.harness import ResultLine, Run, latency, percentile
 from bench.write import MODEL, TEXT, timed_turns
 from bootstrap.container import Container
 from domain.access import Principal
@@ -33,7 +33,7 @@ def filled(container: Container, owner: str, messages: int) -> UUID:
     return conversation.id
 
 
-def bench_long(run: Run) -> list[Row]:
+def bench_long(run: Run) -> list[ResultLine]:
     who = Principal("bench-long")
     out: dict[int, list[float]] = {}
     with run.database() as url, run.container(url) as container:
@@ -48,7 +48,7 @@ def bench_long(run: Run) -> list[Row]:
         ratio = percentile(ms, 0.5) / base
         longest = messages == max(out)
         rows.append(
-            Row(
+            ResultLine(
                 f"long: turn latency at {messages:,} messages",
                 latency(ms),
                 f"p50 {base:.1f} ms at {shortest}",

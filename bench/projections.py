@@ -19,7 +19,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from application.service import utc_now
-from bench.harness import Row, Run, latency, percentile, timed
+from bench.harness import ResultLine, Run, latency, percentile, timed
 from bench.write import MODEL, TEXT, RawWriter, timed_turns, turn_rows
 from bootstrap.container import Container
 from domain.access import Principal
@@ -69,7 +69,7 @@ def raw_select_rate(url: str, total: int) -> float:
         return total / timed(read_all)
 
 
-def catch_up(run: Run, container: Container, total: int, baseline: float) -> list[Row]:
+def catch_up(run: Run, container: Container, total: int, baseline: float) -> list[ResultLine]:
     rows = []
     for runner in make_runners(container.url, container.store.mapper, batch_size=BATCH):
         started = time.perf_counter()
@@ -79,7 +79,7 @@ def catch_up(run: Run, container: Container, total: int, baseline: float) -> lis
         rate = total / (time.perf_counter() - started)
         runner.stop()
         rows.append(
-            Row(
+            ResultLine(
                 f"projections: catch-up from 0, {runner.view.name}",
                 f"{rate:,.0f} events/s",
                 f"{baseline:,.0f} rows/s (SELECT)",
@@ -105,7 +105,7 @@ def paced(rate: float, seconds: float, action: Callable[[], float | None]) -> li
     return out
 
 
-def steady_lag(run: Run, url: str, container: Container) -> Row:
+def steady_lag(run: Run, url: str, container: Container) -> ResultLine:
     runners = [r.start() for r in make_runners(url, container.store.mapper)]
     service, watcher = container.service, container.read_side.watcher
     who = Principal("bench-steady")
@@ -139,7 +139,7 @@ def steady_lag(run: Run, url: str, container: Container) -> Row:
         raw_lags = paced(rate, run.sizes.lag_seconds, raw_turn)
     raw.close()
     p99 = percentile(lags, 0.99)
-    return Row(
+    return ResultLine(
         f"projections: lag commit → visible at {rate:.0f} writes/s (½ max)",
         latency(lags),
         latency(raw_lags) + " (NOTIFY)",
@@ -150,7 +150,7 @@ def steady_lag(run: Run, url: str, container: Container) -> Row:
     )
 
 
-def bench_projections(run: Run) -> list[Row]:
+def bench_projections(run: Run) -> list[ResultLine]:
     with run.database() as url, run.container(url) as container:
         total = generate(container, run.sizes.catch_up_events)
         baseline = raw_select_rate(url, total)

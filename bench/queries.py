@@ -15,7 +15,7 @@ import psycopg
 from fastapi.testclient import TestClient
 from psycopg.rows import dict_row
 
-from bench.harness import SECRET, Row, Run, latency, percentile
+from bench.harness import SECRET, ResultLine, Run, latency, percentile
 from bench.write import MODEL, TEXT
 from bootstrap.container import Container, web_app
 from bootstrap.settings import Settings
@@ -48,7 +48,7 @@ def requests(count: int, request: Callable[[], Any]) -> tuple[list[float], int]:
     return out, statements
 
 
-def bench_queries(run: Run) -> list[Row]:
+def bench_queries(run: Run) -> list[ResultLine]:
     count = run.sizes.queries
     who = Principal("bench-reader")
     with run.database() as url:
@@ -90,9 +90,11 @@ def bench_queries(run: Run) -> list[Row]:
             raw_one_ms, _ = requests(count, raw_one)
             raw_page_ms, _ = requests(count, raw_page)
 
-    def row(figure: str, ms: list[float], raw_ms: list[float], statements: str, met: bool) -> Row:
+    def row(
+        figure: str, ms: list[float], raw_ms: list[float], statements: str, met: bool
+    ) -> ResultLine:
         ratio = percentile(ms, 0.5) / percentile(raw_ms, 0.5)
-        return Row(
+        return ResultLine(
             figure, latency(ms), latency(raw_ms), f"{ratio:.1f}× p50", statements, met, ratio
         )
 

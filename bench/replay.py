@@ -21,12 +21,12 @@ from uuid import UUID, uuid4
 
 import psycopg
 
-from bench.harness import Row, Run
+from bench.harness import ResultLine, Run
 from bench.raw_read import raw_read
 from domain.assessment import Assessment, Category, Crisis, Intent
 from domain.conversation import Conversation
 from domain.policy import Policy
-from domain.ports import Reply
+from domain.ports import WrittenReply
 from eventstore.transcoder import event_mapper
 from tools.replay import replay_history
 
@@ -61,7 +61,7 @@ def templates(count: int, seed: int = 7) -> list[Template]:
                 break
             position = conversation.next_position
             decision = policy.decide(conversation.ladder, assessment, position, model)
-            conversation.record_turn("…", assessment, decision, policy, Reply("…"), at)
+            conversation.record_turn("…", assessment, decision, policy, WrittenReply("…"), at)
         stored = [mapper.to_stored_event(e) for e in conversation.collect_events()]
         out.append([(s.originator_version, s.topic, s.state) for s in stored])
     return out
@@ -92,7 +92,7 @@ def _cycle(shapes: list[Template]) -> Iterator[Template]:
         yield from shapes
 
 
-def measure(url: str, workers: int | None) -> list[Row]:
+def measure(url: str, workers: int | None) -> list[ResultLine]:
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(1, mp_context=context) as pool:
         rows, seconds, raw_rss = pool.submit(raw_read, url).result()
@@ -101,7 +101,7 @@ def measure(url: str, workers: int | None) -> list[Row]:
     raw_rate, worker_rss = rows / seconds, result.worker_peak_rss_kib
     memory = worker_rss / raw_rss
     return [
-        Row(
+        ResultLine(
             f"replay: events/s at {rows:,} events",
             f"{result.events_per_second:,.0f} events/s",
             f"{raw_rate:,.0f} rows/s",
@@ -110,7 +110,7 @@ def measure(url: str, workers: int | None) -> list[Row]:
             result.events_per_second >= 0.5 * raw_rate,
             result.events_per_second / raw_rate,
         ),
-        Row(
+        ResultLine(
             f"replay: peak RSS at {rows:,} events",
             f"{worker_rss / 1024:.1f} MiB / worker",
             f"{raw_rss / 1024:.1f} MiB",
@@ -122,8 +122,8 @@ def measure(url: str, workers: int | None) -> list[Row]:
     ]
 
 
-def bench_replay(run: Run, workers: int | None = None) -> list[Row]:
-    out: list[Row] = []
+def bench_replay(run: Run, workers: int | None = None) -> list[ResultLine]:
+    out: list[ResultLine] = []
     with run.database() as url:
         shapes, done = templates(TEMPLATES), 0
         for size in run.sizes.replay_events:

@@ -24,7 +24,7 @@ from psycopg import sql
 
 from api.auth import TokenSigner
 from application.service import utc_now
-from bench.harness import SECRET, Row, Run, latency, median_rate, percentile, ratio_row
+from bench.harness import SECRET, ResultLine, Run, latency, median_rate, percentile, ratio_row
 from bootstrap.container import Container
 from domain.access import Principal
 from domain.conversation import Conversation
@@ -84,7 +84,7 @@ def round_robin(turns: int, ids: Sequence[UUID], turn: Callable[[UUID], object])
         turn(ids[n % len(ids)])
 
 
-def service_vs_raw(run: Run, url: str, container: Container) -> Row:
+def service_vs_raw(run: Run, url: str, container: Container) -> ResultLine:
     sizes, service = run.sizes, container.service
     who = Principal("bench-writer")
     conversations = max(1, sizes.turns // 20)
@@ -172,7 +172,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def http_vs_raw(run: Run, url: str, container: Container) -> list[Row]:
+def http_vs_raw(run: Run, url: str, container: Container) -> list[ResultLine]:
     turns = run.sizes.http_turns
     raw_writers = [RawWriter(url, turn_rows(container)) for _ in range(CLIENTS)]
     try:
@@ -211,7 +211,7 @@ def http_vs_raw(run: Run, url: str, container: Container) -> list[Row]:
     ratio = rate / raw_rate
     return [
         ratio_row(f"write: turns/s, HTTP, {CLIENTS} clients", rate, raw_rate, "turns/s", 0.4),
-        Row(
+        ResultLine(
             f"write: turn latency, HTTP, {CLIENTS} clients",
             f"{latency(http_ms)}; server CPU {server_cpu_ms:.1f} ms/turn",
             latency(raw_ms),
@@ -223,6 +223,6 @@ def http_vs_raw(run: Run, url: str, container: Container) -> list[Row]:
     ]
 
 
-def bench_write(run: Run) -> list[Row]:
+def bench_write(run: Run) -> list[ResultLine]:
     with run.database() as url, run.container(url) as container:
         return [service_vs_raw(run, url, container), *http_vs_raw(run, url, container)]

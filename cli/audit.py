@@ -50,13 +50,11 @@ def run(settings: Settings, raw_id: str) -> int:
     with current_container(settings) as container:
         if not catch_up(container):
             print("warning: projections are behind; the case file may be stale", file=sys.stderr)
-        read = container.read_side.read
-        row = read(reads.audit_of, conversation_id, None)
+        row = container.read_side.read(reads.audit_of, conversation_id, None)
         if row is None:
             print(f"error: conversation {conversation_id} not found", file=sys.stderr)
             return 2
-        read(
-            reads.record_page_view,
+        container.read_side.page_views.record(
             f"cli:{getpass.getuser()}",
             "operator",
             conversation_id,

@@ -36,7 +36,7 @@ from domain.events import (
 )
 from domain.ladder import Ladder
 from domain.policy import Policy
-from domain.ports import Reply
+from domain.ports import WrittenReply
 
 USER_KIND = "message"
 
@@ -183,7 +183,7 @@ class Conversation:
         assessment: Assessment,
         decision: Decision,
         policy: Policy,
-        reply: Reply,
+        reply: WrittenReply,
         at: datetime,
         request_key: str | None = None,
     ) -> None:

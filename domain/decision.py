@@ -17,7 +17,7 @@ class Action(StrEnum):
     ENDED = "ended"
 
 
-class Step(StrEnum):
+class Rung(StrEnum):
     """A rung of the harm ladder that a decision climbs."""
 
     REDIRECT = "redirect"
@@ -53,7 +53,7 @@ class Decision:
     model: str
     harmful: bool = False
     crisis: bool = False
-    step: Step | None = None
+    step: Rung | None = None
     reason: EndReason | None = None
     would_have: Action | None = None
     stopped_by: StoppedBy | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.decision import Action, Decision, Step
+from domain.decision import Action, Decision, Rung
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,9 @@ class Ladder:
             harms, streak = (*harms, position), 0
         elif harms:
             streak += 1
-        if decision.step is Step.REDIRECT:
+        if decision.step is Rung.REDIRECT:
             redirects = (*redirects, position + 1)
-        elif decision.step is Step.WARNING:
+        elif decision.step is Rung.WARNING:
             warning = position + 1
         return Ladder(
             harms=harms,

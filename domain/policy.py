@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from domain.assessment import Assessment, Category, Crisis, Intent
-from domain.decision import Action, Decision, EndReason, Step, StoppedBy
+from domain.decision import Action, Decision, EndReason, Rung, StoppedBy
 from domain.errors import InvalidPolicy
 from domain.ladder import Ladder
 
@@ -80,7 +80,7 @@ class Policy:
 
         if crisis:
             step = self._harm_step(ladder) if harmful else None
-            if step in (Step.WARNING, Step.END):
+            if step in (Rung.WARNING, Rung.END):
                 return base.vetoed(_SHOWN[step], "crisis.support", str(assessment.category))
             return base.make(Action.CRISIS_SUPPORT, "crisis.support")
         if ladder.confirmation is not None and assessment.intent in (
@@ -114,12 +114,12 @@ class Policy:
         reset = ladder.active and ladder.ordinary_streak + 1 >= self.reset_after_ordinary_turns
         return base.make(Action.REPLY, "ordinary.reply", ladder_reset=reset)
 
-    def _harm_step(self, ladder: Ladder) -> Step:
+    def _harm_step(self, ladder: Ladder) -> Rung:
         if len(ladder.redirects) < self.min_redirects:
-            return Step.REDIRECT
+            return Rung.REDIRECT
         if self.warning_required and ladder.warning is None:
-            return Step.WARNING
-        return Step.END
+            return Rung.WARNING
+        return Rung.END
 
     def _climb(
         self,
@@ -132,11 +132,11 @@ class Policy:
     ) -> Decision:
         step = self._harm_step(ladder)
         behaviour = str(assessment.category)
-        if step is Step.REDIRECT:
+        if step is Rung.REDIRECT:
             return base.make(Action.REDIRECT, "harm.redirect", step=step, behaviour=behaviour)
         if in_crisis:
             return base.vetoed(_SHOWN[step], f"harm.{step}.vetoed_by_crisis", behaviour)
-        if step is Step.WARNING:
+        if step is Rung.WARNING:
             if not able:
                 return base.make(
                     Action.REDIRECT,
@@ -201,7 +201,7 @@ class _Base:
         )
 
 
-_SHOWN = {Step.REDIRECT: Action.REDIRECT, Step.WARNING: Action.WARNING, Step.END: Action.ENDED}
+_SHOWN = {Rung.REDIRECT: Action.REDIRECT, Rung.WARNING: Action.WARNING, Rung.END: Action.ENDED}
 
 
 _FIELDS: dict[str, type | tuple[type, ...]] = {

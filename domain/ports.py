@@ -18,7 +18,7 @@ from domain.events import Turn
 
 
 @dataclass(frozen=True)
-class Reply:
+class WrittenReply:
     """What an assistant wrote, what (if anything) the model asked for, and its cost."""
 
     text: str
@@ -48,6 +48,6 @@ class Assistant(Protocol):
         text: str,
         history: Sequence[Turn],
         deadline: Deadline = NO_DEADLINE,
-    ) -> Reply:
+    ) -> WrittenReply:
         """The reply text for `decision` on the user's `text` after `history`."""
         ...

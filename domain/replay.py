@@ -45,7 +45,7 @@ class Change(StrEnum):
 
 
 @dataclass(frozen=True)
-class Ending:
+class ConversationEnd:
     """Where and why a conversation ends (really, or under the candidate)."""
 
     position: int
@@ -72,8 +72,8 @@ class Outcome:
     conversation_id: UUID
     model: str
     change: Change
-    recorded_end: Ending | None
-    candidate_end: Ending | None
+    recorded_end: ConversationEnd | None
+    candidate_end: ConversationEnd | None
     first_difference: Difference | None
     turns: int
     dropped_turns: int
@@ -153,7 +153,7 @@ def replay(conversation: Conversation, candidate: Policy) -> Outcome:
     ladder = Ladder()
     turns = conversation.turns
     first: Difference | None = None
-    candidate_end: Ending | None = None
+    candidate_end: ConversationEnd | None = None
     replayed = 0
     for turn in turns:
         decision = candidate.decide(ladder, turn.assessment, turn.position, conversation.model)
@@ -212,11 +212,13 @@ def _differing_fields(recorded: Decision, replayed: Decision) -> dict[str, tuple
     return out
 
 
-def _ending(turn: Turn, decision: Decision) -> Ending:
-    return Ending(turn.position + 1, decision.reason, decision.rule, turn.assessment.category)
+def _ending(turn: Turn, decision: Decision) -> ConversationEnd:
+    return ConversationEnd(
+        turn.position + 1, decision.reason, decision.rule, turn.assessment.category
+    )
 
 
-def _classify(recorded: Ending | None, candidate: Ending | None) -> Change:
+def _classify(recorded: ConversationEnd | None, candidate: ConversationEnd | None) -> Change:
     if recorded is None:
         return Change.UNCHANGED if candidate is None else Change.WOULD_END
     if candidate is None:
@@ -324,7 +326,7 @@ class Summary:
 
 
 def outcome_json(outcome: Outcome) -> dict[str, Any]:
-    def ending(end: Ending | None) -> dict[str, Any] | None:
+    def ending(end: ConversationEnd | None) -> dict[str, Any] | None:
         if end is None:
             return None
         reason = None if end.reason is None else str(end.reason)

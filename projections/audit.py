@@ -6,8 +6,7 @@ and a trail row per assessment, crisis signal, ladder reset, decision (vetoes ar
 decisions with `stopped_by`; confirmation steps are `confirm_end` decisions), branch and
 feedback. A branch's `branched` row carries the assessments and decisions it inherited,
 so an ending that cites inherited positions is explained without reading the parent.
-All SQL of this read model is here, and so is that of the audit page-view log (written
-by the audit pages, not by the projection, so a rebuild keeps it).
+All SQL of this read model is here; the audit page-view log is `projections.page_views`.
 """
 
 from __future__ import annotations
@@ -35,10 +34,8 @@ from domain.events import (
     Started,
     Turn,
 )
-from projections.base import Insert, Operation, ReadModel
+from projections.base import Insert, Operation, ReadModel, Row
 from projections.conversations import messages_of
-
-Row = dict[str, Any]
 
 INSERT_CONVERSATION = Insert("rm_audit_conversations", ("id", "owner", "model", "started_at"))
 INSERT_TRAIL = Insert(
@@ -137,15 +134,6 @@ SELECT_STATS = sql.SQL(
             ("policy", "policy_version"),
         )
     },
-)
-
-INSERT_PAGE_VIEW = sql.SQL(
-    "INSERT INTO audit_page_views (viewer, role, conversation_id, page, at) "
-    "VALUES (%s, %s, %s, %s, now())"
-)
-SELECT_PAGE_VIEWS = sql.SQL(
-    "SELECT viewer, role, conversation_id, page, at FROM audit_page_views "
-    "WHERE (%(id)s::uuid IS NULL OR conversation_id = %(id)s) ORDER BY id DESC LIMIT %(limit)s"
 )
 
 
@@ -290,15 +278,3 @@ def stats(
     row = conn.execute(SELECT_STATS, {"owner": owner, "since": since, "until": until}).fetchone()
     assert row is not None
     return row
-
-
-def record_page_view(
-    conn: Connection[DictRow], viewer: str, role: str, conversation_id: UUID | None, page: str
-) -> None:
-    """Audit the auditors: who opened which audit page, and when."""
-    conn.execute(INSERT_PAGE_VIEW, (viewer, role, conversation_id, page))
-
-
-def page_views(conn: Connection[DictRow], conversation_id: UUID | None, limit: int) -> list[Row]:
-    """Newest first; all pages when `conversation_id` is None."""
-    return conn.execute(SELECT_PAGE_VIEWS, {"id": conversation_id, "limit": limit}).fetchall()

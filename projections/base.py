@@ -37,6 +37,9 @@ APPLICATION = ConversationStore.name
 PROGRESS_CHANNEL = "lastresort_projections"
 """Each batch NOTIFYs `name:position` here on commit; readers wait on it for their writes."""
 
+Row = dict[str, Any]
+"""A read-model row as its queries return it (`dict_row`): column name to value."""
+
 MAX_PARAMS = 50
 """Parameters per multi-row INSERT: psycopg caches a statement's parsing only up to 50."""
 

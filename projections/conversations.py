@@ -7,7 +7,6 @@ are always one indexed range scan. All SQL of this read model is here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 from uuid import UUID
 
 from psycopg import Connection, sql
@@ -15,9 +14,7 @@ from psycopg.rows import DictRow
 
 from domain.conversation import USER_KIND, Author
 from domain.events import AssistantEvent, Branched, Ended, Event, MessageSent, Started, Turn
-from projections.base import Insert, Operation, ReadModel
-
-Row = dict[str, Any]
+from projections.base import Insert, Operation, ReadModel, Row
 
 INSERT_CONVERSATION = Insert("rm_conversations", ("id", "seq", "owner", "model", "started_at"))
 SET_PARENT = sql.SQL(

@@ -51,7 +51,7 @@ EVENT_SQLSTATE_CLASSES = frozenset({"22", "23", "54"})
 
 
 @dataclass(frozen=True)
-class QuarantinedEvent:
+class QuarantineEntry:
     read_model: str
     notification_id: int
     originator_id: UUID
@@ -146,15 +146,15 @@ def clear(curs: psycopg.Cursor[Any], read_model: str) -> None:
 
 def quarantined(
     conn: psycopg.Connection[Any], read_model: str | None = None
-) -> list[QuarantinedEvent]:
+) -> list[QuarantineEntry]:
     """The events set aside, by read model and position; only `read_model`'s when given."""
-    with conn.cursor(row_factory=class_row(QuarantinedEvent)) as curs:
+    with conn.cursor(row_factory=class_row(QuarantineEntry)) as curs:
         return curs.execute(SELECT, {"read_model": read_model}).fetchall()
 
 
-def recent(conn: psycopg.Connection[Any], limit: int) -> list[QuarantinedEvent]:
+def recent(conn: psycopg.Connection[Any], limit: int) -> list[QuarantineEntry]:
     """The events set aside most recently."""
-    with conn.cursor(row_factory=class_row(QuarantinedEvent)) as curs:
+    with conn.cursor(row_factory=class_row(QuarantineEntry)) as curs:
         return curs.execute(RECENT, (limit,)).fetchall()
 
 

@@ -1,5 +1,6 @@
 """The read side of one process: read models, their runners (unless run elsewhere), the
-progress watcher for read-your-writes, and the pool GraphQL reads through."""
+progress watcher for read-your-writes, the pool GraphQL reads through, and the audit
+page-view log kept in the same database."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from eventstore.database import eventsourcing_env
 from projections.audit import AuditView
 from projections.consistency import LastWrites, ProgressWatcher
 from projections.conversations import ConversationsView
-from projections.runner import ProjectionRunner
+from projections.page_views import PageViewLog
+from projections.runner import ReadModelRunner
 
 T = TypeVar("T")
 VIEWS: tuple[type[ConversationsView | AuditView], ...] = (ConversationsView, AuditView)
@@ -53,10 +55,10 @@ def make_runners(
     *,
     rebuild: Sequence[str] = (),
     batch_size: int = 1000,
-) -> list[ProjectionRunner]:
+) -> list[ReadModelRunner]:
     datastore = view_datastore(url)
     return [
-        ProjectionRunner(
+        ReadModelRunner(
             view(datastore), url, mapper, batch_size=batch_size, rebuild=view.name in rebuild
         )
         for view in VIEWS
@@ -81,6 +83,7 @@ class ReadSide:
             open=False,
             kwargs={"autocommit": True, "row_factory": dict_row, "cursor_factory": CountingCursor},
         )
+        self.page_views = PageViewLog(self.pool)
         self._started = False
 
     def start(self) -> None:

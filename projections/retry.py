@@ -21,15 +21,15 @@ from projections import quarantine
 from projections.readside import VIEWS, view_datastore
 from projections.runner import read_event
 
-Result = Literal["applied", "gone", "kept"]
+RetryResult = Literal["applied", "gone", "kept"]
 
 
 @dataclass(frozen=True)
-class Outcome:
+class RetryOutcome:
     read_model: str
     notification_id: int
     originator_id: UUID | None
-    result: Result
+    result: RetryResult
     error: str | None = None
 
     def describe(self) -> str:
@@ -39,18 +39,18 @@ class Outcome:
         return f"{line}: {self.error}" if self.error else line
 
 
-def retry_quarantined(url: str, mapper: Mapper[UUID]) -> list[Outcome]:
+def retry_quarantined(url: str, mapper: Mapper[UUID]) -> list[RetryOutcome]:
     """Retry every quarantined event of every read model, in position order."""
     datastore = view_datastore(url)
-    outcomes: list[Outcome] = []
+    outcomes: list[RetryOutcome] = []
     with psycopg.connect(url, autocommit=True, row_factory=dict_row) as conn:
         for view in (view_class(datastore) for view_class in VIEWS):
             for held in quarantine.quarantined(conn, view.name):
                 entry = read_event(conn, mapper, held.notification_id)
                 error = view.retry(conn, held.notification_id, entry)
-                result: Result = "kept" if error else "applied" if entry else "gone"
+                result: RetryResult = "kept" if error else "applied" if entry else "gone"
                 outcomes.append(
-                    Outcome(
+                    RetryOutcome(
                         view.name,
                         held.notification_id,
                         held.originator_id,

@@ -70,7 +70,11 @@ def decode(
     return event
 
 
-class ProjectionRunner:
+class ReadModelRunner:
+    """Keeps one read model up to date. Not eventsourcing's `ProjectionRunner`: that one hands
+    its projection one event at a time and stops at the first that fails, where this one
+    applies batches, sets bad events aside, and lets a second process wait on its lock."""
+
     def __init__(
         self,
         view: ReadModel,
@@ -100,7 +104,7 @@ class ProjectionRunner:
         """The Postgres backend this runner is connected through (for fault tests)."""
         return self._backend_pid
 
-    def start(self) -> ProjectionRunner:
+    def start(self) -> ReadModelRunner:
         self._thread.start()
         return self
 

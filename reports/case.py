@@ -16,8 +16,6 @@ import orjson
 
 from reports.markdown import render
 
-Row = Mapping[str, Any]
-
 ACTIONS = {
     "reply": "replied normally",
     "redirect": "redirected the user constructively",
@@ -48,7 +46,7 @@ class Note:
 
 
 @dataclass(frozen=True)
-class Step:
+class ExplainedMessage:
     """One message of the conversation with what the policy saw or decided for it."""
 
     position: int
@@ -72,7 +70,7 @@ class Step:
 
 
 @dataclass(frozen=True)
-class LadderStep:
+class LadderDecision:
     """A redirect, warning, confirmation request or veto, with its rule."""
 
     position: int
@@ -125,11 +123,11 @@ class CaseFile:
     branched_from: UUID | None
     branch_position: int | None
     ending: EndingFacts | None
-    steps: list[Step]
-    redirects: list[LadderStep]
-    warnings: list[LadderStep]
-    confirmations: list[LadderStep]
-    vetoes: list[LadderStep]
+    steps: list[ExplainedMessage]
+    redirects: list[LadderDecision]
+    warnings: list[LadderDecision]
+    confirmations: list[LadderDecision]
+    vetoes: list[LadderDecision]
     crisis_signals: list[Note]
     ladder_resets: list[Note]
     feedback: list[FeedbackEntry]
@@ -174,9 +172,9 @@ def explain_decision(decision: Mapping[str, Any]) -> str:
     return sentence + "."
 
 
-def build(row: Row) -> CaseFile:
+def build(row: Mapping[str, Any]) -> CaseFile:
     """Arrange `projections.audit.audit_of`'s rows as a case file."""
-    trail: Sequence[Row] = row["trail"]
+    trail: Sequence[Mapping[str, Any]] = row["trail"]
     assessments: dict[int, Mapping[str, Any]] = {}
     decisions: dict[int, tuple[Mapping[str, Any], datetime]] = {}
     notes: dict[int, list[Note]] = {}
@@ -228,11 +226,11 @@ def build(row: Row) -> CaseFile:
         )
     cites = set(ending_row["cites"]) if ending_row else set()
     steps = [
-        _step(m, assessments, decisions, notes, cites, ending_position, inherited_below)
+        _explained(m, assessments, decisions, notes, cites, ending_position, inherited_below)
         for m in row["messages"]
     ]
     ladder = [
-        LadderStep(
+        LadderDecision(
             position,
             at,
             str(d["action"]),
@@ -264,15 +262,15 @@ def build(row: Row) -> CaseFile:
     )
 
 
-def _step(
-    message: Row,
+def _explained(
+    message: Mapping[str, Any],
     assessments: Mapping[int, Mapping[str, Any]],
     decisions: Mapping[int, tuple[Mapping[str, Any], datetime]],
     notes: Mapping[int, list[Note]],
     cites: set[int],
     ending_position: int | None,
     inherited_below: int,
-) -> Step:
+) -> ExplainedMessage:
     position = message["position"]
     assessment = assessments.get(position) if message["author"] == "user" else None
     decided = decisions.get(position) if message["author"] == "assistant" else None
@@ -283,7 +281,7 @@ def _step(
         explanation = explain_decision(decision)
     else:
         explanation = "Not recorded in the audit read model."
-    return Step(
+    return ExplainedMessage(
         position=position,
         at=message["at"],
         author=message["author"],
@@ -299,7 +297,7 @@ def _step(
     )
 
 
-def _ending(row: Row | None) -> EndingFacts | None:
+def _ending(row: Mapping[str, Any] | None) -> EndingFacts | None:
     if row is None:
         return None
     reason = REASONS.get(row["reason"], row["reason"])

@@ -25,7 +25,8 @@ from domain.access import Role
 from eventstore.database import with_dbname
 from eventstore.migrate import migrate
 from projections.readside import VIEW_NAMES, make_runners
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
+from tests.api_calls import Auth
 from tests.postgres import embedded_postgres
 from tests.tiers import tier_of
 
@@ -104,12 +105,18 @@ def client(container: Container) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def auth(container: Container) -> Callable[..., dict[str, str]]:
+def auth(container: Container) -> Auth:
     def headers(user: str | None = None, role: Role = Role.USER) -> dict[str, str]:
         token = container.signer.mint(user or f"user-{uuid.uuid4().hex[:8]}", role)
         return {"Authorization": f"Bearer {token}"}
 
     return headers
+
+
+@pytest.fixture
+def rita(auth: Auth) -> dict[str, str]:
+    """A reviewer, under a name of her own."""
+    return auth(f"rita-{uuid.uuid4().hex[:6]}", Role.REVIEWER)
 
 
 @pytest.fixture
@@ -124,11 +131,11 @@ def fresh(fresh_database: Callable[[], str], settings: Settings) -> Iterator[Con
 
 
 @pytest.fixture
-def runners(fresh: Container) -> Iterator[Callable[..., list[ProjectionRunner]]]:
+def runners(fresh: Container) -> Iterator[Callable[..., list[ReadModelRunner]]]:
     """Makes runners on the fresh database; stops them all at the end of the test."""
-    made: list[ProjectionRunner] = []
+    made: list[ReadModelRunner] = []
 
-    def make(names: tuple[str, ...] = VIEW_NAMES, **options: Any) -> list[ProjectionRunner]:
+    def make(names: tuple[str, ...] = VIEW_NAMES, **options: Any) -> list[ReadModelRunner]:
         new = make_runners(fresh.url, fresh.store.mapper, names, **options)
         made.extend(new)
         return new

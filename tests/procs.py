@@ -16,9 +16,9 @@ import psycopg
 
 from api.auth import TokenSigner
 from domain.access import Role
-from eventstore.store import EVENTS_TABLE
+from projections.progress import progress
 from projections.readside import VIEWS
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 from tests.waiting import wait_until
 
 SECRET = "reliability-secret-" + "x" * 32
@@ -36,7 +36,7 @@ def free_port() -> int:
         return port
 
 
-def started(runners: list[ProjectionRunner]) -> list[ProjectionRunner]:
+def started(runners: list[ReadModelRunner]) -> list[ReadModelRunner]:
     """Start in-process projection runners (tests that build them stopped)."""
     return [runner.start() for runner in runners]
 
@@ -127,20 +127,12 @@ def project(url: str, home: Path, *args: str) -> Proc:
 
 def head(url: str) -> int:
     with psycopg.connect(url) as conn:
-        row = conn.execute(f"SELECT max(notification_id) FROM {EVENTS_TABLE}").fetchone()
-        return int(row[0]) if row and row[0] is not None else 0
+        return progress(conn).head
 
 
 def positions(url: str) -> dict[str, int]:
     with psycopg.connect(url) as conn:
-        out = {}
-        for view in VIEWS:
-            row = conn.execute(
-                f"SELECT notification_id FROM {view.tracking_table()} "
-                "WHERE application_name = 'lastresort'"
-            ).fetchone()
-            out[view.name] = int(row[0]) if row else 0
-        return out
+        return {name: p.position for name, p in progress(conn).read_models.items()}
 
 
 def wait_projected(url: str, timeout: float = 30) -> None:

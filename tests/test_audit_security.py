@@ -27,18 +27,13 @@ from cli.audit import catch_up
 from domain.access import Role
 from reports import case as cases
 from tests import procs
+from tests.api_calls import Auth
 from tests.test_audit import HTML, session_cookie, sign_in
 
-Auth = Callable[..., dict[str, str]]
 LISTS = ("/audit", "/audit/contested", "/audit/stats")
 FIXED = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-
-
-@pytest.fixture
-def rita(auth: Auth) -> dict[str, str]:
-    return auth(f"rita-{uuid.uuid4().hex[:6]}", Role.REVIEWER)
 
 
 # -- parameters -----------------------------------------------------------------------------
@@ -418,7 +413,7 @@ def assert_shown_literally(markdown: str, *values: str) -> None:
 def test_the_markdown_case_file_shows_every_value_literally(texts: list[str]) -> None:
     (owner, model, status, reason, rule, version, key, value, category, summary, text, note) = texts
     at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    step = cases.Step(
+    step = cases.ExplainedMessage(
         position=0,
         at=at,
         author=reason,

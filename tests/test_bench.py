@@ -6,7 +6,7 @@ import psycopg
 import pytest
 
 from bench.__main__ import BENCHMARKS, main
-from bench.harness import SCRATCH_PREFIX, TINY, Row, Run
+from bench.harness import SCRATCH_PREFIX, TINY, ResultLine, Run
 
 EXPECTED = {
     "write": ("write: turns/s, service", "write: turns/s, HTTP", "write: turn latency, HTTP"),
@@ -36,7 +36,7 @@ def test_each_benchmark_measures_its_figures_against_a_baseline(name: str, serve
     for expected in EXPECTED[name]:
         assert any(r.figure.startswith(expected) for r in rows), expected
     assert all(r.figure.startswith(EXPECTED[name]) for r in rows)
-    assert all(isinstance(r, Row) and r.value and r.baseline != "—" for r in rows)
+    assert all(isinstance(r, ResultLine) and r.value and r.baseline != "—" for r in rows)
     assert scratch_databases(server_url) <= before  # its scratch database is dropped
 
 

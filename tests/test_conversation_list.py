@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,8 +10,8 @@ from fastapi.testclient import TestClient
 
 from domain.access import Role
 from projections.pages import encode_cursor
+from tests.api_calls import Auth
 
-Auth = Callable[..., dict[str, str]]
 LIST = "/v1/conversations"
 FIELDS = {"id", "status", "model", "parent_id", "branch_position", "started_at", "ended_at"}
 

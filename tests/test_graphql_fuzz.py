@@ -23,6 +23,7 @@ from bootstrap.container import Container
 from domain import validation
 from domain.access import Role
 from projections.pages import encode_cursor
+from tests.api_calls import data
 
 EXAMPLES_PER_FIELD = 50
 SDL = make_schema().as_str()
@@ -130,20 +131,17 @@ def test_the_read_side_serves_new_writes_after_the_fuzz(
     """Runs after the fuzz (same module): what it stored must not have stopped a projection."""
     headers = world["headers"]["user"]
 
-    def gql(query: str, **variables: Any) -> Any:
-        body = client.post(
-            "/graphql", json={"query": query, "variables": variables}, headers=headers
-        ).json()
-        assert "errors" not in body, body
-        return body["data"]
-
-    cid = gql("mutation { startConversation { id } }")["startConversation"]["id"]
-    gql(
+    cid = data(client, headers, "mutation { startConversation { id } }")["startConversation"]["id"]
+    data(
+        client,
+        headers,
         'mutation($c: ID!) { sendMessage(conversationId: $c, text: "Tell me about Rome") '
         "{ position } }",
         c=cid,
     )
-    found = gql("query($c: ID!) { conversation(id: $c) { messages { text } } }", c=cid)
+    found = data(
+        client, headers, "query($c: ID!) { conversation(id: $c) { messages { text } } }", c=cid
+    )
     assert found["conversation"]["messages"][0]["text"] == "Tell me about Rome"
-    listed = gql("{ conversations(first: 100) { edges { node { id } } } }")
+    listed = data(client, headers, "{ conversations(first: 100) { edges { node { id } } } }")
     assert cid in [e["node"]["id"] for e in listed["conversations"]["edges"]]

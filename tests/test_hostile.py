@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from bootstrap.container import Container
 from domain.access import Role
 from tests import procs
+from tests.api_calls import Auth, gql
 
-Auth = Callable[..., dict[str, str]]
 GENERATED = {"openapi": 0, "graphql": 0}
 
 
@@ -153,12 +153,6 @@ def test_bad_text_is_refused_cleanly(client: TestClient, auth: Auth, raw: bytes)
     assert client.get(f"/v1/conversations/{cid}", headers=headers).json()["messages"] == []
 
 
-def _gql(client: TestClient, headers: dict[str, str], query: str, **variables: Any) -> Any:
-    r = client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
-    assert r.status_code < 500, r.text
-    return r.json()
-
-
 @pytest.mark.parametrize(
     "query",
     [
@@ -170,7 +164,7 @@ def _gql(client: TestClient, headers: dict[str, str], query: str, **variables: A
     ids=["deep", "aliased", "wide", "tokens"],
 )
 def test_abusive_graphql_queries_are_refused(client: TestClient, auth: Auth, query: str) -> None:
-    body = _gql(client, auth(), query.replace("$id", '"00000000-0000-0000-0000-000000000000"'))
+    body = gql(client, auth(), query.replace("$id", '"00000000-0000-0000-0000-000000000000"'))
     assert body.get("errors") and not body.get("data"), body
 
 
@@ -287,7 +281,7 @@ def test_cross_tenant_probe_on_graphql(
 ) -> None:
     bob = auth("hostile-bob")
     for cid in (tenant["id"], tenant["branch"]):
-        body = _gql(client, bob, query % cid)
+        body = gql(client, bob, query % cid)
         assert cid not in str(body.get("data")), body
         data = (body.get("data") or {}).get(field)
         assert data is None or (
@@ -299,7 +293,7 @@ def test_cross_tenant_lists_show_nothing_foreign(
     client: TestClient, auth: Auth, tenant: dict[str, Any]
 ) -> None:
     bob = auth(f"hostile-bob-{uuid.uuid4().hex[:6]}")
-    body = _gql(
+    body = gql(
         client,
         bob,
         "{ conversations(first: 50) { edges { node { id } } } "

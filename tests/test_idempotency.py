@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from fastapi.testclient import TestClient
 
 from bootstrap.container import Container
-
-Auth = Callable[..., dict[str, str]]
+from tests.api_calls import Auth
 
 
 def events_of(container: Container, cid: str) -> int:

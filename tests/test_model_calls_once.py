@@ -28,7 +28,7 @@ from domain.conversation import Conversation
 from domain.deadline import NO_DEADLINE, Deadline
 from domain.decision import Action, Decision
 from domain.events import Rating, Turn
-from domain.ports import Reply
+from domain.ports import WrittenReply
 from eventstore.database import eventsourcing_env
 from eventstore.store import ConversationStore
 
@@ -72,7 +72,7 @@ class CountingAssistant:
         text: str,
         history: Sequence[Turn],
         deadline: Deadline = NO_DEADLINE,
-    ) -> Reply:
+    ) -> WrittenReply:
         self.decisions.append(decision)
         return self.offline.write(decision, text, history)
 

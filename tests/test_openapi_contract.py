@@ -22,8 +22,8 @@ from bootstrap.container import Container
 from domain.errors import BadInput
 from domain.validation import MAX_POSITION, TEXT_PATTERN, WHITESPACE_CLASS
 from tests import procs
+from tests.api_calls import Auth
 
-Auth = Callable[..., dict[str, str]]
 HERE = Path(__file__).resolve().parent
 TEXT_FIELDS = [("SendMessage", "text"), ("BranchConversation", "text"), ("GiveFeedback", "comment")]
 

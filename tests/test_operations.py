@@ -25,13 +25,12 @@ from domain.access import Principal, Role
 from eventstore.migrate import migrate
 from eventstore.store import EVENTS_TABLE
 from tests import procs
+from tests.api_calls import Auth
 from tests.test_faults import _texts, _waiting_on_lock
 from tests.waiting import wait_until
 
 
-def test_readyz_reports_database_and_lag_to_reviewers(
-    client: TestClient, auth: Callable[..., dict[str, str]]
-) -> None:
+def test_readyz_reports_database_and_lag_to_reviewers(client: TestClient, auth: Auth) -> None:
     r = client.get("/readyz", headers=auth("ops", Role.REVIEWER))
     body = r.json()
     assert r.status_code == 200 and body["status"] == "ready" and body["database"] == "ok"
@@ -75,9 +74,7 @@ def test_readiness_fails_when_lagging_or_unreachable(
         down.close()
 
 
-def test_request_ids_are_echoed_and_logged_as_json(
-    client: TestClient, auth: Callable[..., dict[str, str]]
-) -> None:
+def test_request_ids_are_echoed_and_logged_as_json(client: TestClient, auth: Auth) -> None:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter())

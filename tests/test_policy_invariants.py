@@ -19,7 +19,7 @@ from domain.decision import Action, EndReason
 from domain.errors import ConversationEnded
 from domain.events import Rating
 from domain.policy import Policy
-from domain.ports import Reply
+from domain.ports import WrittenReply
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 ABLE, UNABLE = "claude-opus-4-1", "claude-sonnet-4"
@@ -48,12 +48,12 @@ def run(policy: Policy, model: str, messages: list[Assessment]) -> Conversation:
         if conversation.ended is not None:
             with pytest.raises(ConversationEnded):
                 conversation.record_turn(
-                    "x", assessment, _any_decision(policy), policy, Reply("x"), AT
+                    "x", assessment, _any_decision(policy), policy, WrittenReply("x"), AT
                 )
             continue
         position = conversation.next_position
         decision = policy.decide(conversation.ladder, assessment, position, model)
-        conversation.record_turn("x", assessment, decision, policy, Reply("r"), AT)
+        conversation.record_turn("x", assessment, decision, policy, WrittenReply("r"), AT)
     return conversation
 
 

@@ -12,7 +12,7 @@ from bootstrap.container import Container
 from domain.access import Principal
 from domain.events import Rating
 from projections.readside import VIEW_NAMES, VIEWS
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 from tests.procs import started
 from tests.waiting import wait_until
 
@@ -49,13 +49,13 @@ def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
         }
 
 
-def processed(runner: ProjectionRunner, count: int, timeout: float = 5) -> bool:
+def processed(runner: ReadModelRunner, count: int, timeout: float = 5) -> bool:
     wait_until(lambda: runner.processed >= count, timeout, f"{count} events processed")
     return runner.processed == count
 
 
 def test_rebuild_from_zero_equals_the_incremental_read_model(
-    fresh: Container, runners: Callable[..., list[ProjectionRunner]]
+    fresh: Container, runners: Callable[..., list[ReadModelRunner]]
 ) -> None:
     incremental_runners = started(runners(batch_size=3))
     position = history(fresh, 3)  # written while the runners follow, in small batches
@@ -70,7 +70,7 @@ def test_rebuild_from_zero_equals_the_incremental_read_model(
 
 
 def test_runner_recovers_after_its_connection_is_killed(
-    fresh: Container, runners: Callable[..., list[ProjectionRunner]]
+    fresh: Container, runners: Callable[..., list[ReadModelRunner]]
 ) -> None:
     running = started(runners())
     assert fresh.read_side.watcher.wait(history(fresh, 1), 10)
@@ -83,7 +83,7 @@ def test_runner_recovers_after_its_connection_is_killed(
 
 
 def test_a_second_runner_waits_for_the_lock_and_takes_over(
-    fresh: Container, runners: Callable[..., list[ProjectionRunner]]
+    fresh: Container, runners: Callable[..., list[ReadModelRunner]]
 ) -> None:
     first = started(runners(("conversations",)))[0]
     assert first.holds_lock.wait(5)

@@ -31,7 +31,7 @@ from domain.events import Started
 from eventstore.migrate import migrate
 from eventstore.store import EVENTS_TABLE
 from projections.readside import VIEW_NAMES, VIEWS, make_runners, view_datastore
-from projections.runner import ProjectionRunner, read_batch
+from projections.runner import ReadModelRunner, read_batch
 from tests.procs import head, read_models
 from tests.test_projections import processed
 
@@ -215,10 +215,10 @@ def test_verify_names_each_quarantined_event(
 
 
 @pytest.fixture
-def runners(fresh: Container) -> Iterator[Callable[..., list[ProjectionRunner]]]:
-    made: list[ProjectionRunner] = []
+def runners(fresh: Container) -> Iterator[Callable[..., list[ReadModelRunner]]]:
+    made: list[ReadModelRunner] = []
 
-    def make(**options: Any) -> list[ProjectionRunner]:
+    def make(**options: Any) -> list[ReadModelRunner]:
         new = [r.start() for r in make_runners(fresh.url, fresh.store.mapper, **options)]
         made.extend(new)
         return new
@@ -255,7 +255,7 @@ def rows_of(url: str, table: str, cid: uuid.UUID) -> int:
 
 def test_retry_applies_repaired_events_and_keeps_those_still_failing(
     fresh: Container,
-    runners: Callable[..., list[ProjectionRunner]],
+    runners: Callable[..., list[ReadModelRunner]],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     runners()
@@ -301,7 +301,7 @@ def test_retry_applies_repaired_events_and_keeps_those_still_failing(
 
 
 def test_a_rebuild_passes_the_poison_and_sets_it_aside_again(
-    fresh: Container, runners: Callable[..., list[ProjectionRunner]]
+    fresh: Container, runners: Callable[..., list[ReadModelRunner]]
 ) -> None:
     first = runners()
     converse(fresh, "erin")

@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 from api.graphql import context
 from bootstrap.container import Container, web_app
 from domain.access import Principal, Role
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
+from tests.api_calls import Auth
 from tests.procs import started
 from tests.waiting import wait_until_async
 
-Auth = Callable[..., dict[str, str]]
 MODEL = "claude-sonnet-4"
 LARGEST = str(2**63 - 1)
 CONVERSATIONS = "{ conversations(first: 50) { edges { node { id } } } }"
@@ -69,7 +69,7 @@ def projected(container: Container) -> None:
 
 def test_pending_waits_hold_no_thread_and_never_delay_another_users_read(
     fresh: Container,
-    runners: Callable[..., list[ProjectionRunner]],
+    runners: Callable[..., list[ReadModelRunner]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(context, "WAIT_SECONDS", LONGER_THAN_FAILSAFE)
@@ -105,7 +105,7 @@ def test_pending_waits_hold_no_thread_and_never_delay_another_users_read(
 
 def test_read_after_beyond_the_last_write_waits_only_for_the_last_write(
     fresh: Container,
-    runners: Callable[..., list[ProjectionRunner]],
+    runners: Callable[..., list[ReadModelRunner]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(context, "WAIT_SECONDS", LONGER_THAN_FAILSAFE)

@@ -14,8 +14,8 @@ from domain.assessment import Assessment, Category, Crisis, Intent
 from domain.conversation import Conversation
 from domain.decision import Action, EndReason
 from domain.policy import Policy
-from domain.ports import Reply
-from domain.replay import Change, Difference, Ending, Mismatch, Summary, check, replay
+from domain.ports import WrittenReply
+from domain.replay import Change, ConversationEnd, Difference, Mismatch, Summary, check, replay
 
 AT = datetime(2025, 8, 15, tzinfo=UTC)
 OPUS = "claude-opus-4-1"
@@ -48,7 +48,7 @@ def record(
     for word in words:
         assessment = replace(SCRIPT[word], assessor=assessor)
         decision = live.decide(conversation.ladder, assessment, conversation.next_position, model)
-        reply = Reply(f"reply to {word}", model_request="end_conversation")
+        reply = WrittenReply(f"reply to {word}", model_request="end_conversation")
         conversation.record_turn(word, assessment, decision, live, reply, AT)
     return conversation
 
@@ -60,10 +60,10 @@ def test_stricter_min_redirects_ends_earlier_and_drops_what_follows() -> None:
     outcome = replay(conversation, policy(min_redirects=1))
 
     assert outcome.change is Change.ENDS_EARLIER
-    assert outcome.recorded_end == Ending(
+    assert outcome.recorded_end == ConversationEnd(
         7, EndReason.PERSISTENT_HARM, "harm.end", Category.CBRN_WEAPONS
     )
-    assert outcome.candidate_end == Ending(
+    assert outcome.candidate_end == ConversationEnd(
         5, EndReason.PERSISTENT_HARM, "harm.end", Category.CBRN_WEAPONS
     )
     assert outcome.first_difference == Difference(
@@ -86,7 +86,7 @@ def test_newly_eligible_category_makes_an_open_conversation_end() -> None:
 
     assert outcome.change is Change.WOULD_END
     assert outcome.recorded_end is None
-    assert outcome.candidate_end == Ending(
+    assert outcome.candidate_end == ConversationEnd(
         7, EndReason.PERSISTENT_HARM, "harm.end", Category.ABUSE_OF_ASSISTANT
     )
     assert outcome.first_difference == Difference(
@@ -114,7 +114,7 @@ def test_looser_min_redirects_does_not_end_and_history_stops_there() -> None:
 
     assert outcome.change is Change.NO_LONGER_ENDS
     assert outcome.history_stops
-    assert outcome.recorded_end == Ending(
+    assert outcome.recorded_end == ConversationEnd(
         9, EndReason.PERSISTENT_HARM, "harm.end", Category.CBRN_WEAPONS
     )
     assert outcome.candidate_end is None
@@ -146,7 +146,7 @@ def test_user_request_ending_unaffected_by_ladder_changes() -> None:
 
     assert outcome.change is Change.UNCHANGED
     assert outcome.first_difference is None
-    assert outcome.recorded_end == Ending(
+    assert outcome.recorded_end == ConversationEnd(
         3, EndReason.USER_REQUEST, "user_request.confirmed", Category.NONE
     )
 
@@ -161,10 +161,10 @@ def test_different_reason_at_the_same_position() -> None:
     outcome = replay(conversation, policy(crisis_window=2, min_redirects=0, warning_required=False))
 
     assert outcome.change is Change.DIFFERENT_REASON
-    assert outcome.recorded_end == Ending(
+    assert outcome.recorded_end == ConversationEnd(
         5, EndReason.USER_REQUEST, "user_request.confirmed", Category.CBRN_WEAPONS
     )
-    assert outcome.candidate_end == Ending(
+    assert outcome.candidate_end == ConversationEnd(
         5, EndReason.PERSISTENT_HARM, "harm.end", Category.CBRN_WEAPONS
     )
     assert outcome.first_difference == Difference(
@@ -180,7 +180,7 @@ def test_a_branch_is_replayed_along_its_own_path() -> None:
     parent = record(["harm", "harm", "harm", "hi"])  # warned at 5, not ended
     branch = Conversation.branch(uuid4(), parent, 6, "ana", AT)
     decision = DEFAULT.decide(branch.ladder, SCRIPT["harm"], 6, OPUS)
-    branch.record_turn("harm", SCRIPT["harm"], decision, DEFAULT, Reply("bye"), AT)
+    branch.record_turn("harm", SCRIPT["harm"], decision, DEFAULT, WrittenReply("bye"), AT)
     assert branch.ended is not None and len(branch.turns) == 4
 
     outcome = replay(branch, policy(min_redirects=1))
@@ -223,7 +223,7 @@ def test_check_replays_each_turn_under_the_version_that_made_it() -> None:
         decision = live.decide(
             conversation.ladder, SCRIPT["harm"], conversation.next_position, OPUS
         )
-        conversation.record_turn("harm", SCRIPT["harm"], decision, live, Reply("r"), AT)
+        conversation.record_turn("harm", SCRIPT["harm"], decision, live, WrittenReply("r"), AT)
     assert [t.decision.action for t in conversation.turns] == [
         Action.REDIRECT,
         Action.REDIRECT,
@@ -291,7 +291,7 @@ def _record_until_ended(words: list[str], live: Policy) -> Conversation:
             break
         position = conversation.next_position
         decision = live.decide(conversation.ladder, SCRIPT[word], position, OPUS)
-        conversation.record_turn(word, SCRIPT[word], decision, live, Reply("r", "x"), AT)
+        conversation.record_turn(word, SCRIPT[word], decision, live, WrittenReply("r", "x"), AT)
     return conversation
 
 
@@ -314,6 +314,6 @@ def test_replaying_the_recorded_policy_reproduces_every_decision(
             if branch.ended:
                 break
             decision = live.decide(branch.ladder, SCRIPT[word], branch.next_position, OPUS)
-            branch.record_turn(word, SCRIPT[word], decision, live, Reply("r"), AT)
+            branch.record_turn(word, SCRIPT[word], decision, live, WrittenReply("r"), AT)
         assert check(branch) == []
         assert replay(branch, live).change is Change.UNCHANGED

@@ -3,18 +3,21 @@ reaches its outcome; an ended one refuses the next message; a branch goes on by 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import pytest
 from fastapi.testclient import TestClient
 
 from bootstrap.container import Container
+from tests.api_calls import Auth
 from tests.examples import Example, Said, check_outcome, examples
 
-Reply = tuple[list[str], str | None]
+FedOutcome = tuple[list[str], str | None]
 
 
-def _feed(client: TestClient, headers: dict[str, str], cid: str, turns: Sequence[Said]) -> Reply:
+def _feed(
+    client: TestClient, headers: dict[str, str], cid: str, turns: Sequence[Said]
+) -> FedOutcome:
     """Send `turns` until the conversation ends: the reply kinds and the ending reason."""
     kinds: list[str] = []
     for said in turns:
@@ -33,7 +36,7 @@ def _feed(client: TestClient, headers: dict[str, str], cid: str, turns: Sequence
 def test_example_reaches_its_outcome(
     client: TestClient,
     container: Container,
-    auth: Callable[..., dict[str, str]],
+    auth: Auth,
     example: Example,
 ) -> None:
     headers = auth()

@@ -9,7 +9,7 @@ from domain.assessment import Assessment, Category, Crisis, Intent
 from domain.conversation import Conversation
 from domain.events import Event, Rating
 from domain.policy import Policy
-from domain.ports import Reply
+from domain.ports import WrittenReply
 from eventstore.transcoder import event_mapper
 
 AT = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
@@ -26,7 +26,7 @@ def test_every_event_round_trips() -> None:
     ]
     for assessment in turns:
         decision = policy.decide(parent.ladder, assessment, parent.next_position, parent.model)
-        reply = Reply("r", "end_conversation", {"latency_ms": 3.5})
+        reply = WrittenReply("r", "end_conversation", {"latency_ms": 3.5})
         parent.record_turn("text", assessment, decision, policy, reply, AT)
     child = Conversation.branch(uuid4(), parent, 2, "alice", AT)
     parent.note_branch(child.id, 2, AT)

@@ -25,21 +25,9 @@ from eventstore.transcoder import OrjsonTranscoder
 from projections import audit as audit_reads
 from projections import conversations as conversation_reads
 from projections.pages import encode_cursor
+from tests.api_calls import Auth, codes, gql
 
-Auth = Callable[..., dict[str, str]]
 FEW = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-
-
-def gql(client: TestClient, headers: dict[str, str], query: str, **variables: Any) -> Any:
-    response = client.post(
-        "/graphql", json={"query": query, "variables": variables}, headers=headers
-    )
-    assert response.status_code < 500, response.text
-    return response.json()
-
-
-def codes(body: Any) -> list[str]:
-    return [e.get("extensions", {}).get("code") for e in body.get("errors") or []]
 
 
 def started(client: TestClient, headers: dict[str, str]) -> str:

@@ -42,7 +42,7 @@ PARTITIONS_PER_WORKER = 4
 PROGRESS_EVERY = 2000
 UUID_SPACE = 2**128
 
-Row = tuple[UUID, int, str, bytes]
+EventRow = tuple[UUID, int, str, bytes]  # a stored event: originator, version, topic, state
 FIRST_EVENTS = sql.SQL(
     "SELECT originator_id, originator_version, topic, state FROM {} "
     "WHERE originator_version = 1 ORDER BY originator_id"
@@ -159,7 +159,7 @@ def run_job(job: Job) -> tuple[Summary, int, int]:
     mapper = event_mapper()
     events = unreported = 0
     with read_only(job.url, job.snapshot) as conn:
-        rows: Iterator[Row] = stream_rows(conn, rows_query(job.span))
+        rows: Iterator[EventRow] = stream_rows(conn, rows_query(job.span))
         for _, group in itertools.groupby(rows, key=lambda row: row[0]):
             stored = [StoredEvent(*row) for row in group]
             unreported += len(stored)

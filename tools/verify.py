@@ -41,7 +41,8 @@ from eventstore.store import EVENTS_TABLE
 from eventstore.transcoder import EventMapper, event_mapper
 from projections import quarantine
 from projections.base import Undecodable
-from projections.readside import VIEWS, view_datastore
+from projections.progress import progress
+from projections.readside import VIEWS
 from projections.runner import decode
 
 LINK_CHUNK = 500
@@ -141,8 +142,7 @@ def verify(url: str) -> Report:
     mapper = event_mapper()
     links: list[BranchLink] = []
     with read_only(url) as conn:
-        datastore = view_datastore(url)
-        report.positions = {view.name: view(datastore).position(conn) or 0 for view in VIEWS}
+        report.positions = {name: p.position for name, p in progress(conn).read_models.items()}
         held = quarantine.quarantined(conn)
         set_aside = {
             view.name: {q.notification_id for q in held if q.read_model == view.name}

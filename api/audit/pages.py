@@ -31,6 +31,7 @@ from api.dependencies import Reads, Signer
 from api.error_codes import http_status
 from api.errors import error_response
 from domain.access import Principal
+from domain.decision import EndReason
 from domain.errors import BadInput, DomainError, NotFound
 from projections import audit as reads
 from projections.pages import decode_cursor, encode_cursor, page_of
@@ -40,7 +41,6 @@ from reports import case as cases
 
 COOKIE = "lastresort_audit"
 PAGE = 50
-REASONS = ("persistent_harm", "user_request")
 templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(default=True),
@@ -151,7 +151,7 @@ Reviewer = Annotated[Principal, Depends(reviewer)]
 
 
 def _seen(read_side: ReadSide, who: Principal, page: str, conversation: UUID | None = None) -> None:
-    read_side.read(reads.record_page_view, who.name, str(who.role), conversation, page)
+    read_side.page_views.record(who.name, str(who.role), conversation, page)
 
 
 def _html(
@@ -272,7 +272,7 @@ def _endings(
         older=older,
         contested=contested,
         facets=read(reads.ending_facets, None),
-        reasons=REASONS,
+        reasons=tuple(EndReason),
         chosen={**choice, "since": q.get("since", ""), "until": q.get("until", "")},
     )
 
@@ -323,7 +323,7 @@ def statistics(
 def access_log(request: Request, who: Reviewer, read_side: Reads) -> HTMLResponse:
     """Who looked at what: every audit page view, newest first."""
     _seen(read_side, who, request.url.path)
-    views = read_side.read(reads.page_views, None, 500)
+    views = read_side.page_views.recent(None, 500)
     return _html("views.html", request, who, views=views)
 
 
@@ -365,5 +365,5 @@ def case_page(
     request: Request, who: Reviewer, read_side: Reads, conversation_id: str
 ) -> HTMLResponse:
     case = _case(read_side, who, conversation_id, "case")
-    views = read_side.read(reads.page_views, case.conversation_id, 50)
+    views = read_side.page_views.recent(case.conversation_id, 50)
     return _html("case.html", request, who, case=case, views=views)

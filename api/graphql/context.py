@@ -16,10 +16,11 @@ from strawberry.fastapi import BaseContext
 
 from api.auth import Unauthorized
 from api.dependencies import Services, services
-from api.schemas import IDEMPOTENCY_HEADER
+from api.rest_models import IDEMPOTENCY_HEADER
 from domain.access import Principal
 from domain.errors import BadInput
 from projections import conversations as conversation_reads
+from projections.base import Row
 from projections.consistency import WAIT_SECONDS
 
 READ_AFTER_HEADER = "x-read-after"
@@ -27,7 +28,6 @@ READ_AFTER_PATTERN = re.compile("[0-9]{1,19}")
 MAX_NOTIFICATION_ID = 2**63 - 1  # notification ids are Postgres bigints
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 T = TypeVar("T")
-Row = dict[str, Any]
 
 
 class Context(BaseContext):

@@ -22,7 +22,7 @@ from graphql.language import (
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
-from api.schemas import IDEMPOTENCY_HEADER
+from api.rest_models import IDEMPOTENCY_HEADER
 from domain.errors import BadInput
 from domain.validation import idempotency_key
 

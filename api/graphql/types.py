@@ -25,12 +25,12 @@ from strawberry.types import Info
 from api.graphql.context import Context
 from domain.answer import TurnEnding, TurnReply
 from projections import stats
+from projections.base import Row
 from projections.pages import encode_cursor, page_of
 from reports import case
 
 T = TypeVar("T")
 C = TypeVar("C", bound=type)
-Row = dict[str, Any]
 
 
 def wraps(source: type, *, omit: Collection[str] = ()) -> Callable[[C], C]:
@@ -221,7 +221,7 @@ class Veto:
 
 
 @strawberry.type(name="LadderStep")
-@wraps(case.LadderStep)
+@wraps(case.LadderDecision)
 class LadderStepNode:
     """A redirect, warning, confirmation request or veto, with the rule that fired."""
 
@@ -245,13 +245,13 @@ class AuditNote:
     """Something recorded at a position besides the message itself."""
 
 
-def _assessment(step: strawberry.Parent[case.Step]) -> SimpleNamespace | None:
+def _assessment(step: strawberry.Parent[case.ExplainedMessage]) -> SimpleNamespace | None:
     """The recorded assessment (a mapping), read by attribute as GraphQL's fields read."""
     return None if step.assessment is None else SimpleNamespace(**step.assessment)
 
 
 @strawberry.type
-@wraps(case.Step)
+@wraps(case.ExplainedMessage)
 class AuditStep:
     """One message in the timeline: its assessment (user) or decision (assistant)."""
 
@@ -296,9 +296,9 @@ class Audit:
     cited_positions: list[int]
     ending: case.EndingFacts | None = strawberry.field(graphql_type=AuditEnding | None)
     evidence: list[Any] = strawberry.field(graphql_type=list[Evidence])
-    steps: list[case.Step] = strawberry.field(graphql_type=list[AuditStep])
-    redirects: list[case.LadderStep] = strawberry.field(graphql_type=list[LadderStepNode])
-    warnings: list[case.LadderStep] = strawberry.field(graphql_type=list[LadderStepNode])
+    steps: list[case.ExplainedMessage] = strawberry.field(graphql_type=list[AuditStep])
+    redirects: list[case.LadderDecision] = strawberry.field(graphql_type=list[LadderStepNode])
+    warnings: list[case.LadderDecision] = strawberry.field(graphql_type=list[LadderStepNode])
     crisis_signals: list[CrisisSignal]
     vetoes: list[Veto]
     confirmation_steps: list[Any] = strawberry.field(graphql_type=list[TrailEntry])
