@@ -129,6 +129,7 @@ class ClaudeAssistant:
         Counting only pays once the estimate nears the budget: below half of it, no text
         the estimate undercounts can reach it.
         """
+        model = api_model(decision.model)
         sizes = [turn_tokens(turn) for turn in history]
         bare = request_params(decision, text, history, len(history))
         allowance = max(0, self.context_tokens - estimate_request(bare))
@@ -142,10 +143,10 @@ class ClaudeAssistant:
                 or estimate_request(params) <= self.context_tokens // 2
             ):
                 break
-            counted = self.claude.count_tokens(deadline, **params)
+            counted = self.claude.count_tokens(deadline, model=model, **params)
             if counted is None or counted <= self.context_tokens:
                 break
-        return {"model": api_model(decision.model), "max_tokens": self.max_tokens, **params}
+        return {"model": model, "max_tokens": self.max_tokens, **params}
 
     def _reply(self, call: Call, decision: Decision, text: str, history: Sequence[Turn]) -> Reply:
         message = call.message

@@ -5,8 +5,8 @@ a cache marker pays depends on where it sits, on what earlier requests cached an
 model's minimum cacheable length, and a fixed canned usage would hide all of that. Here,
 as the API documents it:
 
-- tokens are counted deterministically, a block's UTF-8 bytes / 4 rounded up (near
-  Claude's rate for English prose);
+- tokens are counted deterministically: a text block's UTF-8 bytes / 4 rounded up (near
+  Claude's rate for English prose) and 3 for its framing; a tool, its JSON;
 - the prompt is read in the API's order (tools, system, messages), block by block; a
   request with a `cache_control` breakpoint reads the longest cached prefix that ends on
   a block boundary at most 20 blocks before one of its breakpoints
@@ -24,7 +24,7 @@ import hashlib
 import json
 import math
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import anthropic
 import httpx2
@@ -50,6 +50,15 @@ MIN_CACHEABLE_TOKENS: tuple[tuple[str, int], ...] = (
 UNKNOWN_MODEL_MINIMUM = 4096
 LOOKBACK_BLOCKS = 20
 BYTES_PER_TOKEN = 4
+BLOCK_FRAMING = 3  # tokens the API adds around a block (role, separators)
+
+
+class Block(NamedTuple):
+    """One block of a prompt: what must match for a cache hit, its tokens, its marker."""
+
+    text: str
+    tokens: int
+    marked: bool
 
 
 def min_cacheable_tokens(model: str) -> int:
@@ -62,23 +71,24 @@ def count(text: str) -> int:
     return math.ceil(len(text.encode()) / BYTES_PER_TOKEN)
 
 
-def prompt_blocks(body: Json) -> Iterator[tuple[str, bool]]:
-    """Each block of the prompt in the API's order, as (canonical text, carries a marker)."""
+def prompt_blocks(body: Json) -> Iterator[Block]:
+    """Each block of the prompt in the API's order."""
     for tool in body.get("tools", []):
-        yield _canonical(tool), "cache_control" in tool
-    system = body.get("system", [])
-    yield from _content("system", system)
+        yield Block(_canonical(tool), count(json.dumps(tool)), "cache_control" in tool)
+    yield from _content("system", body.get("system", []))
     for message in body["messages"]:
         yield from _content(message["role"], message["content"])
 
 
-def _content(role: str, content: str | Iterable[Json]) -> Iterator[tuple[str, bool]]:
+def _content(role: str, content: str | Iterable[Json]) -> Iterator[Block]:
+    """A string content is one text block, as the API reads it."""
     if isinstance(content, str):
-        if content:
-            yield f"{role}: {content}", False
-        return
+        content = [{"type": "text", "text": content}]
     for block in content:
-        yield f"{role}: {_canonical(block)}", "cache_control" in block
+        tokens = count(block["text"]) if block["type"] == "text" else count(json.dumps(block))
+        yield Block(
+            f"{role}: {_canonical(block)}", tokens + BLOCK_FRAMING, "cache_control" in block
+        )
 
 
 def _canonical(block: Json) -> str:
@@ -100,12 +110,12 @@ class PromptCache:
         totals: list[int] = []  # tokens up to and including each block
         marks: list[int] = []
         total = 0
-        for index, (text, marked) in enumerate(prompt_blocks(body)):
-            digest.update(text.encode() + b"\0")
+        for index, block in enumerate(prompt_blocks(body)):
+            digest.update(block.text.encode() + b"\0")
             keys.append(digest.hexdigest())
-            total += count(text)
+            total += block.tokens
             totals.append(total)
-            if marked:
+            if block.marked:
                 marks.append(index)
         reachable = {i for m in marks for i in range(max(0, m - LOOKBACK_BLOCKS + 1), m + 1)}
         hits = [i for i in reachable if keys[i] in self.entries]
@@ -126,7 +136,7 @@ class PromptCache:
 
 def prompt_tokens(body: Json) -> int:
     """What `/v1/messages/count_tokens` answers for `body`."""
-    return sum(count(text) for text, _ in prompt_blocks(body))
+    return sum(block.tokens for block in prompt_blocks(body))
 
 
 def output_tokens(answer: Json) -> int:
