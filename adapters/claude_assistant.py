@@ -126,8 +126,8 @@ class ClaudeAssistant:
 
         The newest turns that fit by the estimate are kept; where the API counts tokens
         (`count_with_api`) and counts more than the budget, the cut moves a step further.
-        Counting only pays once the estimate nears the budget: below half of it, no text
-        the estimate undercounts can reach it.
+        Counting is worth its round trip only once the estimate nears the budget: below
+        half of it the estimate, which errs high, would have to be wrong by half.
         """
         model = api_model(decision.model)
         sizes = [turn_tokens(turn) for turn in history]
