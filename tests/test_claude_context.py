@@ -17,9 +17,11 @@ from hypothesis import strategies as st
 
 from adapters.claude_assessor import ClaudeAssessor
 from adapters.claude_assistant import NOTE_PREFIX, ClaudeAssistant
-from adapters.claude_context import estimate_tokens
+from adapters.claude_context import DEFAULT_CONTEXT_TOKENS, estimate_tokens
 from api.metrics import Metrics
 from bench.messages_api import min_cacheable_tokens, prompt_blocks, prompt_tokens
+from bootstrap.container import model_adapters
+from bootstrap.settings import ConfigurationError, Settings
 from domain.assessment import Assessment
 from domain.decision import Action, Decision, Step
 from domain.errors import ModelUnavailable
@@ -266,3 +268,22 @@ def test_tokens_by_direction_and_failures_by_reason_reach_the_metrics() -> None:
     failures = "lastresort_model_failures_total"
     assert value(text, failures, role="assistant", reason="overloaded") == 1
     assert value(text, failures, role="assessor", reason="overloaded") == 0
+
+
+# -- the setting -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["0", "7999", "1000001", "lots", "-5"])
+def test_a_nonsense_context_budget_is_refused(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("LASTRESORT_CONTEXT_TOKENS", value)
+    with pytest.raises(ConfigurationError, match=r"^LASTRESORT_CONTEXT_TOKENS: "):
+        Settings.from_env()
+
+
+def test_the_budget_setting_reaches_the_claude_assistant(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LASTRESORT_CONTEXT_TOKENS", "12000")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
+    _, assistant = model_adapters(Settings.from_env())
+    assert isinstance(assistant, ClaudeAssistant)
+    assert (assistant.context_tokens, assistant.count_with_api) == (12_000, True)
+    assert Settings().context_tokens == DEFAULT_CONTEXT_TOKENS
