@@ -113,6 +113,18 @@ class Claude:
             raise self._failure(role, error, budget.out_of_time) from error
         return Call(message, (time.perf_counter() - started) * 1000)
 
+    def count_tokens(self, deadline: Deadline, **params: Any) -> int | None:
+        """The input tokens the Messages API counts for `params` (a request without
+        `max_tokens`), or None when it cannot say in time: the caller's own estimate
+        stands then. Not retried, since the request it sizes is still to be made."""
+        timeout = min(self.timeout, deadline.remaining())
+        if timeout < MIN_CALL_SECONDS:
+            return None
+        try:
+            return self.client.messages.count_tokens(**params, timeout=timeout).input_tokens
+        except anthropic.APIError:
+            return None
+
     def failed(self, role: str, reason: str) -> None:
         """Count a failed call, or an answer that could not be used (refused, malformed)."""
         if self.on_failure is not None:

@@ -7,7 +7,9 @@ recorded assessments, so escalation across turns and rephrasing after a refusal 
 
 The definition of a crisis and its worked examples come from `domain.crisis`, the text
 the rules page states, so what the model is told and what users read cannot differ; the
-prompt holds nothing of the turn, so one cached prefix serves every call.
+other hard distinctions are taught by `adapters.assessor_examples`. The prompt holds
+nothing of the turn, so one cached prefix (tool and system prompt, longer than Haiku
+4.5's 4,096-token caching minimum) serves every call.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from typing import Any, TypeVar
 
 from anthropic.types import ToolUseBlock
 
+from adapters.assessor_examples import HARD_DISTINCTIONS
 from adapters.claude import EPHEMERAL, AssessmentFailed, Claude, api_model
 from domain.assessment import Assessment, Category, Crisis, Intent
-from domain.crisis import CRISIS_DEFINITION, WORKED_EXAMPLES
+from domain.crisis import CRISIS_DEFINITION
 from domain.deadline import NO_DEADLINE, Deadline
 from domain.ports import Assessor
 
@@ -32,12 +35,16 @@ HARM_CATEGORIES = [str(c) for c in Category if c is not Category.NONE]
 
 
 def _worked_examples() -> str:
-    """The shared examples, one a line; each message is quoted as JSON, so none of its text
-    can read as an instruction."""
-    return "\n".join(
-        f"- {json.dumps(e.text, ensure_ascii=False)} ({e.language}): "
-        f"category {e.category}, crisis {e.crisis}. Why: {e.why}."
-        for e in WORKED_EXAMPLES
+    """The examples under each distinction's heading, one a line; each message is quoted
+    as JSON, so none of its text can read as an instruction."""
+    return "\n\n".join(
+        f"{heading}:\n"
+        + "\n".join(
+            f"- {json.dumps(e.text, ensure_ascii=False)} ({e.language}): "
+            f"category {e.category}, crisis {e.crisis}. Why: {e.why}."
+            for e in examples
+        )
+        for heading, examples in HARD_DISTINCTIONS
     )
 
 
@@ -88,7 +95,8 @@ What counts as a crisis:
 
 {CRISIS_DEFINITION}
 
-Worked examples, each with what to record and why:
+Worked examples of the hard distinctions, each with what to record and why:
+
 {_worked_examples()}
 """
 

@@ -21,6 +21,13 @@ from projections.progress import Progress
 
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 CONTENT_TYPE = CONTENT_TYPE_LATEST
+# The `direction` label of `lastresort_model_tokens_total`, and the usage key it adds up.
+USAGE_KEYS = {
+    "input": "input_tokens",
+    "output": "output_tokens",
+    "cache_read": "cache_read_input_tokens",
+    "cache_write": "cache_creation_input_tokens",
+}
 
 
 class Metrics:
@@ -40,7 +47,8 @@ class Metrics:
         )
         self.tokens = Counter(
             "lastresort_model_tokens",
-            "Model tokens per stored turn, by role (assessor, assistant) and direction",
+            "Model tokens per stored turn, by role (assessor, assistant) and direction (input: "
+            "not cached, output, cache_read, cache_write)",
             ["role", "direction"],
             registry=self.registry,
         )
@@ -83,8 +91,8 @@ class Metrics:
                 self._observe_usage(role, usage)
 
     def _observe_usage(self, role: str, usage: Mapping[str, float]) -> None:
-        for direction in ("input", "output"):
-            self.tokens.labels(role, direction).inc(float(usage.get(f"{direction}_tokens", 0)))
+        for direction, key in USAGE_KEYS.items():
+            self.tokens.labels(role, direction).inc(float(usage.get(key, 0)))
         if "latency_ms" in usage:
             self.latency.labels(role).observe(float(usage["latency_ms"]) / 1000)
 

@@ -1,4 +1,5 @@
-"""Benchmarks against raw Postgres: `python -m bench [--quick] [--only NAME ...]`.
+"""Benchmarks against raw Postgres: `python -m bench [--quick] [--only NAME ...]`; what
+Claude costs per turn: `python -m bench claude-cost [--turns N]` (`bench/claude_cost.py`).
 
 Runs each benchmark on a scratch database made on the server of `DATABASE_URL`
 (default postgresql://postgres@127.0.0.1:5432/postgres) and dropped afterwards,
@@ -14,6 +15,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from bench import claude_cost
 from bench.harness import FULL, QUICK, ResultLine, Run, Sizes, machine, medians, server_url, table
 from bench.long import bench_long
 from bench.projections import bench_projections
@@ -46,13 +48,16 @@ def run_all(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args_given = list(sys.argv[1:] if argv is None else argv)
+    if args_given[:1] == ["claude-cost"]:
+        return claude_cost.main(args_given[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (a few minutes)")
     parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS), default=list(BENCHMARKS))
     parser.add_argument(
         "--repeat", type=int, default=1, help="run each benchmark N times; report medians"
     )
-    args = parser.parse_args(argv)
+    args = parser.parse_args(args_given)
     print(f"machine: {machine()}", file=sys.stderr)
     rows = run_all(QUICK if args.quick else FULL, args.only, args.repeat)
     print(table(rows))

@@ -106,4 +106,5 @@ def model_adapters(
         client, settings.anthropic_model_timeout, settings.anthropic_max_retries, on_failure
     )
     assessor = ClaudeAssessor(claude, settings.assessor_model, fallback=OfflineAssessor())
-    return assessor, ClaudeAssistant(claude)
+    assistant = ClaudeAssistant(claude, context_tokens=settings.context_tokens, count_with_api=True)
+    return assessor, assistant

@@ -18,10 +18,15 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from adapters.claude_context import DEFAULT_CONTEXT_TOKENS
 from application.policies import DEFAULT_POLICY_FILE
 
 DEFAULT_MODEL = "claude-opus-4-1"
 DEFAULT_ASSESSOR_MODEL = "claude-haiku-4-5"
+# Below this the rules, the instruction and one long message would leave no history;
+# above it no model has a window.
+MIN_CONTEXT_TOKENS = 8_000
+MAX_CONTEXT_TOKENS = 1_000_000
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIN_SECRET_BYTES = 32
 HOME_NAME = ".lastresort"
@@ -89,6 +94,14 @@ class Settings(BaseSettings):
         validation_alias="LASTRESORT_TURN_DEADLINE_SECONDS",
         description="longest a turn may take, model calls and retries included "
         "(503 + `Retry-After` past it, nothing stored)",
+    )
+    context_tokens: int = Field(
+        DEFAULT_CONTEXT_TOKENS,
+        ge=MIN_CONTEXT_TOKENS,
+        le=MAX_CONTEXT_TOKENS,
+        validation_alias="LASTRESORT_CONTEXT_TOKENS",
+        description="most input tokens one Claude reply request may hold; a longer "
+        "conversation sends its newest turns that fit and a note of what was left out",
     )
     assessor_model: str = Field(
         DEFAULT_ASSESSOR_MODEL,
@@ -244,9 +257,9 @@ def _type_of(name: str) -> str:
         KINDS[t] for t in (*get_args(field.annotation), field.annotation) if t in KINDS
     )
     for bound in field.metadata:
-        for symbol, attribute in (("> ", "gt"), ("≥ ", "ge")):
+        for symbol, attribute in ((" > ", "gt"), (" ≥ ", "ge"), (", ≤ ", "le")):
             if getattr(bound, attribute, None) is not None:
-                kind += f" {symbol}{getattr(bound, attribute)}"
+                kind += f"{symbol}{getattr(bound, attribute)}"
     return kind
 
 

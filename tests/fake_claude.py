@@ -1,24 +1,21 @@
 """A stand-in for the Messages API, under the real anthropic SDK.
 
-The network is replaced by `httpx2.MockTransport`: the SDK builds, sends and parses
-exactly as it would against the Messages API, and every request body it sends is
-recorded (with the timeout it was given) so tests can assert what lastresort asks.
+The network is replaced by `httpx2.MockTransport` (`bench.messages_api`): the SDK builds,
+sends and parses exactly as it would against the Messages API, and every request body it
+sends is recorded (with the timeout it was given) so tests can assert what lastresort
+asks. With `caching`, usage is billed as the API bills it, cache minimums included.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from typing import Any
 from uuid import uuid4
 
-import anthropic
 import httpx2
 
 from adapters.claude import Claude, FailureObserver
+from bench.messages_api import Json, LocalMessagesAPI, Respond
 
-Json = dict[str, Any]
-Respond = Callable[[Json], "httpx2.Response | Json"]
 TIMEOUT = 5.0  # seconds per call, as configured; a turn's deadline may allow less
 USAGE = {
     "input_tokens": 120,
@@ -75,32 +72,20 @@ def status(code: int, error_type: str, headers: dict[str, str] | None = None) ->
     return httpx2.Response(code, json=body, headers=headers or {"retry-after-ms": "1"})
 
 
-class FakeAPI:
-    """Records each request body and answers it with `respond` (JSON, a response, or raise)."""
+class FakeAPI(LocalMessagesAPI):
+    """Records each request body and answers it with `respond` (JSON, a response, or raise),
+    with the canned `USAGE` unless `caching` bills it as the API would."""
 
-    def __init__(self, respond: Respond) -> None:
-        self.respond = respond
-        self.requests: list[Json] = []
-        self.timeouts: list[float] = []  # the read timeout the SDK gave each request
+    def __init__(self, respond: Respond, caching: bool = False) -> None:
+        super().__init__(respond, caching)
 
-    def __call__(self, request: httpx2.Request) -> httpx2.Response:
-        assert request.url.path == "/v1/messages"
-        body: Json = json.loads(request.content)
-        self.requests.append(body)
-        self.timeouts.append(request.extensions["timeout"]["read"])
-        answer = self.respond(body)
-        return answer if isinstance(answer, httpx2.Response) else httpx2.Response(200, json=answer)
-
-    def client(self, max_retries: int = 0, on_failure: FailureObserver | None = None) -> Claude:
-        """The project's guarded caller over the real SDK (whose own retries are off)."""
-        transport = httpx2.MockTransport(self)
-        sdk = anthropic.Anthropic(
-            api_key="test",
-            http_client=httpx2.Client(transport=transport),
-            max_retries=0,
-            timeout=TIMEOUT,
-        )
-        return Claude(sdk, TIMEOUT, max_retries, on_failure)
+    def client(
+        self,
+        timeout: float = TIMEOUT,
+        max_retries: int = 0,
+        on_failure: FailureObserver | None = None,
+    ) -> Claude:
+        return super().client(timeout, max_retries, on_failure)
 
 
 def is_assessment(body: Json) -> bool:

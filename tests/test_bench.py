@@ -49,3 +49,15 @@ def test_the_command_prints_one_table_with_every_figure(
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("| figure") and "raw baseline" in out[0] and "met?" in out[0]
     assert [line for line in out if line.startswith("| long: turn latency")]
+
+
+def test_claude_cost_prints_tokens_per_turn_and_the_cost_per_thousand_turns(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["claude-cost", "--turns", "6"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("| turn | assessor input | assessor cache write")
+    rows = {line.split(" | ")[0]: line.split(" | ")[1:] for line in out if line.startswith("| ")}
+    assert set(rows) >= {"| 1", "| 2", "| 6", "| mean of 6"}
+    assert rows["| 1"][2] == "0" and rows["| 2"][2] != "0"  # the assessor's prefix is read back
+    assert out[-1].startswith("Cost per 1,000 turns at list prices read on")

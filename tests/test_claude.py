@@ -26,7 +26,7 @@ from fastapi.testclient import TestClient
 from adapters.claude import AssessmentFailed, ModelRejected, ModelUnavailable
 from adapters.claude_assessor import SYSTEM_PROMPT as ASSESSOR_PROMPT
 from adapters.claude_assessor import ClaudeAssessor
-from adapters.claude_assistant import END_TOOL_NAME, ClaudeAssistant
+from adapters.claude_assistant import END_TOOL_NAME, NOTE_PREFIX, ClaudeAssistant
 from adapters.offline_assistant import CRISIS_RESOURCES
 from api.error_codes import http_status
 from application.policies import load_policy
@@ -298,14 +298,23 @@ def test_assistant_request_carries_the_rules_and_no_tool_on_a_reply() -> None:
 
     (request,) = api.requests
     assert request["model"] == "claude-opus-4-1"
-    rules, this_turn = request["system"]
+    (rules,) = request["system"]
     assert rules["cache_control"] == {"type": "ephemeral"}
     for rule in ("last resort", "never harmful by topic alone", "crisis resources", "confirm"):
         assert rule in rules["text"]
-    assert "cache_control" not in this_turn
-    assert this_turn["text"] == "This turn: answer the user's message helpfully."
     assert "tools" not in request and "tool_choice" not in request
-    assert request["messages"] == [{"role": "user", "content": "Dinner ideas?"}]
+    assert request["messages"] == [
+        {
+            "role": "user",
+            "content": [
+                {
+                    "type": "text",
+                    "text": f"{NOTE_PREFIX} This turn: answer the user's message helpfully.",
+                },
+                {"type": "text", "text": "Dinner ideas?"},
+            ],
+        }
+    ]
     assert reply.text == "Try a chickpea curry."
     assert reply.model_request is None
     assert reply.usage is not None
@@ -315,11 +324,23 @@ def test_assistant_request_carries_the_rules_and_no_tool_on_a_reply() -> None:
     assert reply.usage["latency_ms"] >= 0
 
 
+def turn_note_of(request: Json) -> str:
+    """This turn's note: the first block of the last user message."""
+    note: str = request["messages"][-1]["content"][0]["text"]
+    assert note.startswith(NOTE_PREFIX)
+    return note
+
+
+def user_text_of(request: Json) -> str:
+    text: str = request["messages"][-1]["content"][1]["text"]
+    return text
+
+
 def test_history_is_sent_in_order_with_the_cache_marker_on_its_last_block() -> None:
     api = FakeAPI(lambda _: message([text("ok")]))
     history = [turn(0, "first", "one"), turn(2, "second", "two")]
     ClaudeAssistant(api.client()).write(decision(Action.REPLY), "third", history)
-    assert api.requests[0]["messages"] == [
+    assert api.requests[0]["messages"][:-1] == [
         {"role": "user", "content": "first"},
         {"role": "assistant", "content": "one"},
         {"role": "user", "content": "second"},
@@ -327,8 +348,8 @@ def test_history_is_sent_in_order_with_the_cache_marker_on_its_last_block() -> N
             "role": "assistant",
             "content": [{"type": "text", "text": "two", "cache_control": {"type": "ephemeral"}}],
         },
-        {"role": "user", "content": "third"},
     ]
+    assert user_text_of(api.requests[0]) == "third"
 
 
 INSTRUCTED = {
@@ -346,7 +367,7 @@ def test_the_end_tool_is_never_offered_before_the_policy_ends(action: Action) ->
     (request,) = api.requests
     assert "tools" not in request
     for phrase in INSTRUCTED.get(action, []):
-        assert phrase in request["system"][1]["text"]
+        assert phrase in turn_note_of(request)
 
 
 @pytest.mark.parametrize("reason", list(EndReason))
@@ -361,7 +382,7 @@ def test_the_ending_turn_offers_end_conversation_and_records_its_call(reason: En
     (request,) = api.requests
     assert [t["name"] for t in request["tools"]] == [END_TOOL_NAME]
     assert "tool_choice" not in request  # the model may decline; the policy has ended anyway
-    assert END_TOOL_NAME in request["system"][1]["text"]
+    assert END_TOOL_NAME in turn_note_of(request)
     assert reply.text == "This conversation has ended."
     assert reply.model_request == END_TOOL_NAME
 
@@ -441,7 +462,7 @@ def careful_claude(body: Json) -> Json:
     if is_assessment(body):
         said = json.loads(body["messages"][-1]["content"])["message"]
         return assessment_message(careful_verdict(said))
-    reply = text(f"Claude writes: {body['system'][1]['text'][:60]}")
+    reply = text(f"Claude writes: {turn_note_of(body)[len(NOTE_PREFIX) :][:60]}")
     if "tools" in body:
         return message([reply, tool_use(END_TOOL_NAME, {})], "tool_use", body["model"])
     return message([reply], model=body["model"])
@@ -540,7 +561,7 @@ def test_a_branch_sends_its_inherited_prefix_then_its_own_turns(container: Conta
     service.send_message(carol, branch.conversation.id, "fourth")
 
     edited, fourth = replies(api)[-2:]
-    assert edited["messages"] == [
+    assert edited["messages"][:-1] == [
         {"role": "user", "content": "first question"},
         {"role": "assistant", "content": parent_turns[0].reply},
         {"role": "user", "content": "second question"},
@@ -548,12 +569,12 @@ def test_a_branch_sends_its_inherited_prefix_then_its_own_turns(container: Conta
             "role": "assistant",
             "content": [{"type": "text", "text": parent_turns[1].reply, "cache_control": CACHE}],
         },
-        {"role": "user", "content": "third, edited"},
     ]
+    assert user_text_of(edited) == "third, edited"
     assert [m["role"] for m in fourth["messages"]] == ["user", "assistant"] * 3 + ["user"]
     assert fourth["messages"][4]["content"] == "third, edited"
     assert fourth["messages"][5]["content"][0]["text"] == branch.turn.reply
-    assert fourth["messages"][-1] == {"role": "user", "content": "fourth"}
+    assert user_text_of(fourth) == "fourth"
     assert "third question" not in json.dumps(fourth)
 
 
