@@ -9,17 +9,20 @@ branch sends its inherited prefix and then its own turns.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from anthropic.types import TextBlock, ToolUseBlock
 
 from adapters.claude import EPHEMERAL, Call, Claude, api_model
 from adapters.offline_assistant import BEHAVIOURS, CRISIS_RESOURCES, OfflineAssistant
+from adapters.streamed_reply import StreamedReply
 from domain.deadline import NO_DEADLINE, Deadline
 from domain.decision import Action, Decision, EndReason
 from domain.events import Turn
-from domain.ports import Reply
+from domain.ports import Reply, TextSink
 
 END_TOOL_NAME = "end_conversation"
 REFUSAL = "refusal"
@@ -96,6 +99,21 @@ class ClaudeAssistant:
             params["tools"] = [END_TOOL]
         call = self.claude.create(self.role, deadline, **params)
         return self._reply(call, decision, text, history)
+
+    def stream(
+        self,
+        decision: Decision,
+        text: str,
+        history: Sequence[Turn],
+        on_text: TextSink,
+        deadline: Deadline = NO_DEADLINE,
+    ) -> Reply:
+        """`write` over a streamed call: the text goes to `on_text` as the model writes it,
+        shaped as it is recorded (`adapters/streamed_reply.py`)."""
+        streamed = StreamedReply(on_text)
+        writer = copy.copy(self)
+        writer.claude = replace(self.claude, on_delta=streamed.model_wrote)
+        return streamed.finish(writer.write(decision, text, history, deadline))
 
     def _reply(self, call: Call, decision: Decision, text: str, history: Sequence[Turn]) -> Reply:
         message = call.message
