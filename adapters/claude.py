@@ -63,7 +63,8 @@ WHAT = {"assessor": "assessment", "assistant": "reply"}
 
 # Told of every failed or unusable model answer: (role, reason), for the metrics.
 FailureObserver = Callable[[str, str], None]
-# Told each text delta of a streamed answer: (content block index, text).
+# Told, for a streamed answer, each text block's start (with its initial text, mostly
+# empty) and each text delta: (content block index, text).
 DeltaSink = Callable[[int, str], None]
 
 
@@ -169,7 +170,14 @@ class Claude:
             with self.client.messages.stream(**params, timeout=timeout) as stream:
                 try:
                     for event in stream:
-                        if event.type == "content_block_delta" and event.delta.type == "text_delta":
+                        if (
+                            event.type == "content_block_start"
+                            and event.content_block.type == "text"
+                        ):
+                            deltas(event.index, event.content_block.text)
+                        elif (
+                            event.type == "content_block_delta" and event.delta.type == "text_delta"
+                        ):
                             deltas(event.index, event.delta.text)
                         if deadline.remaining() <= 0.0:
                             raise self._out_of_time(role, None)
@@ -222,13 +230,13 @@ class Claude:
 
 @dataclass
 class _Deltas:
-    """Hands a streamed answer's text deltas on, remembering whether any has gone."""
+    """Hands a streamed answer's text on, remembering whether any has gone."""
 
     sink: DeltaSink
     started: bool = False
 
     def __call__(self, index: int, text: str) -> None:
-        self.started = True
+        self.started = self.started or bool(text)
         self.sink(index, text)
 
 

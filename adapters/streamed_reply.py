@@ -29,7 +29,8 @@ class StreamedReply:
     _block: int | None = None
 
     def model_wrote(self, block: int, delta: str) -> None:
-        """A text delta of content block `block`, as the model wrote it."""
+        """Text of content block `block`, as the model wrote it (a block's start, even with
+        no text, counts: an empty block still puts a blank line in the reply)."""
         if self._block is not None and block != self._block:
             self._held += SEPARATOR
         self._block = block

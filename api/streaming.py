@@ -10,7 +10,9 @@ The turn runs in a thread of its own, not in the request: a client that disconne
 not stop it, so it is completed and recorded, and a retry with the same Idempotency-Key
 gets it. The response only relays, through a queue, what the turn produces. It starts
 with the first event, so an error before it (an unknown or ended conversation, a reused
-key...) is answered as without streaming, with its status and JSON body. A turn found
+key...) is answered as without streaming, with its status and JSON body. The app waits
+for the turns still running before it closes the store at shutdown, so a turn whose
+client left is not cut short by a restart either. A turn found
 already recorded (an Idempotency-Key retry) is replayed from the record: its decision,
 its reply in pieces, done. The joined deltas are always the recorded reply.
 """
@@ -64,6 +66,40 @@ def wants_stream(accept: str | None) -> bool:
     return False
 
 
+class TurnThreads:
+    """The streamed turns still being taken in this process, each in its own thread."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.threads: set[threading.Thread] = set()
+
+    def start(self, target: Callable[[], None]) -> None:
+        def run() -> None:
+            try:
+                target()
+            finally:
+                with self.lock:
+                    self.threads.discard(threading.current_thread())
+
+        thread = threading.Thread(target=run, name="streamed-turn")
+        with self.lock:
+            self.threads.add(thread)
+        thread.start()
+
+    def finish(self, timeout: float) -> None:
+        """Let the running turns finish (each within `timeout` seconds: a turn's deadline
+        bounds it), before the store they save to is closed."""
+        with self.lock:
+            running = list(self.threads)
+        if running:
+            log.info("waiting for %d streamed turn(s) to finish", len(running))
+        for thread in running:
+            thread.join(timeout)
+
+
+turn_threads = TurnThreads()
+
+
 def stream_turn(take: Take, answer: Answer, observe: Observe) -> StreamingResponse:
     """Take a turn (`take`, given the watcher) in its own thread and answer its events.
 
@@ -73,7 +109,7 @@ def stream_turn(take: Take, answer: Answer, observe: Observe) -> StreamingRespon
     feed = TurnFeed(answer, observe)
     # The turn's logs keep the request's ids (structlog's context variables).
     context = contextvars.copy_context()
-    threading.Thread(target=context.run, args=(feed.run, take), name="streamed-turn").start()
+    turn_threads.start(lambda: context.run(feed.run, take))
     first = feed.next()
     if isinstance(first, Exception):
         raise first

@@ -10,6 +10,7 @@ still gets its turn recorded.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from uuid import UUID
@@ -22,6 +23,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from bootstrap.container import Container
+from bootstrap.settings import Settings
+from eventstore.database import eventsourcing_env
+from eventstore.migrate import migrate
+from eventstore.store import ConversationStore
 from tests.fake_claude import (
     FakeAPI,
     Json,
@@ -317,3 +322,62 @@ def test_a_client_that_leaves_mid_stream_gets_its_turn_on_retry(
     assert again.status_code == 200 and again.json()["reply"]["text"] == ANSWER
     assert replayed[-1] == ("done", again.json()) and joined(replayed) == ANSWER
     assert stored_reply(container, cid) == ANSWER and len(held.api.requests) == asked
+
+
+def test_a_turn_whose_client_left_is_finished_before_the_server_stops(
+    fresh_database: Callable[[], str], settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The client leaves mid-stream and the response ends; the server is then stopped while
+    the model is still writing. The turn is recorded before the store is closed."""
+    caplog.set_level(logging.INFO, logger="api.streaming")
+    url = fresh_database()
+    migrate(url)
+    container = Container.build(settings.model_copy(update={"database_url": url}), url)
+    leave = threading.Event()
+
+    def shutting_down() -> bool:
+        return any("streamed turn" in record.getMessage() for record in caplog.records)
+
+    def respond(body: Json) -> Json | httpx2.Response:
+        if is_assessment(body):
+            return ordinary(body)
+        events = stream_events(message([text(ANSWER)]))
+
+        def body_events() -> Iterator[bytes]:
+            yield from events[:3]  # up to the first delta, which the client reads
+            if not leave.wait(GATE_SECONDS):
+                raise TimeoutError("the client never left")
+            yield events[3]  # the next delta: the response, whose client left, ends
+            wait_until(shutting_down, 10, "the server to wait for the turn at shutdown")
+            yield from events[4:]
+
+        return streamed(body_events())
+
+    app = claude_app(container, FakeAPI(respond), deadline=GATE_SECONDS * 2)
+    server = uvicorn.Server(uvicorn.Config(app, port=free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_until(lambda: server.started, 30, "uvicorn to start")
+    base = f"http://127.0.0.1:{server.config.port}"
+    headers = {"Authorization": f"Bearer {container.signer.mint('leaver')}"}
+    cid = _conversation(base, headers)
+
+    with httpx.stream(
+        "POST",
+        f"{base}/v1/conversations/{cid}/messages",
+        json={"text": "Tell me about Rome"},
+        headers={**headers, **STREAM},
+    ) as response:
+        stream = events(response.iter_lines())
+        assert names([next(stream), next(stream)]) == ["decision", "delta"]
+    wait_until(lambda: not server.server_state.connections, 30, "the server to see it leave")
+    leave.set()
+    server.should_exit = True
+    thread.join(GATE_SECONDS * 2)
+
+    assert not thread.is_alive()
+    store = ConversationStore(env=eventsourcing_env(url))
+    try:
+        assert [t.reply for t in store.get_conversation(UUID(cid)).turns] == [ANSWER]
+    finally:
+        store.close()
