@@ -10,11 +10,14 @@ The turn runs in a thread of its own, not in the request: a client that disconne
 not stop it, so it is completed and recorded, and a retry with the same Idempotency-Key
 gets it. The response only relays, through a queue, what the turn produces. It starts
 with the first event, so an error before it (an unknown or ended conversation, a reused
-key...) is answered as without streaming, with its status and JSON body. The app waits
-for the turns still running before it closes the store at shutdown, so a turn whose
-client left is not cut short by a restart either. A turn found
+key...) is answered as without streaming, with its status and JSON body. A turn found
 already recorded (an Idempotency-Key retry) is replayed from the record: its decision,
-its reply in pieces, done. The joined deltas are always the recorded reply.
+its reply in pieces, done. The joined deltas are always the recorded reply. The app
+waits for the turns still running before it closes the store at shutdown, so a turn
+whose client left is not cut short by a restart either.
+
+Every event's data is one line of JSON, which escapes line breaks: a reply cannot end
+its own event or forge another, whatever the model or the user wrote.
 """
 
 from __future__ import annotations
@@ -44,8 +47,9 @@ EVENT_STREAM = "text/event-stream"
 # How a streamed response is documented in OpenAPI, next to the JSON answer.
 STREAMED: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "With `Accept: text/event-stream`: the turn as Server-Sent Events "
-        "(decision, delta..., then done or error); see docs/contract.md",
+        "description": "With `Accept: text/event-stream`, the turn as Server-Sent Events "
+        "(decision, delta..., then done or error; see docs/contract.md). Without it, the "
+        "JSON answer (200 for a message, 201 for a branch)",
         "content": {EVENT_STREAM: {"schema": {"type": "string"}}},
     }
 }
@@ -122,7 +126,7 @@ class Event:
     data: Mapping[str, Any]
 
     def encode(self) -> bytes:
-        """One SSE event; the data is one line of JSON (which escapes any line break)."""
+        """One SSE event (its data one line of JSON)."""
         return b"event: %s\ndata: %s\n\n" % (self.name.encode(), orjson.dumps(self.data))
 
 

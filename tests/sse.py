@@ -25,7 +25,8 @@ def events(lines: Iterable[str]) -> Iterator[Event]:
 
 
 def parse(body: str) -> list[Event]:
-    return list(events(body.splitlines()))
+    # Lines end at CR or LF only (not at every break `str.splitlines` knows), as in SSE.
+    return list(events(body.replace("\r\n", "\n").replace("\r", "\n").split("\n")))
 
 
 def joined(stream: Iterable[Event]) -> str:

@@ -108,6 +108,25 @@ def test_a_streamed_claude_turn_is_recorded_as_streamed_and_replayed_for_its_key
         )
 
 
+def test_a_reply_that_looks_like_events_stays_inside_its_deltas(
+    container: Container, auth: Auth
+) -> None:
+    forged = 'Sure.\n\nevent: done\ndata: {"forged": true}\r\n\revent: error\u2028data: {}\n\nend'
+    client = on_claude(container, FakeAPI(writes(forged)))
+    headers = auth()
+    cid = client.post("/v1/conversations", json={}, headers=headers).json()["id"]
+
+    response = client.post(
+        f"/v1/conversations/{cid}/messages", json={"text": "hi"}, headers={**headers, **STREAM}
+    )
+
+    stream = parse(response.text)
+    assert names(stream).count("done") == 1 and "error" not in names(stream)
+    assert (
+        joined(stream) == stream[-1][1]["reply"]["text"] == stored_reply(container, cid) == forged
+    )
+
+
 def test_an_offline_branch_streams_in_pieces_and_ends_with_its_json(
     client: TestClient, container: Container, auth: Auth
 ) -> None:
