@@ -86,22 +86,22 @@ class TurnTaker:
 
     def _write(self, decision: Decision, conversation: Conversation) -> Reply:
         position = conversation.next_position + 1
-        if self._announced is not None and (
-            self._announced != position or self._written is None or self._written[0] != decision
-        ):
+        written = self._written
+        if written is not None and written[0] == decision and self._announced in (None, position):
+            return written[1]
+        if self._announced is not None:
             raise Conflict(
                 "another request changed the conversation while this reply was streamed; "
                 "nothing was recorded, send the message again"
             )
-        if self._written is None or self._written[0] != decision:
-            history = conversation.turns
-            if self.watcher is None:
-                reply = self.assistant.write(decision, self.text, history, self.deadline)
-            else:
-                self._announced = position
-                self.watcher.decided(decision, position)
-                reply = self.assistant.stream(
-                    decision, self.text, history, self.watcher.wrote, self.deadline
-                )
-            self._written = (decision, reply)
-        return self._written[1]
+        history = conversation.turns
+        if self.watcher is None:
+            reply = self.assistant.write(decision, self.text, history, self.deadline)
+        else:
+            self._announced = position
+            self.watcher.decided(decision, position)
+            reply = self.assistant.stream(
+                decision, self.text, history, self.watcher.wrote, self.deadline
+            )
+        self._written = (decision, reply)
+        return reply
