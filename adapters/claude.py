@@ -10,6 +10,12 @@ count, so one call could outlive the client that asked for it. `Claude.create` r
 instead (tenacity): each attempt's timeout is what is left of the deadline at most, a
 `retry-after` is honoured only when the retry can still finish before the deadline, and
 otherwise the turn is refused at once with that wait as the client's `Retry-After`.
+
+A `Claude` given `on_delta` streams its calls (`messages.stream`) and hands each text
+delta on as it arrives. Such a call is retried by the same rules only while no text has
+arrived: after that the client has seen part of an answer, and a failure ends the turn.
+The deadline is checked after every event, so a model that trickles cannot outlive it
+by more than one read.
 """
 
 from __future__ import annotations
@@ -18,10 +24,11 @@ import email.utils
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import anthropic
+import httpx2
 from anthropic.types import Message
 from tenacity import RetryCallState, Retrying, retry_if_exception, wait_random_exponential
 
@@ -30,6 +37,20 @@ from domain.errors import DomainError, ModelUnavailable
 
 # Conversation model names that are not themselves Messages API model ids.
 API_MODEL_IDS = {"claude-opus-4": "claude-opus-4-0"}
+# The status the Messages API answers each error type with: an error event in the middle
+# of a stream (whose HTTP status was 200) is read as that status; an unknown type as 500.
+STREAM_ERROR_STATUSES = {
+    "invalid_request_error": 400,
+    "authentication_error": 401,
+    "billing_error": 402,
+    "permission_error": 403,
+    "not_found_error": 404,
+    "request_too_large": 413,
+    "rate_limit_error": 429,
+    "api_error": 500,
+    "timeout_error": 504,
+    "overloaded_error": 529,
+}
 # Statuses worth retrying (request timeout, lock timeout, rate limit) besides 5xx.
 TRANSIENT_STATUSES = frozenset({408, 409, 429})
 # The `reason` label of `lastresort_model_failures_total` for a failed HTTP status.
@@ -42,6 +63,9 @@ WHAT = {"assessor": "assessment", "assistant": "reply"}
 
 # Told of every failed or unusable model answer: (role, reason), for the metrics.
 FailureObserver = Callable[[str, str], None]
+# Told, for a streamed answer, each text block's start (with its initial text, mostly
+# empty) and each text delta: (content block index, text).
+DeltaSink = Callable[[int, str], None]
 
 
 class ModelRejected(DomainError):
@@ -98,17 +122,27 @@ class Claude:
     timeout: float = 30.0
     max_retries: int = 2
     on_failure: FailureObserver | None = None
+    on_delta: DeltaSink | None = field(default=None, compare=False)
 
     def create(self, role: str, deadline: Deadline, **params: Any) -> Call:
         """One Messages API call for `role` (assessor or assistant), retried while worth it
-        and while time is left, its failures counted and turned into domain errors."""
+        and while time is left, its failures counted and turned into domain errors.
+        Streamed when `on_delta` is set."""
         started = time.perf_counter()
         budget = _Budget(self.max_retries + 1, deadline)
+        deltas = None if self.on_delta is None else _Deltas(self.on_delta)
+
+        def retryable(error: BaseException) -> bool:
+            return (deltas is None or not deltas.started) and _transient(error)
+
         retrying = Retrying(
-            retry=retry_if_exception(_transient), stop=budget, wait=_wait, reraise=True
+            retry=retry_if_exception(retryable), stop=budget, wait=_wait, reraise=True
         )
         try:
-            message = retrying(self._attempt, role, deadline, params)
+            if deltas is None:
+                message = retrying(self._attempt, role, deadline, params)
+            else:
+                message = retrying(self._streamed, role, deadline, params, deltas)
         except anthropic.APIError as error:
             raise self._failure(role, error, budget.out_of_time) from error
         return Call(message, (time.perf_counter() - started) * 1000)
@@ -131,15 +165,50 @@ class Claude:
             self.on_failure(role, reason)
 
     def _attempt(self, role: str, deadline: Deadline, params: dict[str, Any]) -> Message:
-        timeout = min(self.timeout, deadline.remaining())
-        if timeout < MIN_CALL_SECONDS:
-            raise self._out_of_time(role, None)
+        timeout = self._timeout(role, deadline)
         try:
             message: Message = self.client.messages.create(**params, timeout=timeout)
         except anthropic.APIError as error:
             self.failed(role, _reason(error))
             raise
         return message
+
+    def _streamed(
+        self, role: str, deadline: Deadline, params: dict[str, Any], deltas: _Deltas
+    ) -> Message:
+        """One streamed attempt: text deltas go to `deltas` as they arrive."""
+        timeout = self._timeout(role, deadline)
+        try:
+            with self.client.messages.stream(**params, timeout=timeout) as stream:
+                try:
+                    for event in stream:
+                        if (
+                            event.type == "content_block_start"
+                            and event.content_block.type == "text"
+                        ):
+                            deltas(event.index, event.content_block.text)
+                        elif (
+                            event.type == "content_block_delta" and event.delta.type == "text_delta"
+                        ):
+                            deltas(event.index, event.delta.text)
+                        if deadline.remaining() <= 0.0:
+                            raise self._out_of_time(role, None)
+                except httpx2.TransportError as error:  # the SDK leaves these unwrapped mid-stream
+                    raise _wrapped(error, stream.response.request) from error
+                except anthropic.APIStatusError as error:
+                    raise _stream_error(error) from error
+                message: Message = stream.get_final_message()
+        except anthropic.APIError as error:
+            self.failed(role, _reason(error))
+            raise
+        return message
+
+    def _timeout(self, role: str, deadline: Deadline) -> float:
+        """An attempt's timeout: what is left of the deadline at most (too little: refused)."""
+        timeout = min(self.timeout, deadline.remaining())
+        if timeout < MIN_CALL_SECONDS:
+            raise self._out_of_time(role, None)
+        return timeout
 
     def _failure(self, role: str, error: anthropic.APIError, out_of_time: bool) -> DomainError:
         what = WHAT.get(role, role)
@@ -169,6 +238,37 @@ class Claude:
             "nothing was recorded, retry shortly",
             retry_after,
         )
+
+
+@dataclass
+class _Deltas:
+    """Hands a streamed answer's text on, remembering whether any has gone."""
+
+    sink: DeltaSink
+    started: bool = False
+
+    def __call__(self, index: int, text: str) -> None:
+        self.started = self.started or bool(text)
+        self.sink(index, text)
+
+
+def _wrapped(error: httpx2.TransportError, request: httpx2.Request) -> anthropic.APIError:
+    """A transport failure in the middle of a stream, as the SDK reports one before it."""
+    if isinstance(error, httpx2.TimeoutException):
+        return anthropic.APITimeoutError(request)
+    return anthropic.APIConnectionError(request=request)
+
+
+def _stream_error(error: anthropic.APIStatusError) -> anthropic.APIStatusError:
+    """An error event of a stream, with the status the API gives its error type."""
+    if error.status_code != 200:
+        return error
+    body = error.body if isinstance(error.body, dict) else {}
+    detail = body.get("error")
+    kind = detail.get("type") if isinstance(detail, dict) else None
+    status = STREAM_ERROR_STATUSES.get(kind if isinstance(kind, str) else "", 500)
+    response = httpx2.Response(status, headers=error.response.headers, request=error.request)
+    return anthropic.APIStatusError(error.message, response=response, body=error.body)
 
 
 class _Budget:

@@ -15,7 +15,9 @@ in the system prompt would change the prefix every turn and no marker could be r
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from anthropic.types import TextBlock, ToolUseBlock
@@ -32,10 +34,11 @@ from adapters.claude_context import (
     turn_tokens,
 )
 from adapters.offline_assistant import BEHAVIOURS, CRISIS_RESOURCES, OfflineAssistant
+from adapters.streamed_reply import StreamedReply
 from domain.deadline import NO_DEADLINE, Deadline
 from domain.decision import Action, Decision, EndReason
 from domain.events import Turn
-from domain.ports import WrittenReply
+from domain.ports import TextSink, WrittenReply
 
 END_TOOL_NAME = "end_conversation"
 REFUSAL = "refusal"
@@ -147,6 +150,21 @@ class ClaudeAssistant:
             if counted is None or counted <= self.context_tokens:
                 break
         return {"model": model, "max_tokens": self.max_tokens, **params}
+
+    def stream(
+        self,
+        decision: Decision,
+        text: str,
+        history: Sequence[Turn],
+        on_text: TextSink,
+        deadline: Deadline = NO_DEADLINE,
+    ) -> WrittenReply:
+        """`write` over a streamed call: the text goes to `on_text` as the model writes it,
+        shaped as it is recorded (`adapters/streamed_reply.py`)."""
+        streamed = StreamedReply(on_text)
+        writer = copy.copy(self)
+        writer.claude = replace(self.claude, on_delta=streamed.model_wrote)
+        return streamed.finish(writer.write(decision, text, history, deadline))
 
     def _reply(
         self, call: Call, decision: Decision, text: str, history: Sequence[Turn]

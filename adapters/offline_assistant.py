@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from domain.chunks import chunks
 from domain.deadline import NO_DEADLINE, Deadline
 from domain.decision import Action, Decision, EndReason
 from domain.events import Turn
-from domain.ports import WrittenReply
+from domain.ports import TextSink, WrittenReply
 
 BEHAVIOURS = {
     "child_sexual_content": "requests for sexual content involving minors",
@@ -41,6 +42,20 @@ class OfflineAssistant:
     ) -> WrittenReply:
         """The template for the action; answers at once, so `deadline` does not concern it."""
         return WrittenReply(self._text(decision, text))
+
+    def stream(
+        self,
+        decision: Decision,
+        text: str,
+        history: Sequence[Turn],
+        on_text: TextSink,
+        deadline: Deadline = NO_DEADLINE,
+    ) -> WrittenReply:
+        """The template in pieces of a few words, so an offline stream looks like a model's."""
+        reply = self.write(decision, text, history, deadline)
+        for piece in chunks(reply.text):
+            on_text(piece)
+        return reply
 
     def _text(self, decision: Decision, text: str) -> str:
         behaviour = BEHAVIOURS.get(decision.behaviour or "", "these requests")

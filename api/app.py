@@ -22,6 +22,7 @@ from api.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from api.operations import Readiness, RequestContext, is_reviewer, readiness, readiness_body
 from api.rest_models import body_limit, document_text_limit
 from api.security import secure
+from api.streaming import turn_threads
 
 
 def create_app(services: Services) -> FastAPI:
@@ -29,6 +30,7 @@ def create_app(services: Services) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         services.read_side.start()
         yield
+        turn_threads.finish(services.service.turn_deadline)
         services.close()
 
     app = FastAPI(

@@ -1,14 +1,17 @@
-"""REST commands and reads under /v1/conversations."""
+"""REST commands and reads under /v1/conversations.
+
+A message or a branch is answered as a stream of Server-Sent Events instead of one JSON
+body when the request accepts `text/event-stream` (`api/streaming.py`)."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Security
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.dependencies import Reads, Service, Signer
+from api.dependencies import Meters, Reads, Service, Signer
 from api.errors import responses
 from api.rest_models import (
     IDEMPOTENCY_HEADER,
@@ -24,6 +27,8 @@ from api.rest_models import (
     SendMessage,
     StartConversation,
 )
+from api.streaming import STREAMED, stream_turn, wants_stream
+from application.service import TurnResult
 from domain.access import Principal
 from domain.events import Rating
 from domain.validation import IDEMPOTENCY_KEY_PATTERN, conversation_id
@@ -97,24 +102,68 @@ def start_conversation(
     )
 
 
-@router.post("/{id}/messages", responses=responses(401, 403, 404, 409, 413, 422, 503))
+@router.post(
+    "/{id}/messages",
+    response_model=MessageResult,
+    responses={**STREAMED, **responses(401, 403, 404, 409, 413, 422, 503)},
+)
 def send_message(
-    id: str, body: SendMessage, caller: Caller, service: Service, key: IdempotencyKey = None
-) -> MessageResult:
-    result = service.send_message(caller, conversation_id(id), body.text, key)
+    id: str,
+    body: SendMessage,
+    caller: Caller,
+    service: Service,
+    request: Request,
+    metrics: Meters,
+    key: IdempotencyKey = None,
+) -> MessageResult | Response:
+    """With `Accept: text/event-stream`, the turn is streamed as Server-Sent Events."""
+    cid = conversation_id(id)
+    if wants_stream(request.headers.get("accept")):
+        return stream_turn(
+            lambda watcher: service.send_message(caller, cid, body.text, key, watcher),
+            lambda result: _message_result(result).model_dump(mode="json"),
+            metrics.observe_streamed_turn,
+        )
+    return _message_result(service.send_message(caller, cid, body.text, key))
+
+
+@router.post(
+    "/{id}/branches",
+    status_code=201,
+    response_model=BranchCreatedResult,
+    responses={**STREAMED, **responses(401, 403, 404, 413, 422, 503)},
+)
+def branch_conversation(
+    id: str,
+    body: BranchConversation,
+    caller: Caller,
+    service: Service,
+    request: Request,
+    metrics: Meters,
+    key: IdempotencyKey = None,
+) -> BranchCreatedResult | Response:
+    """With `Accept: text/event-stream`, the branch's first turn is streamed as Server-Sent
+    Events (answered 200: the branch exists only once `done` arrives)."""
+    cid, position, text = conversation_id(id), body.from_position, body.text
+    if wants_stream(request.headers.get("accept")):
+        return stream_turn(
+            lambda watcher: service.branch(caller, cid, position, text, key, watcher),
+            lambda result: _branch_result(result, position).model_dump(mode="json"),
+            metrics.observe_streamed_turn,
+        )
+    return _branch_result(service.branch(caller, cid, position, text, key), position)
+
+
+def _message_result(result: TurnResult) -> MessageResult:
     return MessageResult.of(result.conversation, result.turn)
 
 
-@router.post("/{id}/branches", status_code=201, responses=responses(401, 403, 404, 413, 422, 503))
-def branch_conversation(
-    id: str, body: BranchConversation, caller: Caller, service: Service, key: IdempotencyKey = None
-) -> BranchCreatedResult:
-    result = service.branch(caller, conversation_id(id), body.from_position, body.text, key)
-    view = MessageResult.of(result.conversation, result.turn)
+def _branch_result(result: TurnResult, from_position: int) -> BranchCreatedResult:
+    view = _message_result(result)
     return BranchCreatedResult(
         id=view.conversation_id,
         parent_id=str(result.conversation.parent_id),
-        from_position=body.from_position,
+        from_position=from_position,
         status=view.status,
         reply=view.reply,
     )

@@ -1,8 +1,8 @@
 """What the HTTP layer is given, and how its routes ask for it.
 
 The composition root builds one `Services` and hands it to `create_app`; routes declare
-the parts they use as FastAPI dependencies (`Service`, `Reads`, `Signer`), so the HTTP
-layer never imports the composition root nor reaches into it for what it needs.
+the parts they use as FastAPI dependencies (`Service`, `Reads`, `Signer`, `Meters`), so
+the HTTP layer never imports the composition root nor reaches into it for what it needs.
 """
 
 from __future__ import annotations
@@ -57,6 +57,11 @@ def _signer(request: Request) -> TokenSigner:
     return services(request).signer
 
 
+def _metrics(request: Request) -> Metrics:
+    return services(request).metrics
+
+
 Service = Annotated[ConversationService, Depends(_service)]
 Reads = Annotated[ReadSide, Depends(_read_side)]
 Signer = Annotated[TokenSigner, Depends(_signer)]
+Meters = Annotated[Metrics, Depends(_metrics)]

@@ -23,6 +23,9 @@ from domain.errors import DomainError, ModelUnavailable
 log = logging.getLogger(__name__)
 
 HTTP_CODES = {404: "not_found", 413: "body_too_large"}  # 405 is answered on its own, with `Allow`
+DATABASE_ERRORS = (PsycopgOperationalError, StoreOperationalError, StoreInterfaceError)
+DATABASE_DOWN = ("unavailable", "the database is unavailable; retry shortly")
+INTERNAL = ("internal", "internal error")
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
@@ -32,6 +35,16 @@ def error_response(
     return JSONResponse(
         {"error": {"code": code, "message": message}}, status_code=status, headers=headers
     )
+
+
+def error_fields(error: Exception) -> tuple[str, str]:
+    """The code and message `error` answers with once a response has begun (an event of a
+    stream): the same as in the JSON error bodies of the handlers below."""
+    if isinstance(error, DomainError):
+        return error.code, error.message
+    if isinstance(error, DATABASE_ERRORS):
+        return DATABASE_DOWN
+    return INTERNAL
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -79,12 +92,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StoreInterfaceError)
     async def database_down(_: Request, error: Exception) -> JSONResponse:
         log.warning("database unavailable: %s", error)
-        return error_response(503, "unavailable", "the database is unavailable; retry shortly")
+        return error_response(503, *DATABASE_DOWN)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, error: Exception) -> JSONResponse:
         log.exception("unexpected error", exc_info=error)
-        return error_response(500, "internal", "internal error")
+        return error_response(500, *INTERNAL)
 
 
 def _describe(errors: Any) -> str:

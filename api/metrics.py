@@ -75,6 +75,15 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.streamed_turns = Counter(
+            "lastresort_streamed_turns",
+            "User turns answered as a Server-Sent Events stream, by outcome (recorded: taken "
+            "and stored; replayed: an Idempotency-Key retry answered from the record; failed: "
+            "an error event after the stream began, nothing stored)",
+            ["outcome"],
+            registry=self.registry,
+        )
+
     def follow_projections(self, read: Callable[[], Progress | None]) -> None:
         """Export each read model's lag and quarantined events, as `read` finds them."""
         self.registry.register(ProjectionCollector(read))
@@ -101,6 +110,9 @@ class Metrics:
 
     def observe_refused_turn(self, reason: str) -> None:
         self.turns_refused.labels(reason).inc()
+
+    def observe_streamed_turn(self, outcome: str) -> None:
+        self.streamed_turns.labels(outcome).inc()
 
     def render(self) -> bytes:
         return render(self.registry)

@@ -7,6 +7,10 @@ or refused), a bounded number of times, reusing the model answers whose inputs d
 change (`application/turns.py`). A turn has a deadline: its model calls are bounded by it, and
 once it has passed nothing is saved, so a client that gave up never finds its message
 stored behind its back.
+
+A turn can be streamed (`watcher`, `application/turns.py`): the same command, whose
+watcher hears the decision and the reply as they are made. An Idempotency-Key retry that
+finds its turn already recorded tells the watcher nothing; the caller replays the record.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from tenacity import (
 )
 
 from application.repository import Repository
-from application.turns import TurnTaker
+from application.turns import TurnTaker, TurnWatcher
 from domain import validation
 from domain.access import Principal
 from domain.conversation import Conversation
@@ -119,10 +123,11 @@ class ConversationService:
         conversation_id: UUID,
         text: str,
         request_key: str | None = None,
+        watcher: TurnWatcher | None = None,
     ) -> TurnResult:
         self.check_text(text)
         self.check_key(request_key)
-        taker = self._taker(text)
+        taker = self._taker(text, watcher)
 
         def attempt() -> TurnResult:
             conversation = self.store.get_conversation(conversation_id)
@@ -130,7 +135,7 @@ class ConversationService:
             if request_key is not None and (done := conversation.turn_for_key(request_key)):
                 if done.text != text:
                     raise IdempotencyKeyReused("a different message was sent with this key")
-                return TurnResult(conversation, done, None)
+                return _found(taker, TurnResult(conversation, done, None))
             conversation.check_open()
             turn = taker.take(conversation, self.clock(), request_key)
             saved = self._save(principal, conversation, deadline=taker.deadline)
@@ -145,6 +150,7 @@ class ConversationService:
         from_position: int,
         text: str,
         request_key: str | None = None,
+        watcher: TurnWatcher | None = None,
     ) -> TurnResult:
         """Edit (or retry) the user message at `from_position` as a new conversation."""
         validation.position(from_position, "from_position")
@@ -156,7 +162,7 @@ class ConversationService:
             else _keyed_id(principal, f"branch {conversation_id}", request_key)
         )
 
-        taker = self._taker(text)
+        taker = self._taker(text, watcher)
 
         def attempt() -> TurnResult:
             parent = self.store.get_conversation(conversation_id)
@@ -167,7 +173,7 @@ class ConversationService:
                 )
                 if done.branch_position != from_position or turn is None or turn.text != text:
                     raise IdempotencyKeyReused("a different branch was made with this key")
-                return TurnResult(done, turn, None)
+                return _found(taker, TurnResult(done, turn, None))
             now = self.clock()
             child = Conversation.branch(child_id, parent, from_position, principal.name, now)
             turn = taker.take(child, self.clock(), None)
@@ -247,10 +253,10 @@ class ConversationService:
         except NotFound:
             return None
 
-    def _taker(self, text: str) -> TurnTaker:
+    def _taker(self, text: str, watcher: TurnWatcher | None = None) -> TurnTaker:
         """What takes one command's turn: its deadline starts now."""
         deadline = Deadline.after(self.turn_deadline, self.monotonic)
-        return TurnTaker(text, self.assessor, self.assistant, self.policy, deadline)
+        return TurnTaker(text, self.assessor, self.assistant, self.policy, deadline, watcher)
 
     def _take_turn(
         self, conversation: Conversation, text: str, request_key: str | None = None
@@ -277,6 +283,18 @@ class ConversationService:
             retry_error_callback=_busy,
         )
         return retrying(attempt)
+
+
+def _found(taker: TurnTaker, result: TurnResult) -> TurnResult:
+    """The turn an Idempotency-Key retry found recorded; refused as `Conflict` when this
+    attempt already streamed a reply of its own (a concurrent request with the same key
+    recorded first), since that reply is not the one on record."""
+    if taker.streamed:
+        raise Conflict(
+            "a concurrent request with this Idempotency-Key recorded the turn first; "
+            "send it again with the key to get that turn"
+        )
+    return result
 
 
 def _busy(_: RetryCallState) -> NoReturn:

@@ -147,6 +147,67 @@ def output_tokens(answer: Json) -> int:
     )
 
 
+def sse(name: str, data: Json) -> bytes:
+    """One Server-Sent Event as the Messages API writes it."""
+    return f"event: {name}\ndata: {json.dumps(data)}\n\n".encode()
+
+
+def pieces_of(value: str, size: int = 6) -> list[str]:
+    """A text in the small deltas a model streams (`size` characters each)."""
+    return [value[i : i + size] for i in range(0, len(value), size)]
+
+
+def stream_events(answer: Json, split: Callable[[str], list[str]] = pieces_of) -> list[bytes]:
+    """`answer` (a `message(...)`) as the event stream of a streamed request: each text block
+    in the deltas `split` cuts, each tool call's input as one JSON delta."""
+    usage = answer["usage"]
+    start = {**answer, "content": [], "stop_reason": None, "stop_sequence": None}
+    events = [sse("message_start", {"type": "message_start", "message": start})]
+    for index, block in enumerate(answer["content"]):
+        if block["type"] == "text":
+            empty, deltas = (
+                {**block, "text": ""},
+                [{"type": "text_delta", "text": piece} for piece in split(block["text"])],
+            )
+        else:
+            empty = {**block, "input": {}}
+            deltas = [{"type": "input_json_delta", "partial_json": json.dumps(block["input"])}]
+        events.append(
+            sse(
+                "content_block_start",
+                {"type": "content_block_start", "index": index, "content_block": empty},
+            )
+        )
+        events.extend(
+            sse("content_block_delta", {"type": "content_block_delta", "index": index, "delta": d})
+            for d in deltas
+        )
+        events.append(sse("content_block_stop", {"type": "content_block_stop", "index": index}))
+    delta = {"stop_reason": answer["stop_reason"], "stop_sequence": None}
+    events.append(
+        sse(
+            "message_delta",
+            {
+                "type": "message_delta",
+                "delta": delta,
+                "usage": {"output_tokens": usage["output_tokens"]},
+            },
+        )
+    )
+    events.append(sse("message_stop", {"type": "message_stop"}))
+    return events
+
+
+def stream_error(error_type: str = "overloaded_error") -> bytes:
+    """The error event the Messages API sends when a stream fails part-way."""
+    return sse("error", {"type": "error", "error": {"type": error_type, "message": "canned"}})
+
+
+def streamed(events: Iterable[bytes]) -> httpx2.Response:
+    """A 200 event-stream answer, its body read from `events` only as the SDK reads it."""
+    return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=iter(events))
+
+
 class LocalMessagesAPI:
     """Answers `/v1/messages` with `respond` (JSON, or a ready response such as an error)
     and, when `caching`, bills it against a `PromptCache`; answers
@@ -173,6 +234,8 @@ class LocalMessagesAPI:
         if self.cache is not None:
             billed = self.cache.usage(body)
             answer = {**answer, "usage": {**billed, "output_tokens": output_tokens(answer)}}
+        if body.get("stream"):
+            return streamed(stream_events(answer))
         return httpx2.Response(200, json=answer)
 
     def client(

@@ -3,11 +3,14 @@
 Offline implementations ship with the service; Claude-backed ones plug in the same way.
 Both take the turn's `Deadline`: a networked implementation bounds each call, retries
 included, by what is left of it; an offline one answers at once and ignores it.
+
+An assistant can also `stream` its reply: the same reply, handed over piece by piece
+while it is written, so a client sees text long before the model has finished.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -15,6 +18,9 @@ from domain.assessment import Assessment
 from domain.deadline import NO_DEADLINE, Deadline
 from domain.decision import Decision
 from domain.events import Turn
+
+# Told each piece of a reply as it is written, in order.
+TextSink = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -50,4 +56,19 @@ class Assistant(Protocol):
         deadline: Deadline = NO_DEADLINE,
     ) -> WrittenReply:
         """The reply text for `decision` on the user's `text` after `history`."""
+        ...
+
+    def stream(
+        self,
+        decision: Decision,
+        text: str,
+        history: Sequence[Turn],
+        on_text: TextSink,
+        deadline: Deadline = NO_DEADLINE,
+    ) -> WrittenReply:
+        """`write`, handing each piece of the reply to `on_text` as it is written.
+
+        The pieces joined are exactly the returned `WrittenReply.text`: what the client was shown
+        is what is recorded. A failure after the first piece is final (it is not retried).
+        """
         ...

@@ -4,6 +4,11 @@ The network is replaced by `httpx2.MockTransport` (`bench.messages_api`): the SD
 sends and parses exactly as it would against the Messages API, and every request body it
 sends is recorded (with the timeout it was given) so tests can assert what lastresort
 asks. With `caching`, usage is billed as the API bills it, cache minimums included.
+
+A streamed request (`"stream": true`) is answered with the Messages API's event stream
+(`bench.messages_api.stream_events`), in the wire format the SDK's own parser reads. A test
+that needs to hold or break a stream part-way answers with `streamed(...)` over its own
+generator.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from uuid import UUID, uuid4
 
 import httpx2
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from adapters.claude_assessor import ClaudeAssessor
@@ -46,17 +47,26 @@ class Clock:
         return self.now
 
 
-def on_claude(
-    container: Container, api: FakeAPI, monotonic: Callable[[], float] = time.monotonic
-) -> TestClient:
+def claude_app(
+    container: Container,
+    api: FakeAPI,
+    monotonic: Callable[[], float] = time.monotonic,
+    deadline: float = DEADLINE,
+) -> FastAPI:
     """The app over the shared store, its service on Claude (`api`), with a short deadline."""
     claude = api.client(max_retries=2, on_failure=container.metrics.observe_model_failure)
     service = copy.copy(container.service)
     service.assessor = ClaudeAssessor(claude)
     service.assistant = ClaudeAssistant(claude)
-    service.turn_deadline = DEADLINE
+    service.turn_deadline = deadline
     service.monotonic = monotonic
-    return TestClient(web_app(replace(container, service=service)))
+    return web_app(replace(container, service=service))
+
+
+def on_claude(
+    container: Container, api: FakeAPI, monotonic: Callable[[], float] = time.monotonic
+) -> TestClient:
+    return TestClient(claude_app(container, api, monotonic))
 
 
 def version(container: Container, cid: str) -> int:

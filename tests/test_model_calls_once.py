@@ -4,7 +4,8 @@ The service under test writes through its own store on the real Postgres; a riva
 writes to the same conversation through the container's service just before the
 service's save, so that save fails with the store's `IntegrityError` and the command
 runs again. Counting fakes of the Assessor and Assistant ports say how often each was
-asked.
+asked. A streamed turn (with a watcher) must never show its client a second reply: it is
+saved with the reply it streamed, or refused as busy when that reply no longer fits.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from domain.assessment import Assessment
 from domain.conversation import Conversation
 from domain.deadline import NO_DEADLINE, Deadline
 from domain.decision import Action, Decision
+from domain.errors import Conflict
 from domain.events import Rating, Turn
-from domain.ports import WrittenReply
+from domain.ports import TextSink, WrittenReply
 from eventstore.database import eventsourcing_env
 from eventstore.store import ConversationStore
 
@@ -75,6 +77,31 @@ class CountingAssistant:
     ) -> WrittenReply:
         self.decisions.append(decision)
         return self.offline.write(decision, text, history)
+
+    def stream(
+        self,
+        decision: Decision,
+        text: str,
+        history: Sequence[Turn],
+        on_text: TextSink,
+        deadline: Deadline = NO_DEADLINE,
+    ) -> WrittenReply:
+        self.decisions.append(decision)
+        return self.offline.stream(decision, text, history, on_text)
+
+
+class Watcher:
+    """What a streamed turn's client was shown."""
+
+    def __init__(self) -> None:
+        self.decisions: list[tuple[Action, int]] = []
+        self.text = ""
+
+    def decided(self, decision: Decision, position: int) -> None:
+        self.decisions.append((decision.action, position))
+
+    def wrote(self, text: str) -> None:
+        self.text += text
 
 
 class ContestedStore(ConversationStore):
@@ -203,3 +230,66 @@ def test_a_concurrent_turn_that_keeps_the_decision_keeps_the_reply(
     assert [d.action for d in assistant.decisions] == [Action.REPLY]
     stored = container.store.get_conversation(cid).turns
     assert [t.text for t in stored] == ["What is a good book on Rome?", "And one on Athens?"]
+
+
+def test_a_streamed_turn_meeting_a_harmless_conflict_is_saved_with_the_reply_it_streamed(
+    container: Container,
+    store: ContestedStore,
+    service: ConversationService,
+    assistant: CountingAssistant,
+    alice: Principal,
+) -> None:
+    rival = container.service
+    cid = rival.start(alice, MODEL).id
+    rival.send_message(alice, cid, "Hello there")
+    store.rivals = [partial(rival.give_feedback, alice, cid, Rating.UP, None, 1)] * 2
+    watcher = Watcher()
+
+    result = service.send_message(alice, cid, "And one on Athens?", watcher=watcher)
+
+    assert store.saves == 3 and len(assistant.decisions) == 1
+    assert watcher.decisions == [(Action.REPLY, 3)]
+    stored = container.store.get_conversation(cid).turns[-1]
+    assert watcher.text == stored.reply == result.turn.reply
+
+
+def test_a_streamed_turn_whose_place_was_taken_is_refused_and_not_recorded(
+    container: Container,
+    store: ContestedStore,
+    service: ConversationService,
+    assistant: CountingAssistant,
+    alice: Principal,
+) -> None:
+    rival = container.service
+    cid = rival.start(alice, MODEL).id
+    store.rivals = [partial(rival.send_message, alice, cid, "What is a good book on Rome?")]
+    watcher = Watcher()
+
+    with pytest.raises(Conflict) as refused:
+        service.send_message(alice, cid, "And one on Athens?", watcher=watcher)
+
+    assert refused.value.code == "busy"
+    assert watcher.decisions == [(Action.REPLY, 1)] and watcher.text  # shown once, not again
+    assert len(assistant.decisions) == 1
+    stored = container.store.get_conversation(cid).turns
+    assert [t.text for t in stored] == ["What is a good book on Rome?"]
+
+
+def test_a_streamed_retry_that_finds_its_key_taken_by_a_concurrent_request_is_refused(
+    container: Container,
+    store: ContestedStore,
+    service: ConversationService,
+    alice: Principal,
+) -> None:
+    rival = container.service
+    cid = rival.start(alice, MODEL).id
+    same = partial(rival.send_message, alice, cid, "Tell me about Rome", "same-key")
+    store.rivals = [same]
+    watcher = Watcher()
+
+    with pytest.raises(Conflict):
+        service.send_message(alice, cid, "Tell me about Rome", "same-key", watcher=watcher)
+
+    (recorded,) = container.store.get_conversation(cid).turns
+    assert recorded.text == "Tell me about Rome"  # the rival's turn, recorded once
+    assert service.send_message(alice, cid, "Tell me about Rome", "same-key").turn == recorded
