@@ -7,16 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from api.error_codes import http_status
 from application.service import ConversationService
 from bootstrap.container import Container
 from domain.access import Principal
 from domain.errors import DomainError, IdempotencyKeyReused
+from domain.events import Turn
 from eventstore.store import ConversationStore
 
 Auth = Callable[..., dict[str, str]]
@@ -150,3 +153,21 @@ def test_concurrent_retries_record_once(
         answers = list(pool.map(send, range(6)))
     assert all(a == answers[0] for a in answers)
     assert events_of(memory, cid) == 3
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(keys=st.lists(st.sampled_from("abcde"), max_size=12))
+def test_any_run_of_retries_records_each_key_once_and_answers_it_alike(
+    memory: ConversationStore, service: ConversationService, keys: list[str]
+) -> None:
+    lea = Principal(f"lea-{uuid4().hex[:8]}")
+    cid = service.start(lea, MODEL).id
+    first: dict[str, Turn] = {}
+    for key in keys:
+        turn = service.send_message(lea, cid, f"Tell me about Rome, part {key}", key).turn
+        assert first.setdefault(key, turn) == turn
+    stored = service.get(lea, cid)
+    assert [t.text for t in stored.turns] == [t.text for t in first.values()]
+    assert events_of(memory, cid) == 1 + 2 * len(first)  # Started; each key's message, reply
