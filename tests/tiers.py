@@ -5,7 +5,8 @@
   calls, or is marked `slow` (the older name);
 - `integration`: it needs Postgres, i.e. some fixture it uses, however indirectly, rests on
   `server_url`;
-- `unit`: anything else: pure domain code, adapters with fakes, no database at all.
+- `unit`: anything else: pure domain code, adapters with fakes, the service on the
+  in-memory store; no database at all, which `off_postgres` enforces while each runs.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from types import CodeType, ModuleType
 from typing import Any, NoReturn
 
 import psycopg
+import psycopg_pool
 import pytest
 
 # Calls that start a process or a server.
@@ -49,9 +51,10 @@ def _functions(item: pytest.Item) -> Iterator[Callable[..., Any]]:
                 yield from _with_helpers(definition.func)
 
 
+@cache
 def _with_helpers(function: Callable[..., Any]) -> tuple[Callable[..., Any], ...]:
     """`function` and the functions of `tests/` it names, however deep: a test that runs a
-    process through a helper of its module (`_run` wrapping `subprocess.run`) runs one."""
+    process through a helper of its module (`_run`, in the CLI tests) runs one."""
     found: dict[Callable[..., Any], None] = {}
     todo = [inspect.unwrap(function)]
     while todo:
@@ -94,9 +97,10 @@ class ReachedPostgres(AssertionError):
 @contextmanager
 def off_postgres(item: pytest.Item) -> Iterator[list[str]]:
     """While a unit-tier test sets up and runs, every way the code opens a Postgres
-    connection (psycopg directly or through a pool) or starts one (pgserver) raises
-    `ReachedPostgres`; the attempts are also listed, so code that catches the error still
-    fails the test. A unit test that needs Postgres belongs in the integration tier."""
+    connection (psycopg directly, or a pool's connection, refused in the caller rather than
+    in the pool's worker, which would retry for its whole timeout) or starts one (pgserver)
+    raises `ReachedPostgres`; the attempts are also listed, so code that catches the error
+    still fails the test. A unit test that needs Postgres belongs in the integration tier."""
     attempts: list[str] = []
 
     def refused(*_: Any, **__: Any) -> NoReturn:
@@ -106,6 +110,9 @@ def off_postgres(item: pytest.Item) -> Iterator[list[str]]:
     with pytest.MonkeyPatch.context() as patch:
         for owner in (psycopg, psycopg.Connection, psycopg.AsyncConnection):
             patch.setattr(owner, "connect", refused)
+        for pool in (psycopg_pool.ConnectionPool, psycopg_pool.AsyncConnectionPool):
+            patch.setattr(pool, "getconn", refused)
+            patch.setattr(pool, "wait", refused)
         patch.setattr(_pgserver(), "get_server", refused)
         yield attempts
 

@@ -1,0 +1,53 @@
+"""The tiers stay honest: a process started through a helper makes a test a system test, and
+a unit test that reaches for Postgres, directly or through the event store, is refused."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from uuid import uuid4
+
+import psycopg
+import pytest
+
+from eventstore.database import eventsourcing_env
+from eventstore.store import ConversationStore
+from tests.tiers import ReachedPostgres, _runs_processes, _with_helpers, off_postgres
+
+NOWHERE = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def _starts_python() -> None:
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+
+
+def _calls_the_helper() -> None:
+    _starts_python()
+
+
+def _starts_nothing() -> None:
+    assert NOWHERE
+
+
+# Reached only through this table, so the tests below do not name the helpers themselves.
+SAMPLES = {"helper": _calls_the_helper, "plain": _starts_nothing}
+
+
+def test_a_process_started_through_a_helper_counts() -> None:
+    assert any(_runs_processes(f) for f in _with_helpers(SAMPLES["helper"]))
+    assert not any(_runs_processes(f) for f in _with_helpers(SAMPLES["plain"]))
+
+
+def test_a_direct_connection_is_refused_and_listed(request: pytest.FixtureRequest) -> None:
+    with off_postgres(request.node) as attempts:
+        with pytest.raises(ReachedPostgres):
+            psycopg.connect(NOWHERE)
+        with pytest.raises(ReachedPostgres):
+            psycopg.Connection.connect(NOWHERE)
+    assert attempts == [request.node.nodeid] * 2
+
+
+def test_the_event_store_on_postgres_is_refused_at_once(request: pytest.FixtureRequest) -> None:
+    with off_postgres(request.node) as attempts, pytest.raises(ReachedPostgres):
+        ConversationStore(env=eventsourcing_env(NOWHERE)).get_conversation(uuid4())
+    assert attempts
