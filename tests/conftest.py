@@ -32,7 +32,7 @@ from eventstore.store import ConversationStore
 from projections.readside import VIEW_NAMES, make_runners
 from projections.runner import ProjectionRunner
 from tests.postgres import embedded_postgres
-from tests.services import memory_store, offline_service
+from tests.services import MakeService, memory_store, offline_service
 from tests.tiers import off_postgres, tier_of
 
 SERVER_URL = os.environ.get(
@@ -76,14 +76,14 @@ def memory() -> Iterator[ConversationStore]:
 
 
 @pytest.fixture
-def make_service(memory: ConversationStore) -> Callable[..., ConversationService]:
+def make_service(memory: ConversationStore) -> MakeService:
     """Makes services over `memory`: offline models and the default policy unless the
     keyword arguments say otherwise (`tests.services.offline_service`)."""
     return partial(offline_service, memory)
 
 
 @pytest.fixture
-def service(make_service: Callable[..., ConversationService]) -> ConversationService:
+def service(make_service: MakeService) -> ConversationService:
     return make_service()
 
 

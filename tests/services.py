@@ -9,6 +9,7 @@ library's `IntegrityError`), no SQL, so the service's rules run in the unit tier
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -22,6 +23,7 @@ from domain.policy import Policy
 from eventstore.store import ConversationStore
 
 IN_MEMORY = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+MakeService = Callable[..., ConversationService]  # `offline_service` with its store given
 
 
 @cache

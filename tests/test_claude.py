@@ -52,6 +52,7 @@ from tests.fake_claude import (
     tool_use,
     verdict,
 )
+from tests.services import MakeService
 
 POLICY = Policy(version="test-1")
 CACHE = {"type": "ephemeral"}
@@ -451,7 +452,7 @@ OnClaude = Callable[[FakeAPI], ConversationService]
 
 
 @pytest.fixture
-def on_claude(make_service: Callable[..., ConversationService]) -> OnClaude:
+def on_claude(make_service: MakeService) -> OnClaude:
     """Makes the service, on the in-memory store, assess and reply through Claude (`api`)."""
 
     def make(api: FakeAPI) -> ConversationService:
@@ -549,7 +550,7 @@ def test_a_branch_sends_its_inherited_prefix_then_its_own_turns(on_claude: OnCla
 
 
 def test_an_unusable_assessment_is_recorded_with_the_offline_fallback(
-    make_service: Callable[..., ConversationService],
+    make_service: MakeService,
 ) -> None:
     from adapters.offline_assessor import OfflineAssessor
 

@@ -25,11 +25,11 @@ from adapters.claude_assessor import ClaudeAssessor
 from adapters.claude_assistant import ClaudeAssistant
 from api.error_codes import http_status
 from application.repository import Repository
-from application.service import ConversationService
 from bootstrap.container import Container, web_app
 from domain.access import Principal
 from domain.errors import ModelUnavailable
 from tests.fake_claude import TIMEOUT, FakeAPI, Json, is_assessment, ordinary, status
+from tests.services import MakeService
 from tests.test_metrics import value
 
 DEADLINE = 1.0
@@ -97,7 +97,7 @@ def released() -> Iterator[threading.Event]:
 
 
 def test_a_hanging_model_is_refused_within_the_deadline_and_nothing_is_stored(
-    make_service: Callable[..., ConversationService], released: threading.Event
+    make_service: MakeService, released: threading.Event
 ) -> None:
     def respond(body: Json) -> Json:
         if is_assessment(body):
@@ -210,7 +210,7 @@ def test_a_retry_after_beyond_the_deadline_is_refused_at_once_with_that_wait(
 
 
 def test_a_reply_that_arrives_after_the_deadline_is_not_stored(
-    make_service: Callable[..., ConversationService],
+    make_service: MakeService,
 ) -> None:
     clock = Clock()
 

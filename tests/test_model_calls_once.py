@@ -32,7 +32,7 @@ from domain.events import Rating, Turn
 from domain.ports import Reply
 from eventstore.database import eventsourcing_env
 from eventstore.store import ConversationStore
-from tests.services import offline_service
+from tests.services import MakeService, offline_service
 
 MODEL = "claude-opus-4-1"
 HARM = (
@@ -104,7 +104,7 @@ def store(memory: ConversationStore) -> ContestedStore:
 
 
 @pytest.fixture
-def rival(make_service: Callable[..., ConversationService]) -> ConversationService:
+def rival(make_service: MakeService) -> ConversationService:
     """Another service on the same store, which writes as it is told."""
     return make_service()
 

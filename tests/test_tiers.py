@@ -3,8 +3,10 @@ a unit test that reaches for Postgres, directly or through the event store, is r
 
 from __future__ import annotations
 
+import queue
 import subprocess
 import sys
+import threading
 from uuid import uuid4
 
 import psycopg
@@ -51,3 +53,29 @@ def test_the_event_store_on_postgres_is_refused_at_once(request: pytest.FixtureR
     with off_postgres(request.node) as attempts, pytest.raises(ReachedPostgres):
         ConversationStore(env=eventsourcing_env(NOWHERE)).get_conversation(uuid4())
     assert attempts
+
+
+def test_threads_that_were_running_before_the_test_keep_their_connections(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session's read models, started by an earlier integration test, are not the unit
+    test's doing: refusing them would break them and blame the unit test."""
+    monkeypatch.setattr(psycopg, "connect", lambda url: f"connected to {url}")
+    asked, answered = threading.Event(), queue.Queue[object]()
+
+    def read_model() -> None:
+        asked.wait(5)
+        try:
+            answered.put(psycopg.connect(NOWHERE))
+        except ReachedPostgres as refused:
+            answered.put(refused)
+
+    running = threading.Thread(target=read_model)
+    running.start()
+    with off_postgres(request.node) as attempts:
+        asked.set()
+        assert answered.get(timeout=5) == f"connected to {NOWHERE}"
+        with pytest.raises(ReachedPostgres):
+            psycopg.connect(NOWHERE)
+    running.join()
+    assert attempts == [request.node.nodeid]

@@ -14,12 +14,13 @@ from __future__ import annotations
 import importlib
 import inspect
 import re
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from types import CodeType, ModuleType
-from typing import Any, NoReturn
+from typing import Any
 
 import psycopg
 import psycopg_pool
@@ -100,20 +101,39 @@ def off_postgres(item: pytest.Item) -> Iterator[list[str]]:
     connection (psycopg directly, or a pool's connection, refused in the caller rather than
     in the pool's worker, which would retry for its whole timeout) or starts one (pgserver)
     raises `ReachedPostgres`; the attempts are also listed, so code that catches the error
-    still fails the test. A unit test that needs Postgres belongs in the integration tier."""
-    attempts: list[str] = []
+    still fails the test. A unit test that needs Postgres belongs in the integration tier.
 
-    def refused(*_: Any, **__: Any) -> NoReturn:
-        attempts.append(item.nodeid)
-        raise ReachedPostgres(f"{item.nodeid} is a unit test but tried to reach Postgres")
+    Threads already running when the test starts (the read models of a session's app,
+    left by integration tests run before) keep their connections: they are not the test's.
+    """
+    attempts: list[str] = []
+    others = {thread.ident for thread in threading.enumerate()} - {threading.get_ident()}
+
+    def refusing(original: Any) -> Any:
+        """`original` (a function, or a classmethod, kept one) for the other threads only."""
+        if isinstance(original, classmethod):
+            return classmethod(refusing(original.__func__))
+
+        def refused(*args: Any, **kwargs: Any) -> Any:
+            if threading.get_ident() in others:
+                return original(*args, **kwargs)
+            attempts.append(item.nodeid)
+            raise ReachedPostgres(f"{item.nodeid} is a unit test but tried to reach Postgres")
+
+        return refused
 
     with pytest.MonkeyPatch.context() as patch:
-        for owner in (psycopg, psycopg.Connection, psycopg.AsyncConnection):
-            patch.setattr(owner, "connect", refused)
-        for pool in (psycopg_pool.ConnectionPool, psycopg_pool.AsyncConnectionPool):
-            patch.setattr(pool, "getconn", refused)
-            patch.setattr(pool, "wait", refused)
-        patch.setattr(_pgserver(), "get_server", refused)
+        for owner, name in (
+            (psycopg, "connect"),
+            (psycopg.Connection, "connect"),
+            (psycopg.AsyncConnection, "connect"),
+            (psycopg_pool.ConnectionPool, "getconn"),
+            (psycopg_pool.ConnectionPool, "wait"),
+            (psycopg_pool.AsyncConnectionPool, "getconn"),
+            (psycopg_pool.AsyncConnectionPool, "wait"),
+            (_pgserver(), "get_server"),
+        ):
+            patch.setattr(owner, name, refusing(inspect.getattr_static(owner, name)))
         yield attempts
 
 
