@@ -56,11 +56,10 @@ def test_the_event_store_on_postgres_is_refused_at_once(request: pytest.FixtureR
 
 
 def test_threads_that_were_running_before_the_test_keep_their_connections(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest,
 ) -> None:
     """A session's read models, started by an earlier integration test, are not the unit
     test's doing: refusing them would break them and blame the unit test."""
-    monkeypatch.setattr(psycopg, "connect", lambda url: f"connected to {url}")
     asked, answered = threading.Event(), queue.Queue[object]()
 
     def read_model() -> None:
@@ -72,10 +71,13 @@ def test_threads_that_were_running_before_the_test_keep_their_connections(
 
     running = threading.Thread(target=read_model)
     running.start()
-    with off_postgres(request.node) as attempts:
-        asked.set()
-        assert answered.get(timeout=5) == f"connected to {NOWHERE}"
-        with pytest.raises(ReachedPostgres):
-            psycopg.connect(NOWHERE)
+    # Undone before the test ends, so the tier's own guard is put back as it was.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(psycopg, "connect", lambda url: f"connected to {url}")
+        with off_postgres(request.node) as attempts:
+            asked.set()
+            assert answered.get(timeout=5) == f"connected to {NOWHERE}"
+            with pytest.raises(ReachedPostgres):
+                psycopg.connect(NOWHERE)
     running.join()
     assert attempts == [request.node.nodeid]
