@@ -5,30 +5,36 @@ none answers, an embedded Postgres is started for the session, so the suite runs
 machine, and is stopped and deleted when the session ends.
 
 Every test gets one tier marker (`tests/tiers.py`): `system` when it runs servers or other
-processes, `integration` when it needs Postgres, `unit` otherwise.
+processes, `integration` when it needs Postgres, `unit` otherwise; a unit test that reaches
+for Postgres anyway fails. The unit tier tests the service on the in-memory store
+(`memory`, `make_service`, `service`), so it never touches the test server.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from functools import partial
 from typing import Any
 
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
+from application.service import ConversationService
 from bootstrap.container import Container, web_app
 from bootstrap.settings import Settings
 from domain.access import Role
 from eventstore.database import with_dbname
 from eventstore.migrate import migrate
+from eventstore.store import ConversationStore
 from projections.readside import VIEW_NAMES, make_runners
 from projections.runner import ReadModelRunner
 from tests.api_calls import Auth
 from tests.postgres import embedded_postgres
-from tests.tiers import tier_of
+from tests.services import MakeService, memory_store, offline_service
+from tests.tiers import off_postgres, tier_of
 
 SERVER_URL = os.environ.get(
     "LASTRESORT_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -38,6 +44,48 @@ SERVER_URL = os.environ.get(
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         item.add_marker(tier_of(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    return (yield from _unit_off_postgres(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    return (yield from _unit_off_postgres(item))
+
+
+def _unit_off_postgres(item: pytest.Item) -> Generator[None, None, None]:
+    """Set-up and run of a unit test, refused Postgres (teardown is left alone: it may close
+    session fixtures other tiers opened)."""
+    if item.get_closest_marker("unit") is None:
+        return (yield)
+    with off_postgres(item) as attempts:
+        result = yield
+    if attempts:
+        pytest.fail(f"a unit test reached for Postgres {len(attempts)} time(s); see tests/tiers.py")
+    return result
+
+
+@pytest.fixture
+def memory() -> Iterator[ConversationStore]:
+    """The service's store on the library's in-memory persistence, empty for each test."""
+    store = memory_store()
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def make_service(memory: ConversationStore) -> MakeService:
+    """Makes services over `memory`: offline models and the default policy unless the
+    keyword arguments say otherwise (`tests.services.offline_service`)."""
+    return partial(offline_service, memory)
+
+
+@pytest.fixture
+def service(make_service: MakeService) -> ConversationService:
+    return make_service()
 
 
 def _answers(url: str) -> bool:

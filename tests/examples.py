@@ -1,18 +1,22 @@
 """The project's example conversations (`tests/examples.json`) and what each must reach.
 
-The same file drives the HTTP run on the offline assessor (`test_scenarios.py`), the run on
-Claude through the SDK (`test_claude.py`) and the offline assessor's per-message labels
+The same file drives the service's run on the offline assessor (`test_scenarios.py`), the
+run on Claude through the SDK (`test_claude.py`) and the offline assessor's per-message labels
 (`test_offline_assessor.py`), so one list of conversations says what the product does.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
+from application.service import ConversationService
+from domain.access import Principal
 from domain.assessment import Category, Crisis, Intent
 
 FILE = Path(__file__).with_name("examples.json")
@@ -117,3 +121,16 @@ def check_outcome(
         warned_at = replies.index("warning")
         assert replies[:warned_at].count("redirect") >= min_redirects, replies
         assert replies[-1] == "ended" and warned_at < len(replies) - 1, replies
+
+
+def feed(
+    service: ConversationService, who: Principal, cid: UUID, turns: Sequence[Said]
+) -> tuple[list[str], str | None]:
+    """Send `turns` until the conversation ends: the reply kinds and the ending reason."""
+    kinds: list[str] = []
+    for said in turns:
+        result = service.send_message(who, cid, said.text)
+        kinds.append(str(result.turn.decision.action))
+        if result.conversation.ended is not None:
+            return kinds, str(result.conversation.ended.decision.reason)
+    return kinds, None

@@ -12,11 +12,11 @@ import contextlib
 import copy
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import anthropic
 import httpx2
@@ -29,9 +29,9 @@ from adapters.claude_assessor import ClaudeAssessor
 from adapters.claude_assistant import END_TOOL_NAME, NOTE_PREFIX, ClaudeAssistant
 from adapters.offline_assistant import CRISIS_RESOURCES
 from api.error_codes import http_status
-from application.policies import load_policy
 from application.service import ConversationService
 from bootstrap.container import Container, web_app
+from bootstrap.settings import Settings
 from domain.access import Principal
 from domain.assessment import Assessment, Category, Crisis, Intent
 from domain.deadline import NO_DEADLINE, Deadline
@@ -39,7 +39,7 @@ from domain.decision import Action, Decision, EndReason
 from domain.errors import DomainError
 from domain.events import Turn
 from domain.policy import Policy
-from tests.examples import Example, Said, check_outcome, example, examples, labels
+from tests.examples import Example, check_outcome, example, examples, feed, labels
 from tests.fake_claude import (
     FakeAPI,
     Json,
@@ -52,6 +52,7 @@ from tests.fake_claude import (
     tool_use,
     verdict,
 )
+from tests.services import MakeService
 
 POLICY = Policy(version="test-1")
 CACHE = {"type": "ephemeral"}
@@ -468,48 +469,39 @@ def careful_claude(body: Json) -> Json:
     return message([reply], model=body["model"])
 
 
-def claude_service(container: Container, api: FakeAPI) -> ConversationService:
-    client = api.client()
-    return ConversationService(
-        container.store,
-        ClaudeAssessor(client),
-        ClaudeAssistant(client),
-        load_policy(container.settings.policy_file),
-    )
+OnClaude = Callable[[FakeAPI], ConversationService]
+
+
+@pytest.fixture
+def on_claude(make_service: MakeService) -> OnClaude:
+    """Makes the service, on the in-memory store, assess and reply through Claude (`api`)."""
+
+    def make(api: FakeAPI) -> ConversationService:
+        client = api.client()
+        return make_service(assessor=ClaudeAssessor(client), assistant=ClaudeAssistant(client))
+
+    return make
 
 
 def replies(api: FakeAPI) -> list[Json]:
     return [r for r in api.requests if "tool_choice" not in r]
 
 
-def _feed(
-    service: ConversationService, who: Principal, cid: UUID, turns: Sequence[Said]
-) -> tuple[list[str], str | None]:
-    """Send `turns` until the conversation ends: the reply kinds and the ending reason."""
-    kinds: list[str] = []
-    for said in turns:
-        result = service.send_message(who, cid, said.text)
-        kinds.append(str(result.turn.decision.action))
-        if result.conversation.ended is not None:
-            return kinds, str(result.conversation.ended.decision.reason)
-    return kinds, None
-
-
 @pytest.mark.parametrize("example", examples(), ids=str)
-def test_example_through_claude(container: Container, example: Example) -> None:
+def test_example_through_claude(on_claude: OnClaude, example: Example) -> None:
     api = FakeAPI(careful_claude)
-    service = claude_service(container, api)
+    service = on_claude(api)
     min_redirects = service.policy.min_redirects
     alice = Principal(f"alice-{uuid4().hex[:8]}")
     conversation = service.start(alice, example.model)
-    kinds, ending = _feed(service, alice, conversation.id, example.turns)
+    kinds, ending = feed(service, alice, conversation.id, example.turns)
     check_outcome(example.expect, kinds, ending, min_redirects)
     said = [t.text for t in example.turns[: len(kinds)]]
     contexts = [said[:n] for n in range(len(said))]  # the user messages before each one
     if example.branch is not None:
         first, *rest = example.branch.turns
         branch = service.branch(alice, conversation.id, example.branch.from_position, first.text)
-        more, branch_ending = _feed(service, alice, branch.conversation.id, rest)
+        more, branch_ending = feed(service, alice, branch.conversation.id, rest)
         branch_kinds = [str(branch.turn.decision.action), *more]
         check_outcome(example.branch.expect, branch_kinds, branch_ending, min_redirects)
         kinds += branch_kinds
@@ -525,7 +517,7 @@ def test_example_through_claude(container: Container, example: Example) -> None:
         assert [e["message"] for e in earlier] == context[-6:]
     for kind, request in zip(kinds, replies(api), strict=True):
         assert ("tools" in request) == (kind == "ended"), kinds
-    stored = container.store.get_conversation(conversation.id)
+    stored = service.store.get_conversation(conversation.id)
     for t in stored.turns:
         assert t.assessment.assessor == "claude:claude-haiku-4-5"
         usage = (t.assessment.raw or {}).get("usage")
@@ -535,9 +527,9 @@ def test_example_through_claude(container: Container, example: Example) -> None:
         assert stored.ended.usage is not None and stored.ended.usage["output_tokens"] == 30
 
 
-def test_a_model_without_the_ability_is_never_offered_the_tool(container: Container) -> None:
+def test_a_model_without_the_ability_is_never_offered_the_tool(on_claude: OnClaude) -> None:
     api = FakeAPI(careful_claude)
-    service = claude_service(container, api)
+    service = on_claude(api)
     bob = Principal(f"bob-{uuid4().hex[:8]}")
     conversation = service.start(bob, "claude-haiku-4-5")
     harm = example("model-without-the-ending-ability").turns
@@ -548,14 +540,14 @@ def test_a_model_without_the_ability_is_never_offered_the_tool(container: Contai
     assert {r["model"] for r in replies(api)} == {"claude-haiku-4-5"}
 
 
-def test_a_branch_sends_its_inherited_prefix_then_its_own_turns(container: Container) -> None:
+def test_a_branch_sends_its_inherited_prefix_then_its_own_turns(on_claude: OnClaude) -> None:
     api = FakeAPI(careful_claude)
-    service = claude_service(container, api)
+    service = on_claude(api)
     carol = Principal(f"carol-{uuid4().hex[:8]}")
     parent = service.start(carol, "claude-opus-4-1")
     for said in ("first question", "second question", "third question"):
         service.send_message(carol, parent.id, said)
-    parent_turns = container.store.get_conversation(parent.id).turns
+    parent_turns = service.store.get_conversation(parent.id).turns
 
     branch = service.branch(carol, parent.id, 4, "third, edited")
     service.send_message(carol, branch.conversation.id, "fourth")
@@ -579,7 +571,7 @@ def test_a_branch_sends_its_inherited_prefix_then_its_own_turns(container: Conta
 
 
 def test_an_unusable_assessment_is_recorded_with_the_offline_fallback(
-    container: Container,
+    make_service: MakeService,
 ) -> None:
     from adapters.offline_assessor import OfflineAssessor
 
@@ -589,17 +581,15 @@ def test_an_unusable_assessment_is_recorded_with_the_offline_fallback(
         return careful_claude(body)
 
     client = FakeAPI(respond).client()
-    service = ConversationService(
-        container.store,
-        ClaudeAssessor(client, fallback=OfflineAssessor()),
-        ClaudeAssistant(client),
-        load_policy(container.settings.policy_file),
+    service = make_service(
+        assessor=ClaudeAssessor(client, fallback=OfflineAssessor()),
+        assistant=ClaudeAssistant(client),
     )
     frank = Principal(f"frank-{uuid4().hex[:8]}")
     conversation = service.start(frank, "claude-opus-4-1")
     service.send_message(frank, conversation.id, example("stadium-attack-persists").turns[0].text)
 
-    (stored,) = container.store.get_conversation(conversation.id).turns
+    (stored,) = service.store.get_conversation(conversation.id).turns
     assert stored.assessment.assessor == f"claude:claude-haiku-4-5>{OfflineAssessor.name}"
     assert stored.assessment.raw is not None
     assert stored.assessment.raw["stop_reason"] == "refusal"
@@ -617,18 +607,18 @@ def _failing_after(ok_requests: int, failure: httpx2.Response) -> FakeAPI:
 
 
 @pytest.mark.parametrize("ok_requests", [2, 3], ids=["assessor-fails", "assistant-fails"])
-def test_a_failing_model_stores_nothing(container: Container, ok_requests: int) -> None:
+def test_a_failing_model_stores_nothing(on_claude: OnClaude, ok_requests: int) -> None:
     api = _failing_after(ok_requests, status(529, "overloaded_error"))
-    service = claude_service(container, api)
+    service = on_claude(api)
     dave = Principal(f"dave-{uuid4().hex[:8]}")
     conversation = service.start(dave, "claude-opus-4-1")
     service.send_message(dave, conversation.id, "hello")
-    before = container.store.get_conversation(conversation.id).version
+    before = service.store.get_conversation(conversation.id).version
 
     with pytest.raises(ModelUnavailable):
         service.send_message(dave, conversation.id, "and another thing")
 
-    after = container.store.get_conversation(conversation.id)
+    after = service.store.get_conversation(conversation.id)
     assert after.version == before and len(after.turns) == 1
 
 
@@ -654,15 +644,13 @@ def test_the_user_gets_a_retryable_503_and_can_retry(container: Container) -> No
     assert retried.status_code == 200 and retried.json()["position"] == 0
 
 
-def test_the_container_runs_on_claude_only_with_a_key(container: Container) -> None:
+def test_the_container_runs_on_claude_only_with_a_key() -> None:
     from bootstrap.container import model_adapters
 
-    offline = model_adapters(container.settings)
+    offline = model_adapters(Settings())
     assert not isinstance(offline[0], ClaudeAssessor)
     assert not isinstance(offline[1], ClaudeAssistant)
-    assessor, assistant = model_adapters(
-        container.settings.model_copy(update={"anthropic_api_key": "sk-test"})
-    )
+    assessor, assistant = model_adapters(Settings(anthropic_api_key="sk-test"))
     assert isinstance(assessor, ClaudeAssessor) and isinstance(assistant, ClaudeAssistant)
     assert assessor.model == "claude-haiku-4-5" and assessor.fallback is not None
     assert assessor.claude.max_retries == 2 and assessor.claude.timeout == 30.0

@@ -1,8 +1,9 @@
 """A turn has a deadline: past it the client gets 503 with `Retry-After`, nothing is stored.
 
-Through the real anthropic SDK over `httpx2.MockTransport`, on the real event store, with
-a short deadline set on the service (the default is 20 s). "Nothing is stored" is read
-from the event store: the conversation's version does not move.
+Through the real anthropic SDK over `httpx2.MockTransport`, with a short deadline set on
+the service (the default is 20 s): the service's refusals on the in-memory store, and what
+REST and GraphQL answer on Postgres. "Nothing is stored" is read from the event store: the
+conversation's version does not move.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from typing import Any
 from uuid import UUID, uuid4
 
 import httpx2
@@ -19,13 +21,21 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from adapters.claude import FailureObserver
 from adapters.claude_assessor import ClaudeAssessor
 from adapters.claude_assistant import ClaudeAssistant
+from api.error_codes import http_status
+from application.repository import Repository
 from bootstrap.container import Container, web_app
+from domain.access import Principal
+from domain.errors import ModelUnavailable
 from tests.fake_claude import TIMEOUT, FakeAPI, Json, is_assessment, ordinary, status
+from tests.services import MakeService
 from tests.test_metrics import value
 
 DEADLINE = 1.0
+MODEL = "claude-opus-4-1"
+DORA = Principal("dora")
 assert TIMEOUT > DEADLINE  # so a call bounded by the deadline shows in `api.timeouts`
 # A refused turn answers within this; without the deadline it would take TIMEOUT per
 # attempt, or the 20 s the API asked for.
@@ -47,6 +57,22 @@ class Clock:
         return self.now
 
 
+def claude_parts(
+    api: FakeAPI,
+    monotonic: Callable[[], float] = time.monotonic,
+    on_failure: FailureObserver | None = None,
+    deadline: float = DEADLINE,
+) -> dict[str, Any]:
+    """What puts a service on Claude (`api`) with a short deadline, by attribute."""
+    claude = api.client(max_retries=2, on_failure=on_failure)
+    return {
+        "assessor": ClaudeAssessor(claude),
+        "assistant": ClaudeAssistant(claude),
+        "turn_deadline": deadline,
+        "monotonic": monotonic,
+    }
+
+
 def claude_app(
     container: Container,
     api: FakeAPI,
@@ -54,12 +80,10 @@ def claude_app(
     deadline: float = DEADLINE,
 ) -> FastAPI:
     """The app over the shared store, its service on Claude (`api`), with a short deadline."""
-    claude = api.client(max_retries=2, on_failure=container.metrics.observe_model_failure)
     service = copy.copy(container.service)
-    service.assessor = ClaudeAssessor(claude)
-    service.assistant = ClaudeAssistant(claude)
-    service.turn_deadline = deadline
-    service.monotonic = monotonic
+    parts = claude_parts(api, monotonic, container.metrics.observe_model_failure, deadline)
+    for name, part in parts.items():
+        setattr(service, name, part)
     return web_app(replace(container, service=service))
 
 
@@ -69,8 +93,8 @@ def on_claude(
     return TestClient(claude_app(container, api, monotonic))
 
 
-def version(container: Container, cid: str) -> int:
-    return container.store.get_conversation(UUID(cid)).version
+def version(store: Repository, cid: str | UUID) -> int:
+    return store.get_conversation(UUID(str(cid))).version
 
 
 @pytest.fixture
@@ -86,8 +110,8 @@ def released() -> Iterator[threading.Event]:
     event.set()
 
 
-def test_a_hanging_model_gets_a_503_within_the_deadline_and_nothing_is_stored(
-    container: Container, headers: dict[str, str], released: threading.Event
+def test_a_hanging_model_is_refused_within_the_deadline_and_nothing_is_stored(
+    make_service: MakeService, released: threading.Event
 ) -> None:
     def respond(body: Json) -> Json:
         if is_assessment(body):
@@ -98,22 +122,21 @@ def test_a_hanging_model_gets_a_503_within_the_deadline_and_nothing_is_stored(
         raise httpx2.ConnectError("released at teardown")
 
     api = FakeAPI(respond)
-    client = on_claude(container, api)
-    cid = client.post("/v1/conversations", json={}, headers=headers).json()["id"]
-    before = version(container, cid)
+    service = make_service(**claude_parts(api))
+    cid = service.start(DORA, MODEL).id
+    before = version(service.store, cid)
 
     started = time.monotonic()
-    response = client.post(
-        f"/v1/conversations/{cid}/messages", json={"text": "hi"}, headers=headers
-    )
+    with pytest.raises(ModelUnavailable) as refused:
+        service.send_message(DORA, cid, "hi")
     took = time.monotonic() - started
 
-    assert response.status_code == 503, response.text
-    assert response.json()["error"]["code"] == "model_unavailable"
-    assert int(response.headers["Retry-After"]) >= 1
+    assert http_status(refused.value) == 503
+    assert refused.value.code == "model_unavailable"
+    assert refused.value.retry_after >= 1
     assert took < PROMPT
     assert all(timeout <= DEADLINE for timeout in api.timeouts)
-    assert version(container, cid) == before
+    assert version(service.store, cid) == before
 
 
 def _rest_message(client: TestClient, headers: dict[str, str], cid: str) -> tuple[str, str | None]:
@@ -177,7 +200,7 @@ def test_a_retry_after_beyond_the_deadline_is_refused_at_once_with_that_wait(
     client = on_claude(container, api)
     cid = client.post("/v1/conversations", json={}, headers=headers).json()["id"]
     client.post(f"/v1/conversations/{cid}/messages", json={"text": "first"}, headers=headers)
-    before, asked = version(container, cid), len(api.requests)
+    before, asked = version(container.store, cid), len(api.requests)
     metrics = client.get("/metrics").text
     down = True
 
@@ -188,7 +211,7 @@ def test_a_retry_after_beyond_the_deadline_is_refused_at_once_with_that_wait(
     assert answered == (code, "20")
     assert took < PROMPT
     assert len(api.requests) == asked + 1  # no retry: it could not finish in time
-    assert version(container, cid) == before
+    assert version(container.store, cid) == before
     grown = client.get("/metrics").text
 
     def grew(name: str, **labels: str) -> float:
@@ -201,7 +224,7 @@ def test_a_retry_after_beyond_the_deadline_is_refused_at_once_with_that_wait(
 
 
 def test_a_reply_that_arrives_after_the_deadline_is_not_stored(
-    container: Container, headers: dict[str, str]
+    make_service: MakeService,
 ) -> None:
     clock = Clock()
 
@@ -211,16 +234,15 @@ def test_a_reply_that_arrives_after_the_deadline_is_not_stored(
         return ordinary(body)
 
     api = FakeAPI(respond)
-    client = on_claude(container, api, clock)
-    cid = client.post("/v1/conversations", json={}, headers=headers).json()["id"]
-    before = version(container, cid)
+    service = make_service(**claude_parts(api, clock))
+    cid = service.start(DORA, MODEL).id
+    before = version(service.store, cid)
 
-    response = client.post(
-        f"/v1/conversations/{cid}/messages", json={"text": "hi"}, headers=headers
-    )
+    with pytest.raises(ModelUnavailable) as refused:
+        service.send_message(DORA, cid, "hi")
 
-    assert response.status_code == 503, response.text
-    assert response.json()["error"]["code"] == "model_unavailable"
-    assert response.headers["Retry-After"] == "1"
+    assert http_status(refused.value) == 503
+    assert refused.value.code == "model_unavailable"
+    assert refused.value.retry_after == 1
     assert len(api.requests) == 2  # both calls answered
-    assert version(container, cid) == before
+    assert version(service.store, cid) == before

@@ -1,19 +1,32 @@
-"""Idempotency-Key: a retried command returns its first response and records nothing twice."""
+"""Idempotency-Key: a retried command returns its first response and records nothing twice.
+
+The rules run through the service on the in-memory store; REST and GraphQL are checked to
+hand the header to it on every command."""
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from uuid import UUID, uuid4
 
+import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from api.error_codes import http_status
+from application.service import ConversationService
 from bootstrap.container import Container
+from domain.access import Principal
+from domain.errors import DomainError, IdempotencyKeyReused
+from domain.events import Turn
+from eventstore.store import ConversationStore
 from tests.api_calls import Auth
 
+MODEL = "claude-opus-4-1"
 
-def events_of(container: Container, cid: str) -> int:
-    from uuid import UUID
 
-    return len(list(container.store.events.get(UUID(cid))))
+def events_of(store: ConversationStore, cid: str | UUID) -> int:
+    return len(list(store.events.get(UUID(str(cid)))))
 
 
 def test_retried_commands_answer_the_same_and_record_once(
@@ -32,7 +45,7 @@ def test_retried_commands_answer_the_same_and_record_once(
         client.post(path, json=body, headers={**ivy, "Idempotency-Key": "m-1"}) for _ in range(3)
     ]
     assert all(r.json() == sent[0].json() for r in sent)
-    assert events_of(container, cid) == 3  # Started, MessageSent, EndConfirmationRequested
+    assert events_of(container.store, cid) == 3  # Started, MessageSent, EndConfirmationRequested
 
     confirm = {"text": "Yes, end it."}
     ended = client.post(path, json=confirm, headers={**ivy, "Idempotency-Key": "m-2"})
@@ -68,48 +81,8 @@ def test_retried_commands_answer_the_same_and_record_once(
     ]
     assert branches[0].status_code == branches[1].status_code == 201
     assert branches[0].json() == branches[1].json()
-    assert events_of(container, cid) == 6  # ...plus one FeedbackGiven; no BranchCreated after Ended
-
-
-def test_a_key_reused_for_another_request_is_refused(client: TestClient, auth: Auth) -> None:
-    jay = auth()
-    cid = client.post("/v1/conversations", json={}, headers=jay).json()["id"]
-    path = f"/v1/conversations/{cid}/messages"
-    client.post(path, json={"text": "hello"}, headers={**jay, "Idempotency-Key": "k"})
-    other = client.post(
-        path, json={"text": "something else"}, headers={**jay, "Idempotency-Key": "k"}
-    )
-    assert other.status_code == 422 and other.json()["error"]["code"] == "idempotency_key_reused"
-    for bad in ("", "x" * 300, "has space"):
-        response = client.post(path, json={"text": "hi"}, headers={**jay, "Idempotency-Key": bad})
-        assert response.status_code == 422, bad
-
-
-def test_keys_belong_to_their_user(client: TestClient, auth: Auth) -> None:
-    a = client.post(
-        "/v1/conversations", json={}, headers={**auth("k-a"), "Idempotency-Key": "same"}
-    )
-    b = client.post(
-        "/v1/conversations", json={}, headers={**auth("k-b"), "Idempotency-Key": "same"}
-    )
-    assert a.json()["id"] != b.json()["id"]
-
-
-def test_concurrent_retries_record_once(
-    client: TestClient, container: Container, auth: Auth
-) -> None:
-    kim = auth("kim-idem")
-    cid = client.post("/v1/conversations", json={}, headers=kim).json()["id"]
-    path = f"/v1/conversations/{cid}/messages"
-
-    def send(_: int) -> dict[str, object]:
-        headers = {**kim, "Idempotency-Key": "storm"}
-        return dict(client.post(path, json={"text": "Tell me about Rome"}, headers=headers).json())
-
-    with ThreadPoolExecutor(6) as pool:
-        answers = list(pool.map(send, range(6)))
-    assert all(a == answers[0] for a in answers)
-    assert events_of(container, cid) == 3
+    # ...plus one FeedbackGiven; no BranchCreated after Ended
+    assert events_of(container.store, cid) == 6
 
 
 def test_graphql_mutations_honour_the_key(
@@ -136,10 +109,64 @@ def test_graphql_mutations_honour_the_key(
         for _ in range(3)
     ]
     assert all(a == answers[0] for a in answers) and "errors" not in answers[0]
-    assert events_of(container, cid) == 3
+    assert events_of(container.store, cid) == 3
     bad = client.post(
         "/graphql",
         json={"query": send, "variables": {"c": cid}},
         headers={**lea, "Idempotency-Key": "has space"},
     ).json()
     assert bad["errors"][0]["extensions"]["code"] == "BAD_INPUT"
+
+
+def test_a_key_reused_for_another_request_is_refused(service: ConversationService) -> None:
+    jay = Principal("jay-idem")
+    cid = service.start(jay, MODEL).id
+    service.send_message(jay, cid, "hello", request_key="k")
+    with pytest.raises(IdempotencyKeyReused) as reused:
+        service.send_message(jay, cid, "something else", request_key="k")
+    assert reused.value.code == "idempotency_key_reused"
+    assert http_status(reused.value) == 422
+    for bad in ("", "x" * 300, "has space"):
+        with pytest.raises(DomainError) as refused:
+            service.send_message(jay, cid, "hi", request_key=bad)
+        assert http_status(refused.value) == 422, bad
+
+
+def test_keys_belong_to_their_user(service: ConversationService) -> None:
+    a = service.start(Principal("k-a"), MODEL, request_key="same")
+    b = service.start(Principal("k-b"), MODEL, request_key="same")
+    assert a.id != b.id
+
+
+def test_concurrent_retries_record_once(
+    memory: ConversationStore, service: ConversationService
+) -> None:
+    kim = Principal("kim-idem")
+    cid = service.start(kim, MODEL).id
+
+    def send(_: int) -> tuple[object, ...]:
+        result = service.send_message(kim, cid, "Tell me about Rome", request_key="storm")
+        return result.turn, result.conversation.status, result.conversation.ended
+
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(send, range(6)))
+    assert all(a == answers[0] for a in answers)
+    assert events_of(memory, cid) == 3
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(keys=st.lists(st.sampled_from("abcde"), max_size=12))
+def test_any_run_of_retries_records_each_key_once_and_answers_it_alike(
+    memory: ConversationStore, service: ConversationService, keys: list[str]
+) -> None:
+    lea = Principal(f"lea-{uuid4().hex[:8]}")
+    cid = service.start(lea, MODEL).id
+    first: dict[str, Turn] = {}
+    for key in keys:
+        turn = service.send_message(lea, cid, f"Tell me about Rome, part {key}", key).turn
+        assert first.setdefault(key, turn) == turn
+    stored = service.get(lea, cid)
+    assert [t.text for t in stored.turns] == [t.text for t in first.values()]
+    assert events_of(memory, cid) == 1 + 2 * len(first)  # Started; each key's message, reply

@@ -12,7 +12,6 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from adapters.offline_assistant import OfflineAssistant
 from application.policies import load_policy
 from application.service import ConversationService
 from bootstrap.settings import Settings
@@ -26,6 +25,7 @@ from domain.replay import replay as replay_one
 from eventstore.database import eventsourcing_env
 from eventstore.migrate import migrate
 from eventstore.store import ConversationStore
+from tests.services import offline_service
 from tests.test_audit_security import RENDER, Rendered
 from tests.test_replay import SCRIPT, policy, record
 from tools.replay import (
@@ -58,7 +58,7 @@ class ScriptedAssessor:
 def _service(url: str) -> tuple[ConversationStore, ConversationService]:
     store = ConversationStore(env=eventsourcing_env(url))
     policy = Policy.from_mapping({"version": "recorded"})
-    return store, ConversationService(store, ScriptedAssessor(), OfflineAssistant(), policy)
+    return store, offline_service(store, assessor=ScriptedAssessor(), policy=policy)
 
 
 def _say(service: ConversationService, model: str, words: list[str]) -> UUID:

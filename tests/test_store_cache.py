@@ -8,13 +8,12 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from adapters.offline_assessor import OfflineAssessor
-from adapters.offline_assistant import OfflineAssistant
 from application.service import ConversationService
 from domain.access import Principal
 from domain.policy import Policy
 from eventstore.database import eventsourcing_env
 from eventstore.store import ConversationStore
+from tests.services import offline_service
 
 ALICE = Principal("alice-cache")
 MODEL = "claude-opus-4-1"
@@ -24,10 +23,7 @@ MODEL = "claude-opus-4-1"
 def services(database_url: str) -> Iterator[tuple[ConversationService, ConversationService]]:
     """Two services on two stores: two processes sharing one database."""
     stores = [ConversationStore(env=eventsourcing_env(database_url)) for _ in range(2)]
-    one, two = (
-        ConversationService(store, OfflineAssessor(), OfflineAssistant(), Policy(version="t"))
-        for store in stores
-    )
+    one, two = (offline_service(store, policy=Policy(version="t")) for store in stores)
     yield one, two
     for store in stores:
         store.close()

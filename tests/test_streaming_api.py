@@ -159,7 +159,7 @@ def test_a_model_failure_mid_stream_is_an_error_event_and_nothing_is_recorded(
     client = on_claude(container, api)
     headers = auth()
     cid = client.post("/v1/conversations", json={}, headers=headers).json()["id"]
-    before, metrics = version(container, cid), client.get("/metrics").text
+    before, metrics = version(container.store, cid), client.get("/metrics").text
     path = f"/v1/conversations/{cid}/messages"
 
     stream = parse(client.post(path, json={"text": "hi"}, headers={**headers, **STREAM}).text)
@@ -168,7 +168,7 @@ def test_a_model_failure_mid_stream_is_an_error_event_and_nothing_is_recorded(
     assert names(stream) == ["decision", "delta", "error"]
     assert plain.status_code == 503 and stream[-1][1] == plain.json()
     assert stream[-1][1]["error"]["code"] == "model_unavailable"
-    assert version(container, cid) == before
+    assert version(container.store, cid) == before
     counted = "lastresort_streamed_turns_total"
     grown = client.get("/metrics").text
     assert value(grown, counted, outcome="failed") - value(metrics, counted, outcome="failed") == 1
@@ -193,7 +193,7 @@ def test_a_deadline_passing_mid_stream_is_an_error_event_and_nothing_is_recorded
     client = on_claude(container, FakeAPI(respond), clock)
     headers = auth()
     cid = client.post("/v1/conversations", json={}, headers=headers).json()["id"]
-    before = version(container, cid)
+    before = version(container.store, cid)
 
     response = client.post(
         f"/v1/conversations/{cid}/messages", json={"text": "hi"}, headers={**headers, **STREAM}
@@ -203,7 +203,7 @@ def test_a_deadline_passing_mid_stream_is_an_error_event_and_nothing_is_recorded
     assert names(stream)[:2] == ["decision", "delta"] and names(stream)[-1] == "error"
     assert stream[-1][1]["error"]["code"] == "model_unavailable"
     assert "deadline" in stream[-1][1]["error"]["message"]
-    assert version(container, cid) == before
+    assert version(container.store, cid) == before
 
 
 def test_errors_before_the_stream_keep_their_status_and_json(
@@ -319,7 +319,7 @@ def test_a_client_that_leaves_mid_stream_gets_its_turn_on_retry(
     headers = {**auth(), "Idempotency-Key": "leaves"}
     cid = _conversation(served, headers)
     url = f"{served}/v1/conversations/{cid}/messages"
-    before = version(container, cid)
+    before = version(container.store, cid)
 
     with httpx.stream(
         "POST", url, json={"text": "Tell me about Rome"}, headers={**headers, **STREAM}
@@ -328,7 +328,7 @@ def test_a_client_that_leaves_mid_stream_gets_its_turn_on_retry(
         assert names([next(stream), next(stream)]) == ["decision", "delta"]
     # The client has gone; the model finishes after it left.
     held.go_on.set()
-    wait_until(lambda: version(container, cid) > before, 30, "the turn to be recorded")
+    wait_until(lambda: version(container.store, cid) > before, 30, "the turn to be recorded")
     asked = len(held.api.requests)
 
     again = httpx.post(url, json={"text": "Tell me about Rome"}, headers=headers)

@@ -1,5 +1,5 @@
 """One validation for every way in: what `domain.validation` accepts is stored and projected
-as sent; what it refuses is refused by REST, GraphQL and the service alike, recording
+as sent; what it refuses is refused by the service, REST and GraphQL alike, recording
 nothing; cursors, keys and error logging on the GraphQL side."""
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from api.audit.pages import COOKIE
+from application.service import ConversationService
 from bootstrap.container import Container
 from domain import validation
 from domain.access import Principal, Role
 from domain.errors import DomainError
 from domain.events import Rating
+from eventstore.store import ConversationStore
 from eventstore.transcoder import OrjsonTranscoder
 from projections import audit as audit_reads
 from projections import conversations as conversation_reads
@@ -67,7 +69,7 @@ def test_graphql_refuses_a_model_name_with_nul_and_records_nothing(
 
 # -- the same refusal through every entry point ---------------------------------------
 
-ENTRY_POINTS = ("rest", "graphql", "service")
+ENTRY_POINTS = ("rest", "graphql")
 
 
 @st.composite
@@ -80,11 +82,10 @@ def unstorable(draw: st.DrawFn) -> str:
 
 
 class Ways:
-    """Each command through REST, GraphQL or the service, answering the error code or None."""
+    """Each command through REST or GraphQL, answering the error code or None."""
 
     def __init__(self, client: TestClient, container: Container, user: str) -> None:
         self.client, self.container = client, container
-        self.principal = Principal(user, Role.USER)
         self.headers = {
             "Authorization": f"Bearer {container.signer.mint(user)}",
             "Content-Type": "application/json",
@@ -106,60 +107,41 @@ class Ways:
         found = codes(r.json())
         return found[0].lower() if found else None
 
-    def service(self, command: Callable[..., Any], *args: Any) -> str | None:
-        try:
-            command(self.principal, *args)
-        except DomainError as error:
-            return error.code
-        return None
-
     def start(self, way: str, model: str) -> str | None:
         if way == "rest":
             return self.rest("/v1/conversations", {"model": model})
-        if way == "graphql":
-            return self.graphql(
-                "mutation($m: String) { startConversation(model: $m) { id } }", m=model
-            )
-        return self.service(self.container.service.start, model)
+        return self.graphql("mutation($m: String) { startConversation(model: $m) { id } }", m=model)
 
     def send(self, way: str, cid: str, text: str) -> str | None:
         if way == "rest":
             return self.rest(f"/v1/conversations/{cid}/messages", {"text": text})
-        if way == "graphql":
-            return self.graphql(
-                "mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, text: $t) "
-                "{ position } }",
-                c=cid,
-                t=text,
-            )
-        return self.service(self.container.service.send_message, uuid.UUID(cid), text)
+        return self.graphql(
+            "mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, text: $t) "
+            "{ position } }",
+            c=cid,
+            t=text,
+        )
 
     def branch(self, way: str, cid: str, text: str) -> str | None:
         if way == "rest":
             body = {"from_position": 0, "text": text}
             return self.rest(f"/v1/conversations/{cid}/branches", body)
-        if way == "graphql":
-            return self.graphql(
-                "mutation($c: ID!, $t: String!) { branchConversation(conversationId: $c, "
-                "fromPosition: 0, text: $t) { id } }",
-                c=cid,
-                t=text,
-            )
-        return self.service(self.container.service.branch, uuid.UUID(cid), 0, text)
+        return self.graphql(
+            "mutation($c: ID!, $t: String!) { branchConversation(conversationId: $c, "
+            "fromPosition: 0, text: $t) { id } }",
+            c=cid,
+            t=text,
+        )
 
     def feedback(self, way: str, cid: str, comment: str) -> str | None:
         if way == "rest":
             body = {"position": 1, "rating": "down", "comment": comment}
             return self.rest(f"/v1/conversations/{cid}/feedback", body)
-        if way == "graphql":
-            return self.graphql(
-                "mutation($c: ID!, $t: String) { giveFeedback(conversationId: $c, "
-                "rating: down, position: 1, comment: $t) { position } }",
-                c=cid,
-                t=comment,
-            )
-        return self.service(
-            self.container.service.give_feedback, uuid.UUID(cid), Rating.DOWN, comment, 1
+        return self.graphql(
+            "mutation($c: ID!, $t: String) { giveFeedback(conversationId: $c, "
+            "rating: down, position: 1, comment: $t) { position } }",
+            c=cid,
+            t=comment,
         )
 
 
@@ -183,6 +165,31 @@ def test_nul_and_lone_surrogates_are_refused_by_every_entry_point(
     assert ways.feedback(way, cid, bad + "x") == "bad_input"
     assert events_of(ways.container, cid) == events
     assert len(own_conversations(ways.client, ways.headers)) == conversations
+
+
+def refused(command: Callable[..., Any], *args: Any) -> str | None:
+    """The error code `command(*args)` is refused with, or None if it went through."""
+    try:
+        command(*args)
+    except DomainError as error:
+        return error.code
+    return None
+
+
+@FEW
+@given(bad=unstorable())
+def test_nul_and_lone_surrogates_are_refused_by_the_service(
+    memory: ConversationStore, service: ConversationService, bad: str
+) -> None:
+    who = Principal(f"ways-{uuid.uuid4().hex[:8]}", Role.USER)
+    cid = service.start(who, "claude-opus-4-1").id
+    service.send_message(who, cid, "Tell me about Rome")
+    recorded = memory.recorder.max_notification_id()
+    assert refused(service.start, who, bad) == "bad_input"
+    assert refused(service.send_message, who, cid, bad + "x") == "bad_input"
+    assert refused(service.branch, who, cid, 0, bad + "x") == "bad_input"
+    assert refused(service.give_feedback, who, cid, Rating.DOWN, bad + "x", 1) == "bad_input"
+    assert memory.recorder.max_notification_id() == recorded
 
 
 # -- what validation accepts is stored and projected as sent --------------------------
