@@ -1,5 +1,6 @@
 """Benchmarks against raw Postgres: `python -m bench [--quick] [--only NAME ...]`; what
 Claude costs per turn: `python -m bench claude-cost [--turns N]` (`bench/claude_cost.py`).
+Time to the first streamed words: `python -m bench streaming [--turns N]` (`bench/streaming.py`).
 
 Runs each benchmark on a scratch database made on the server of `DATABASE_URL`
 (default postgresql://postgres@127.0.0.1:5432/postgres) and dropped afterwards,
@@ -15,7 +16,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import claude_cost
+from bench import claude_cost, streaming
 from bench.harness import FULL, QUICK, ResultLine, Run, Sizes, machine, medians, server_url, table
 from bench.long import bench_long
 from bench.projections import bench_projections
@@ -51,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_given = list(sys.argv[1:] if argv is None else argv)
     if args_given[:1] == ["claude-cost"]:
         return claude_cost.main(args_given[1:])
+    if args_given[:1] == ["streaming"]:
+        return streaming.main(args_given[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (a few minutes)")
     parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS), default=list(BENCHMARKS))

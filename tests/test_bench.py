@@ -61,3 +61,21 @@ def test_claude_cost_prints_tokens_per_turn_and_the_cost_per_thousand_turns(
     assert set(rows) >= {"| 1", "| 2", "| 6", "| mean of 6"}
     assert rows["| 1"][2] == "0" and rows["| 2"][2] != "0"  # the assessor's prefix is read back
     assert out[-1].startswith("Cost per 1,000 turns at list prices read on")
+
+
+def test_streaming_times_the_first_delta_before_the_whole_reply(
+    server_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", server_url)
+    assert main(["streaming", "--turns", "2"]) == 0
+    rows = [line.strip("| ").split(" | ") for line in capsys.readouterr().out.splitlines()]
+    medians = {
+        row[0]: [float(cell.split(" / ")[0].replace(",", "")) for cell in row[1:]]
+        for row in rows
+        if row[0] == "offline" or row[0].startswith("Claude")
+    }
+    assert len(medians) == 2
+    for decision, first_delta, done, _ in medians.values():
+        assert 0 < decision <= first_delta <= done
+    _, first_delta, done, whole = next(v for k, v in medians.items() if k.startswith("Claude"))
+    assert first_delta < done / 2 and first_delta < whole / 2  # words come while it writes
