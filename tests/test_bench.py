@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import psycopg
 import pytest
 
@@ -21,23 +23,27 @@ EXPECTED = {
 }
 
 
-def scratch_databases(server_url: str) -> set[str]:
+def scratch_databases(server_url: str, prefix: str) -> set[str]:
     with psycopg.connect(server_url) as conn:
         rows = conn.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{SCRATCH_PREFIX}%",)
+            "SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{prefix}%",)
         ).fetchall()
     return {row[0] for row in rows}
 
 
 @pytest.mark.parametrize("name", list(BENCHMARKS))
-def test_each_benchmark_measures_its_figures_against_a_baseline(name: str, server_url: str) -> None:
-    before = scratch_databases(server_url)
+def test_each_benchmark_measures_its_figures_against_a_baseline(
+    name: str, server_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A prefix of this test's own, so a benchmark running beside it cannot be mistaken for it.
+    prefix = f"{SCRATCH_PREFIX}{uuid.uuid4().hex[:6]}_"
+    monkeypatch.setattr("bench.harness.SCRATCH_PREFIX", prefix)
     rows = BENCHMARKS[name](Run(server_url, TINY))
     for expected in EXPECTED[name]:
         assert any(r.figure.startswith(expected) for r in rows), expected
     assert all(r.figure.startswith(EXPECTED[name]) for r in rows)
     assert all(isinstance(r, ResultLine) and r.value and r.baseline != "—" for r in rows)
-    assert scratch_databases(server_url) <= before  # its scratch database is dropped
+    assert scratch_databases(server_url, prefix) == set()  # its scratch database is dropped
 
 
 def test_the_command_prints_one_table_with_every_figure(
