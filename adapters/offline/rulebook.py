@@ -8,7 +8,8 @@ parsed rules (comments and layout do not count) and the code that applies them.
 Vocabulary of the files:
 - `[fragments]`: pieces of regular expression shared by signals, referenced as `{name}`;
 - `[signal.<id>]`: a regular expression per language (`en`, `es`, `fr`, `de`, `pt`, ...),
-  matched against the normalised text; options `view = "plain"` (before idioms are scrubbed),
+  matched against the normalised text; a language's file adds its key to a signal that a
+  concern's file defines; options `view = "plain"` (before idioms are scrubbed),
   `mask` (blank another signal's matches first), `within` (search only inside another
   signal's match), `count` (how many matches it takes);
 - `[words.<id>]`: a message made only of lexicon words (`only`), holding one of `needs`,
@@ -145,12 +146,17 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _merge(tables: Any) -> dict[str, Any]:
+    """Tables of several files as one; a per-language entry may come from a language's file."""
     merged: dict[str, Any] = {}
     for table in tables:
-        clash = merged.keys() & table.keys()
-        if clash:
-            raise ValueError(f"defined twice: {sorted(clash)}")
-        merged.update(table)
+        for key, value in table.items():
+            known = merged.get(key)
+            if isinstance(known, dict) and isinstance(value, dict) and not known.keys() & value:
+                merged[key] = {**known, **value}
+            elif key in merged:
+                raise ValueError(f"defined twice: {key}")
+            else:
+                merged[key] = value
     return merged
 
 
