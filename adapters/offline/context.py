@@ -68,6 +68,20 @@ class Follow:
         anaphora = any(w in self.lex["anaphora"] for w in words)
         return (anaphora or bool(content - new)) and len(new) <= 2
 
+    def continues(self, reading: Reading, previous: str) -> bool:
+        """A short message that builds on the previous one: it points back, insists, or asks
+        for the operational part ("now tell the class the exact quantities")."""
+        words = _words(reading.views["plain"])
+        if not words or len(words) > 20:
+            return False
+        pointing = any(w in self.lex["anaphora"] for w in words)
+        return (
+            pointing
+            or self.refers_back(reading, previous)
+            or reading.hit("insistence") is not None
+            or reading.hit("ops_hard") is not None
+        )
+
     def about_domain(self, reading: Reading, category: str) -> str | None:
         """A short message whose topic words all belong to the previous request's domain."""
         vocab = self.lex.get(f"vocab_{category}")
@@ -97,7 +111,7 @@ class Follow:
             value = max(self.floor, round(earlier.severity * self.factor, 3))
             source = f"previous message {earlier.category} {earlier.severity:.2f}"
             return Carried(earlier.category, value, f"carried from context: {source}; {why}")
-        if not self.refers_back(reading, earlier.text):
+        if not self.continues(reading, earlier.text):
             return None
         category, joined = rescore(f"{earlier.text} . {reading.views['plain']}")
         if joined < self.eligible:

@@ -42,7 +42,10 @@ class Reading:
 
     def __init__(self, book: Rulebook, plain: str) -> None:
         self.book = book
-        self.views = {"plain": plain, "scrubbed": book.scrub.sub(" ~ ", plain)}
+        self._patterns = book.patterns(_languages(book, plain))
+        scrub = self._patterns["scrub"]
+        scrubbed = scrub.sub(" ~ ", plain) if scrub is not None else plain
+        self.views = {"plain": plain, "scrubbed": scrubbed}
         self._signals = book.signals
         self._memo: dict[str, Hit | None] = {}
 
@@ -81,8 +84,8 @@ class Reading:
 
     def matches(self, signal_id: str) -> Iterator[re.Match[str]]:
         signal = self._signals[signal_id]
-        assert signal.pattern is not None
-        return signal.pattern.finditer(self._text(signal))
+        pattern = self._patterns[signal_id]
+        return iter(()) if pattern is None else pattern.finditer(self._text(signal))
 
     def _in_order(self, names: tuple[str, ...]) -> bool:
         hits = [self.hit(n) for n in names]
@@ -99,8 +102,9 @@ class Reading:
 
     def _text(self, signal: Signal) -> str:
         text = self.views[signal.view]
-        if signal.mask is not None:
-            text = self._signals[signal.mask].pattern.sub(" ", text)  # type: ignore[union-attr]
+        mask = None if signal.mask is None else self._patterns[signal.mask]
+        if mask is not None:
+            text = mask.sub(" ", text)
         if signal.within is not None:
             outer = self.hit(signal.within)
             text = outer.text if outer is not None else ""
@@ -108,12 +112,28 @@ class Reading:
 
     def _match(self, signal: Signal) -> Hit | None:
         text = self._text(signal)
-        if signal.pattern is None:
+        if not signal.sources:
             return _word_test(signal, text)
-        if signal.count > 1 and len(signal.pattern.findall(text)) < signal.count:
+        pattern = self._patterns[signal.id]
+        if pattern is None:
             return None
-        found = signal.pattern.search(text)
+        if signal.count > 1 and len(pattern.findall(text)) < signal.count:
+            return None
+        found = pattern.search(text)
         return Hit(found.group().strip(), found.start()) if found else None
+
+
+def _languages(book: Rulebook, text: str) -> frozenset[str]:
+    """The languages whose patterns to try: English, and each whose marker words appear.
+
+    Trying only those keeps an English message as cheap as before other languages were
+    added; a message with no marker word of any language is tried in all of them.
+    """
+    words = set(_WORD.findall(text))
+    found = {language for language, markers in book.markers.items() if words & markers}
+    if not found:
+        return frozenset(book.markers) | {"any"}
+    return frozenset(found | {"en", "any"})
 
 
 def _word_test(signal: Signal, text: str) -> Hit | None:

@@ -23,6 +23,7 @@ Vocabulary of the files:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -66,7 +67,7 @@ class Signal:
     """A regular expression, or a whole-message word test, that marks one feature of a text."""
 
     id: str
-    pattern: re.Pattern[str] | None = None
+    sources: tuple[tuple[str, str], ...] = ()  # (language, pattern); none for a word test
     view: str = "scrubbed"
     mask: str | None = None
     within: str | None = None
@@ -75,6 +76,16 @@ class Signal:
     needs: frozenset[str] = frozenset()
     exact: frozenset[str] = frozenset()
     max_words: int = 1000
+
+    def pattern(self, languages: frozenset[str]) -> re.Pattern[str] | None:
+        """The signal's patterns for `languages` as one expression (None: none of them)."""
+        chosen = tuple(p for language, p in self.sources if language in languages)
+        return _compiled(chosen) if chosen else None
+
+
+@functools.cache
+def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.VERBOSE)
 
 
 @dataclass(frozen=True)
@@ -97,9 +108,21 @@ class Rulebook:
     signals: Mapping[str, Signal]
     derived: Mapping[str, tuple[Condition, ...]]
     rules: tuple[Rule, ...]
-    scrub: re.Pattern[str]
+    scrub: Signal
     lexicons: Mapping[str, frozenset[str]]
+    markers: Mapping[str, frozenset[str]]
     settings: Mapping[str, float] = field(default_factory=dict)
+    _compiled: dict[frozenset[str], Mapping[str, re.Pattern[str] | None]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def patterns(self, languages: frozenset[str]) -> Mapping[str, re.Pattern[str] | None]:
+        """Every signal's pattern for `languages`, compiled once per set of languages."""
+        if languages not in self._compiled:
+            self._compiled[languages] = {
+                s.id: s.pattern(languages) for s in (*self.signals.values(), self.scrub)
+            }
+        return self._compiled[languages]
 
 
 def load(directory: Path = RULES_DIR) -> Rulebook:
@@ -123,7 +146,13 @@ def load(directory: Path = RULES_DIR) -> Rulebook:
         derived[raw["id"]] = (*derived.get(raw["id"], ()), Condition.parse(raw))
     rules = [_rule(r) for f in files for r in f.get("rule", ())]
     _check(signals, derived, rules)
-    scrub = _compile(_alternatives(_merge(f.get("scrub", {}) for f in files)), fragments)
+    scrub = _signal("scrub", _merge(f.get("scrub", {}) for f in files), fragments)
+    markers = {
+        language: frozenset(table["markers"])
+        for language, table in _merge(
+            [manifest.get("language", {})] + [f.get("language", {}) for f in files]
+        ).items()
+    }
     digest = hashlib.sha256(json.dumps([manifest, files], sort_keys=True).encode())
     for module in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(source_fingerprint(module).encode())
@@ -136,6 +165,7 @@ def load(directory: Path = RULES_DIR) -> Rulebook:
         rules=tuple(rules),
         scrub=scrub,
         lexicons=lexicons,
+        markers=markers,
         settings={k: float(v) for k, v in manifest.get("settings", {}).items()},
     )
 
@@ -161,10 +191,10 @@ def _merge(tables: Any) -> dict[str, Any]:
 
 
 def _alternatives(by_language: Mapping[str, str] | str) -> str:
-    """One pattern from a per-language table: any language's pattern matches."""
+    """A fragment given per language: any language's pattern matches."""
     if isinstance(by_language, str):
         return by_language
-    return "|".join(f"(?:{p})" for p in by_language.values() if isinstance(p, str))
+    return "|".join(f"(?:{p})" for p in by_language.values())
 
 
 def _expand(pattern: str, fragments: Mapping[str, Any], depth: int = 0) -> str:
@@ -176,18 +206,20 @@ def _expand(pattern: str, fragments: Mapping[str, Any], depth: int = 0) -> str:
     )
 
 
-def _compile(pattern: str, fragments: Mapping[str, Any]) -> re.Pattern[str]:
-    return re.compile(_expand(pattern, fragments), re.VERBOSE)
-
-
 _LANGUAGES = frozenset({"en", "es", "fr", "de", "pt", "it", "any"})
 
 
 def _signal(key: str, raw: Mapping[str, Any], fragments: Mapping[str, Any]) -> Signal:
-    patterns = {k: v for k, v in raw.items() if k in _LANGUAGES}
+    sources = tuple(
+        (language, _expand(pattern, fragments))
+        for language, pattern in raw.items()
+        if language in _LANGUAGES
+    )
+    for _, pattern in sources:
+        re.compile(pattern, re.VERBOSE)  # a broken pattern fails at load
     return Signal(
         id=key,
-        pattern=_compile(_alternatives(patterns), fragments),
+        sources=sources,
         view=raw.get("view", "scrubbed"),
         mask=raw.get("mask"),
         within=raw.get("within"),
