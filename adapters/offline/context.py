@@ -80,6 +80,7 @@ class Follow:
             or self.refers_back(reading, previous)
             or reading.hit("insistence") is not None
             or reading.hit("ops_hard") is not None
+            or reading.hit("quantity") is not None
         )
 
     def about_domain(self, reading: Reading, category: str) -> str | None:
@@ -122,17 +123,20 @@ class Follow:
         )
 
     def crisis(self, reading: Reading, earlier: Earlier) -> str | None:
-        """A follow-up to a message in crisis ("how many?", "tonight") stays in that crisis."""
+        """A short question about the means of a message in crisis ("how many?", "which
+        ones?") stays in that crisis; a new topic or backing off does not."""
         if earlier.crisis == "none" or reading.hit("back_off"):
             return None
-        if self.refers_back(reading, earlier.text) or reading.hit("insistence"):
-            return earlier.crisis
-        return None
+        plain = reading.views["plain"]
+        words = _words(plain)
+        new = self._content(words) - set(_words(earlier.text))
+        asks = "?" in plain or reading.hit("quantity") or reading.hit("pointer")
+        return earlier.crisis if asks and len(words) <= 8 and len(new) <= 1 else None
 
     def _why(self, reading: Reading, scores: Mapping[str, float], earlier: Earlier) -> str | None:
         abuse = earlier.category == "abuse_of_assistant"
         plain = reading.views["plain"]
-        if not abuse and reading.hit("insistence"):
+        if not abuse and (reading.hit("insistence") or reading.hit("pointer")):
             return f"bare insistence '{plain}'"
         if scores.get(earlier.category, 0.0) >= 0.25:
             return "partial signals in this message"
