@@ -46,7 +46,7 @@ class OfflineAssessor:
         """Classify `text`, reading the previous message in `context` for carried-over meaning.
 
         Answers at once, so the turn's `deadline` does not concern it."""
-        reading = Reading(self.book, normalise(text))
+        reading = Reading(self.book, normalise(text), text)
         verdict = judge(reading)
         scores = {c.value: verdict.scores.get(c.value, 0.0) for c in _CATEGORIES}
         notes = {c: self._cite(reading, verdict, c) for c in scores}
@@ -89,7 +89,7 @@ class OfflineAssessor:
         )
 
     def _rescore(self, text: str) -> tuple[str, float]:
-        scores = judge(Reading(self.book, normalise(text))).scores
+        scores = judge(Reading(self.book, normalise(text), text)).scores
         best = max(scores, key=lambda c: scores[c], default="none")
         return best, scores.get(best, 0.0)
 

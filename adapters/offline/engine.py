@@ -40,9 +40,9 @@ class Verdict:
 class Reading:
     """One message read against a rulebook; `hit(name)` evaluates a signal once, on demand."""
 
-    def __init__(self, book: Rulebook, plain: str) -> None:
+    def __init__(self, book: Rulebook, plain: str, original: str = "") -> None:
         self.book = book
-        self._patterns = book.patterns(_languages(book, plain))
+        self._patterns = book.patterns(_languages(book, plain, original))
         scrub = self._patterns["scrub"]
         scrubbed = scrub.sub(" ~ ", plain) if scrub is not None else plain
         self.views = {"plain": plain, "scrubbed": scrubbed}
@@ -76,7 +76,7 @@ class Reading:
     def evidence(self, when: Condition) -> list[str]:
         """The signals a fired condition rests on, with what each matched."""
         shown = []
-        for name in sorted(when.all | when.any):
+        for name in sorted({*when.all, *when.any}):
             found = self.hit(name)
             if found is not None and found.text:
                 shown.append(f"{name} '{found.text}'")
@@ -95,7 +95,7 @@ class Reading:
     def _derive(self, name: str) -> Hit | None:
         for when in self.book.derived[name]:
             if self.holds(when):
-                first = sorted(when.all | when.any)
+                first = sorted({*when.all, *when.any})
                 found = [h for h in (self.hit(n) for n in first) if h is not None]
                 return found[0] if found else Hit("", 0)
         return None
@@ -123,17 +123,20 @@ class Reading:
         return Hit(found.group().strip(), found.start()) if found else None
 
 
-def _languages(book: Rulebook, text: str) -> frozenset[str]:
-    """The languages whose patterns to try: English, and each whose marker words appear.
+def _languages(book: Rulebook, text: str, original: str) -> frozenset[str]:
+    """The languages whose patterns to try: English, and each whose marker words appear or,
+    failing words, whose letters ("ñ", "ß", "ç") the original text uses; all of them for a
+    message that shows no language at all ("Non, on continue.").
 
-    Trying only those keeps an English message as cheap as before other languages were
-    added; a message with no marker word of any language is tried in all of them.
+    Trying only those keeps an English message nearly as cheap as before other languages
+    were added.
     """
     words = set(_WORD.findall(text))
     found = {language for language, markers in book.markers.items() if words & markers}
-    if not found:
-        return frozenset(book.markers) | {"any"}
-    return frozenset(found | {"en", "any"})
+    if not found - {"en"}:
+        chars = set(original.casefold())
+        found |= {language for language, letters in book.letters.items() if chars & letters}
+    return frozenset(found or book.markers) | {"en", "any"}
 
 
 def _word_test(signal: Signal, text: str) -> Hit | None:

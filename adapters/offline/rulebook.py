@@ -23,7 +23,6 @@ Vocabulary of the files:
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import re
@@ -42,24 +41,20 @@ _EFFECTS = ("score", "cap", "scale", "hit")
 
 @dataclass(frozen=True)
 class Condition:
-    """All of `all`, at least one of `any` (when given), none of `none`."""
+    """All of `all`, at least one of `any` (when given), none of `none`, and the signals of
+    `before` in that order. Signals are tried in the order written: rarest first is cheapest."""
 
-    all: frozenset[str] = frozenset()
-    any: frozenset[str] = frozenset()
-    none: frozenset[str] = frozenset()
+    all: tuple[str, ...] = ()
+    any: tuple[str, ...] = ()
+    none: tuple[str, ...] = ()
     before: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any]) -> Condition:
-        return cls(
-            frozenset(raw.get("all", ())),
-            frozenset(raw.get("any", ())),
-            frozenset(raw.get("none", ())),
-            tuple(raw.get("before", ())),
-        )
+        return cls(*(tuple(raw.get(k, ())) for k in ("all", "any", "none", "before")))
 
     def names(self) -> frozenset[str]:
-        return self.all | self.any | self.none | frozenset(self.before)
+        return frozenset(self.all + self.any + self.none + self.before)
 
 
 @dataclass(frozen=True)
@@ -79,13 +74,8 @@ class Signal:
 
     def pattern(self, languages: frozenset[str]) -> re.Pattern[str] | None:
         """The signal's patterns for `languages` as one expression (None: none of them)."""
-        chosen = tuple(p for language, p in self.sources if language in languages)
-        return _compiled(chosen) if chosen else None
-
-
-@functools.cache
-def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.VERBOSE)
+        chosen = [f"(?:{p})" for language, p in self.sources if language in languages]
+        return re.compile("|".join(chosen), re.VERBOSE) if chosen else None
 
 
 @dataclass(frozen=True)
@@ -111,6 +101,7 @@ class Rulebook:
     scrub: Signal
     lexicons: Mapping[str, frozenset[str]]
     markers: Mapping[str, frozenset[str]]
+    letters: Mapping[str, frozenset[str]]
     settings: Mapping[str, float] = field(default_factory=dict)
     _compiled: dict[frozenset[str], Mapping[str, re.Pattern[str] | None]] = field(
         default_factory=dict, compare=False, repr=False
@@ -147,12 +138,9 @@ def load(directory: Path = RULES_DIR) -> Rulebook:
     rules = [_rule(r) for f in files for r in f.get("rule", ())]
     _check(signals, derived, rules)
     scrub = _signal("scrub", _merge(f.get("scrub", {}) for f in files), fragments)
-    markers = {
-        language: frozenset(table["markers"])
-        for language, table in _merge(
-            [manifest.get("language", {})] + [f.get("language", {}) for f in files]
-        ).items()
-    }
+    languages = _merge([manifest.get("language", {})] + [f.get("language", {}) for f in files])
+    markers = {lang: frozenset(table["markers"]) for lang, table in languages.items()}
+    letters = {lang: frozenset(table.get("letters", "")) for lang, table in languages.items()}
     digest = hashlib.sha256(json.dumps([manifest, files], sort_keys=True).encode())
     for module in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(source_fingerprint(module).encode())
@@ -166,6 +154,7 @@ def load(directory: Path = RULES_DIR) -> Rulebook:
         scrub=scrub,
         lexicons=lexicons,
         markers=markers,
+        letters=letters,
         settings={k: float(v) for k, v in manifest.get("settings", {}).items()},
     )
 
