@@ -138,6 +138,8 @@ class Follow:
         plain = reading.views["plain"]
         if not abuse and (reading.hit("insistence") or reading.hit("pointer")):
             return f"bare insistence '{plain}'"
+        if not abuse and reading.hit("stay_in_character"):
+            return "the role-play goes on"
         if scores.get(earlier.category, 0.0) >= 0.25:
             return "partial signals in this message"
         if not abuse and self.refers_back(reading, earlier.text):
