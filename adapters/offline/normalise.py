@@ -64,7 +64,7 @@ _ROT13_CLUES = frozenset(_CLUE_WORDS.split())
 _WORD = re.compile(r"[a-z']+")
 
 
-@functools.lru_cache(maxsize=1024)  # a message is read again as the context of the next
+@functools.lru_cache(maxsize=256)  # a message is read again as the context of the next
 def normalise(text: str) -> str:
     """The message in canonical form, followed by any payload it wraps (base64, ROT13)."""
     folded = _fold(text)
