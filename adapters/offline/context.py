@@ -81,6 +81,8 @@ class Follow:
             or reading.hit("insistence") is not None
             or reading.hit("ops_hard") is not None
             or reading.hit("quantity") is not None
+            or reading.hit("same_again") is not None
+            or reading.hit("stay_in_character") is not None
         )
 
     def about_domain(self, reading: Reading, category: str) -> str | None:
@@ -140,6 +142,8 @@ class Follow:
             return f"bare insistence '{plain}'"
         if not abuse and reading.hit("stay_in_character"):
             return "the role-play goes on"
+        if not abuse and reading.hit("make_it"):
+            return "asks how to make it"
         if scores.get(earlier.category, 0.0) >= 0.25:
             return "partial signals in this message"
         if not abuse and self.refers_back(reading, earlier.text):
