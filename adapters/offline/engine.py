@@ -136,7 +136,7 @@ def _languages(book: Rulebook, text: str, original: str) -> frozenset[str]:
     if not found - {"en"}:
         chars = set(original.casefold())
         found |= {language for language, letters in book.letters.items() if chars & letters}
-    return frozenset(found or book.markers) | {"en", "any"}
+    return frozenset(found or book.markers) | {"en"}
 
 
 def _word_test(signal: Signal, text: str) -> Hit | None:

@@ -179,30 +179,22 @@ def _merge(tables: Any) -> dict[str, Any]:
     return merged
 
 
-def _alternatives(by_language: Mapping[str, str] | str) -> str:
-    """A fragment given per language: any language's pattern matches."""
-    if isinstance(by_language, str):
-        return by_language
-    return "|".join(f"(?:{p})" for p in by_language.values())
-
-
-def _expand(pattern: str, fragments: Mapping[str, Any], depth: int = 0) -> str:
+def _expand(pattern: str, fragments: Mapping[str, str], depth: int = 0) -> str:
     if depth > 8:
         raise ValueError(f"fragments nest too deeply in {pattern[:40]!r}")
     return _REFERENCE.sub(
-        lambda m: f"(?:{_expand(_alternatives(fragments[m.group(1)]), fragments, depth + 1)})",
-        pattern,
+        lambda m: f"(?:{_expand(fragments[m.group(1)], fragments, depth + 1)})", pattern
     )
 
 
-_LANGUAGES = frozenset({"en", "es", "fr", "de", "pt", "it", "any"})
+_OPTIONS = frozenset({"view", "mask", "within", "count"})  # every other key names a language
 
 
-def _signal(key: str, raw: Mapping[str, Any], fragments: Mapping[str, Any]) -> Signal:
+def _signal(key: str, raw: Mapping[str, Any], fragments: Mapping[str, str]) -> Signal:
     sources = tuple(
         (language, _expand(pattern, fragments))
         for language, pattern in raw.items()
-        if language in _LANGUAGES
+        if language not in _OPTIONS
     )
     for _, pattern in sources:
         re.compile(pattern, re.VERBOSE)  # a broken pattern fails at load
