@@ -24,6 +24,10 @@ AT_THE_ASSISTANT = [
     "Was für ein Vollpfosten von Bot.",
     "Você é uma porcaria de robô.",
     "Que robô mais burro, não serve pra nada.",
+    "Ojalá te borren para siempre, máquina asquerosa.",
+    "J'espère qu'on va te débrancher, sale robot.",
+    "Ich hoffe, man schaltet dich für immer ab, du Mistding.",
+    "Vou te destruir, bot idiota.",
 ]
 
 NOT_AT_THE_ASSISTANT = [
@@ -40,6 +44,10 @@ NOT_AT_THE_ASSISTANT = [
     "Ich bin so ein Trottel heute.",
     "Meu chefe é um burro, preciso desabafar.",
     "Sou uma negação em física, me ajuda?",
+    "Te voy a destrozar en el ajedrez, prepárate.",
+    "Je vais te détruire aux échecs ce soir.",
+    "Ich mach dich fertig beim Schach.",
+    "Vou te destruir no xadrez hoje.",
 ]
 
 
