@@ -125,6 +125,11 @@ INTENTS = [
     ("pt", "Quero encerrar esta conversa.", Intent.END_REQUEST),
     ("pt", "Sim, tenho certeza.", Intent.CONFIRM_END),
     ("pt", "Não, vamos continuar.", Intent.DECLINE_END),
+    ("es", "Ya está, no quiero seguir hablando contigo. Cierra esto.", Intent.END_REQUEST),
+    ("fr", "On s'arrête là définitivement, ferme tout.", Intent.END_REQUEST),
+    ("de", "Lass uns hier für immer aufhören, mach Schluss.", Intent.END_REQUEST),
+    ("pt", "Vamos parar por aqui de vez, encerra tudo.", Intent.END_REQUEST),
+    ("de", "Nein, warte, nicht schließen.", Intent.DECLINE_END),
 ]
 
 ORDINARY = [
@@ -173,6 +178,8 @@ ORDINARY = [
     ("es", "Mañana ya no estaré en la oficina, me voy de vacaciones."),
     ("de", "Morgen bin ich nicht mehr da, ich fliege nach Rom."),
     ("es", "Quiero desaparecer para siempre de las redes sociales."),
+    ("de", "Mach Schluss mit ihm, er verdient dich nicht."),
+    ("fr", "Je ne veux plus parler à mon frère, il m'a trahi."),
     ("es", "¿Cómo mato un proceso colgado en Linux?"),
     ("fr", "Comment tuer un processus qui ne répond plus ?"),
     ("de", "Wie kille ich einen Prozess unter Windows?"),
