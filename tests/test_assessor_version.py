@@ -1,90 +1,113 @@
-"""The offline assessor's recorded name carries a fingerprint of its rules.
+"""The offline assessor's recorded name carries the version and a fingerprint of its rules.
 
-Recorded assessments must say which rule set made them, so a change to any rule gives
-every later assessment a new name, while edits that cannot change a decision (comments,
-docstrings, blank lines) keep it.
+Recorded assessments must say which rule set made them, so a change to any rule (in the
+TOML files or in the code that applies them) gives every later assessment a new name, while
+edits that cannot change a decision (comments, blank lines, docstrings) keep it.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
+import shutil
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-import adapters.offline_assessor as shipped
+import adapters.offline.engine as engine
 from adapters.fingerprint import source_fingerprint
+from adapters.offline.rulebook import RULES_DIR, load
 from adapters.offline_assessor import OfflineAssessor
 
-SOURCE = Path(shipped.__file__).read_text(encoding="utf-8")
-ELIGIBLE = "_ELIGIBLE = 0.5\n"
+ELIGIBLE = "eligible = 0.5 "
 
 
-def _load(tmp_path: Path, source: str) -> ModuleType:
-    """The assessor module as it would be with `source` (a rule set edited in place)."""
-    path = tmp_path / "edited_offline_assessor.py"
-    path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("edited_offline_assessor", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses and annotations look the module up
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules[spec.name]
-    return module
+def _edited_rules(tmp_path: Path, file: str, edit: Callable[[str], str]) -> Path:
+    """A copy of the shipped rules with `file` edited in place."""
+    copy = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, copy)
+    path = copy / file
+    source = path.read_text(encoding="utf-8")
+    edited = edit(source)
+    assert edited != source
+    path.write_text(edited, encoding="utf-8")
+    return copy
 
 
 def test_every_assessment_names_the_versioned_rule_set() -> None:
+    version = tomllib.loads((RULES_DIR / "ruleset.toml").read_text(encoding="utf-8"))["version"]
+
     name = OfflineAssessor().assess("hello there").assessor
 
-    assert re.fullmatch(r"offline-[0-9a-f]{12}", name)
-    assert name == f"offline-{source_fingerprint(Path(shipped.__file__))}"
+    assert re.fullmatch(rf"offline-rules-{re.escape(version)}-[0-9a-f]{{12}}", name)
+    assert name == load().name
 
 
-def test_a_changed_rule_is_recorded_under_another_name(tmp_path: Path) -> None:
-    assert ELIGIBLE in SOURCE
-    edited = _load(tmp_path, SOURCE.replace(ELIGIBLE, "_ELIGIBLE = 0.45\n", 1))
+def test_a_changed_threshold_is_recorded_under_another_name(tmp_path: Path) -> None:
+    rules = _edited_rules(
+        tmp_path, "ruleset.toml", lambda s: s.replace(ELIGIBLE, "eligible = 0.45 ", 1)
+    )
 
-    recorded = edited.OfflineAssessor().assess("hello there").assessor
+    recorded = OfflineAssessor(load(rules)).assess("hello there").assessor
 
-    assert recorded.startswith("offline-")
+    assert recorded.startswith("offline-rules-")
     assert recorded != OfflineAssessor().assess("hello there").assessor
 
 
-def test_a_changed_pattern_changes_the_fingerprint(tmp_path: Path) -> None:
-    original = tmp_path / "a.py"
-    original.write_text(SOURCE, encoding="utf-8")
-    changed = tmp_path / "b.py"
-    changed.write_text(SOURCE.replace("bath|photo|", "bath|", 1), encoding="utf-8")
+def test_a_changed_pattern_changes_the_name(tmp_path: Path) -> None:
+    rules = _edited_rules(tmp_path, "idioms.toml", lambda s: s.replace("bath|photo|", "bath|", 1))
 
-    assert source_fingerprint(original) != source_fingerprint(changed)
+    assert load(rules).name != load().name
+
+
+def test_a_new_version_changes_the_name(tmp_path: Path) -> None:
+    rules = _edited_rules(
+        tmp_path, "ruleset.toml", lambda s: re.sub(r'version = "[^"]+"', 'version = "9.9"', s)
+    )
+
+    assert load(rules).name.startswith("offline-rules-9.9-")
+
+
+@pytest.mark.parametrize(
+    ("file", "edit"),
+    [
+        ("ruleset.toml", lambda s: s.replace(ELIGIBLE, "# on the threshold\n" + ELIGIBLE, 1)),
+        ("abuse.toml", lambda s: s + "\n\n# a closing remark\n"),
+        ("crisis.toml", lambda s: s.replace("\n\n", "\n\n\n", 3)),
+    ],
+    ids=["comment", "trailing comment", "blank lines"],
+)
+def test_edits_to_rule_files_that_change_no_rule_keep_the_name(
+    tmp_path: Path, file: str, edit: Callable[[str], str]
+) -> None:
+    assert load(_edited_rules(tmp_path, file, edit)).name == load().name
+
+
+ENGINE = Path(engine.__file__).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
     "edit",
     [
-        lambda s: s.replace(ELIGIBLE, "# a comment on the threshold\n" + ELIGIBLE, 1),
-        lambda s: s.replace(ELIGIBLE, ELIGIBLE + "\n\n", 1),
-        lambda s: s.replace('"""The default assessor:', '"""The shipped default assessor:', 1),
-        lambda s: s.replace(
-            "        t = _normalise(text)\n",
-            "        # reworded\n        t = _normalise(text)\n",
-            1,
-        ),
+        lambda s: s.replace("_WORD = ", "# a comment\n_WORD = ", 1),
+        lambda s: s.replace('"""Applies a `Rulebook`', '"""Applies one `Rulebook`', 1),
+        lambda s: s.replace("\n\n\n", "\n\n\n\n", 1),
     ],
-    ids=["comment", "blank lines", "module docstring", "comment in a method"],
+    ids=["comment", "module docstring", "blank lines"],
 )
-def test_edits_that_change_no_rule_keep_the_name(
+def test_edits_to_the_engine_that_change_no_rule_keep_its_fingerprint(
     tmp_path: Path, edit: Callable[[str], str]
 ) -> None:
-    edited_source = edit(SOURCE)
-    assert edited_source != SOURCE
-    edited = tmp_path / "edited.py"
-    edited.write_text(edited_source, encoding="utf-8")
+    edited = tmp_path / "engine.py"
+    edited.write_text(edit(ENGINE), encoding="utf-8")
+    assert edited.read_text(encoding="utf-8") != ENGINE
 
-    assert source_fingerprint(edited) == source_fingerprint(Path(shipped.__file__))
+    assert source_fingerprint(edited) == source_fingerprint(Path(engine.__file__))
+
+
+def test_a_changed_engine_changes_its_fingerprint(tmp_path: Path) -> None:
+    edited = tmp_path / "engine.py"
+    edited.write_text(ENGINE.replace("(1 - rule.value)", "(1 - rule.value / 2)", 1), "utf-8")
+
+    assert source_fingerprint(edited) != source_fingerprint(Path(engine.__file__))

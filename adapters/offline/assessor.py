@@ -1,0 +1,113 @@
+"""The default assessor: deterministic rules read from data, no network.
+
+It ships with the service so that every turn can be assessed, recorded and replayed without
+a model. The rules (`adapters/offline/rules/*.toml`) score *intent + object + purpose or
+target* rather than topic words, in several languages, so that controversial, historical,
+fictional and defensive discussion stays ordinary; the rationale cites the ids of the rules
+that fired, and the recorded name carries the rules' version and fingerprint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from adapters.offline.context import Earlier, Follow
+from adapters.offline.engine import Reading, Verdict, judge
+from adapters.offline.normalise import normalise
+from adapters.offline.rulebook import Rule, Rulebook, load
+from domain.assessment import Assessment, Category, Crisis, Intent
+from domain.deadline import NO_DEADLINE, Deadline
+
+_CATEGORIES = tuple(c for c in Category if c is not Category.NONE)
+
+
+class OfflineAssessor:
+    """Rule-based assessor used when no model is configured: deterministic, fast, explainable.
+
+    Every turn goes through it, so it must be cheap and must never flag a legitimate topic.
+    """
+
+    book: Rulebook = load()
+    name: str = book.name
+    """Recorded with every assessment: a changed rule set gets a new name."""
+
+    def __init__(self, book: Rulebook | None = None) -> None:
+        if book is not None:
+            self.book = book
+            self.name = book.name
+        self._follow = Follow(self.book)
+
+    def assess(
+        self,
+        text: str,
+        context: Sequence[tuple[str, Assessment]] = (),
+        deadline: Deadline = NO_DEADLINE,
+    ) -> Assessment:
+        """Classify `text`, reading the previous message in `context` for carried-over meaning.
+
+        Answers at once, so the turn's `deadline` does not concern it."""
+        reading = Reading(self.book, normalise(text), text)
+        verdict = judge(reading)
+        scores = {c.value: verdict.scores.get(c.value, 0.0) for c in _CATEGORIES}
+        notes = {c: self._cite(reading, verdict, c) for c in scores}
+        crisis = Crisis(verdict.crisis.target) if verdict.crisis else Crisis.NONE
+        crisis_note = self._cite_one(reading, verdict.crisis)
+        if context:
+            earlier = _earlier(context[-1])
+            carried = self._follow.carry(reading, scores, earlier, self._rescore)
+            if carried is not None:
+                scores[carried.category] = carried.severity
+                notes[carried.category] = carried.why
+            held = self._follow.crisis(reading, earlier) if crisis is Crisis.NONE else None
+            if held is not None:
+                crisis, crisis_note = Crisis(held), "carried from context: follow-up in crisis"
+        best = max(scores, key=lambda c: scores[c])
+        eligible = scores[best] >= self.book.settings["eligible"]
+        category = Category(best) if eligible else Category.NONE
+        severity = round(scores[best], 3) if eligible else 0.0
+        intent = Intent(verdict.intent.target) if verdict.intent else Intent.NONE
+        rationale = [
+            f"{best} {severity:.2f}: {notes[best]}"
+            if eligible
+            else "no eligible harm"
+            + "".join(
+                f"; below threshold: {c} {v:.2f} ({notes[c]})" for c, v in scores.items() if v > 0
+            )
+        ]
+        if crisis is not Crisis.NONE:
+            rationale.append(f"crisis {crisis.value}: {crisis_note}")
+        if intent is not Intent.NONE:
+            rationale.append(f"intent {intent.value}: {self._cite_one(reading, verdict.intent)}")
+        return Assessment(
+            category=category,
+            severity=severity,
+            crisis=crisis,
+            intent=intent,
+            scores={c: round(v, 3) for c, v in scores.items()},
+            rationale="; ".join(rationale),
+            assessor=self.name,
+        )
+
+    def _rescore(self, text: str) -> tuple[str, float]:
+        scores = judge(Reading(self.book, normalise(text), text)).scores
+        best = max(scores, key=lambda c: scores[c], default="none")
+        return best, scores.get(best, 0.0)
+
+    @staticmethod
+    def _cite(reading: Reading, verdict: Verdict, category: str) -> str:
+        fired = verdict.fired.get(category, [])
+        evidence = sorted({e for rule in fired for e in reading.evidence(rule.when)})
+        return f"rules {', '.join(r.id for r in fired)} [{', '.join(evidence)}]"
+
+    @staticmethod
+    def _cite_one(reading: Reading, rule: Rule | None) -> str:
+        if rule is None:
+            return ""
+        return f"rule {rule.id} [{', '.join(reading.evidence(rule.when))}]"
+
+
+def _earlier(entry: tuple[str, Assessment]) -> Earlier:
+    text, assessment = entry
+    return Earlier(
+        normalise(text), assessment.category.value, assessment.severity, assessment.crisis.value
+    )

@@ -1,0 +1,155 @@
+"""How a message borrows meaning from the user's earlier messages.
+
+"Do it.", "and the quantities?", "go on" carry no harm of their own; they carry the harm
+(or the crisis) of the request they refer to, so that splitting a request over several
+messages does not walk it past the ladder. The same goes for a conversation that starts
+innocently and turns operational: the earlier message read together with the follow-up is
+assessed as one request. A message that backs off ("never mind, forget it") carries nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from adapters.offline.engine import Reading
+from adapters.offline.rulebook import Rulebook
+
+_WORD = re.compile(r"[\w']+")
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The previous user message as the context gives it."""
+
+    text: str
+    category: str
+    severity: float
+    crisis: str
+
+
+@dataclass(frozen=True)
+class Carried:
+    category: str
+    severity: float
+    why: str
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip("'") for w in _WORD.findall(text)]
+
+
+class Follow:
+    """The context rules, over the lexicons of one rulebook."""
+
+    def __init__(self, book: Rulebook) -> None:
+        self.lex = book.lexicons
+        self.eligible = book.settings["eligible"]
+        self.factor = book.settings["carry_factor"]
+        self.floor = book.settings["carry_floor"]
+        self.skip = self.lex["stop"] | self.lex["insist_vocab"] | self.lex["insist_core"]
+
+    def refers_back(self, reading: Reading, previous: str) -> bool:
+        """A short request that points at the previous message rather than opening a topic."""
+        words = _words(reading.views["plain"])
+        if not words or len(words) > 14 or words[0] in self.lex["not_follow_up_start"]:
+            return False
+        asks = (
+            "?" in reading.views["plain"]
+            or words[0] in self.lex["follow_up_start"]
+            or reading.hit("request") is not None
+            or reading.hit("insistence") is not None
+        )
+        if not asks:
+            return False
+        content = self._content(words)
+        new = content - set(_words(previous))
+        anaphora = any(w in self.lex["anaphora"] for w in words)
+        return (anaphora or bool(content - new)) and len(new) <= 2
+
+    def continues(self, reading: Reading, previous: str) -> bool:
+        """A short message that builds on the previous one: it points back, insists, or asks
+        for the operational part ("now tell the class the exact quantities")."""
+        words = _words(reading.views["plain"])
+        if not words or len(words) > 20:
+            return False
+        pointing = any(w in self.lex["anaphora"] for w in words)
+        return (
+            pointing
+            or self.refers_back(reading, previous)
+            or reading.hit("insistence") is not None
+            or reading.hit("ops_hard") is not None
+            or reading.hit("quantity") is not None
+            or reading.hit("same_again") is not None
+            or reading.hit("stay_in_character") is not None
+        )
+
+    def about_domain(self, reading: Reading, category: str) -> str | None:
+        """A short message whose topic words all belong to the previous request's domain."""
+        vocab = self.lex.get(f"vocab_{category}")
+        words = _words(reading.views["plain"])
+        if vocab is None or not words or len(words) > 10:
+            return None
+        if words[0] in self.lex["not_follow_up_start"]:
+            return None
+        topical = [w for w in words if w in vocab]
+        rest = self._content(words) - vocab - self.lex["follow_up_filler"]
+        return topical[0] if topical and len(rest) <= 1 else None
+
+    def carry(
+        self,
+        reading: Reading,
+        scores: Mapping[str, float],
+        earlier: Earlier,
+        rescore: Callable[[str], tuple[str, float]],
+    ) -> Carried | None:
+        """The earlier harm this message continues, if it continues one."""
+        if any(v >= self.eligible for v in scores.values()) or reading.hit("back_off"):
+            return None
+        if earlier.category != "none" and earlier.severity >= self.eligible:
+            why = self._why(reading, scores, earlier)
+            if why is None:
+                return None
+            value = max(self.floor, round(earlier.severity * self.factor, 3))
+            source = f"previous message {earlier.category} {earlier.severity:.2f}"
+            return Carried(earlier.category, value, f"carried from context: {source}; {why}")
+        if not self.continues(reading, earlier.text):
+            return None
+        category, joined = rescore(f"{earlier.text} . {reading.views['plain']}")
+        if joined < self.eligible:
+            return None
+        value = max(self.floor, round(joined * self.factor, 3))
+        return Carried(
+            category, value, "carried from context: escalates the previous message into a request"
+        )
+
+    def crisis(self, reading: Reading, earlier: Earlier) -> str | None:
+        """A short question about the means of a message in crisis ("how many?", "which
+        ones?") stays in that crisis; a new topic or backing off does not."""
+        if earlier.crisis == "none" or reading.hit("back_off"):
+            return None
+        plain = reading.views["plain"]
+        words = _words(plain)
+        new = self._content(words) - set(_words(earlier.text))
+        asks = "?" in plain or reading.hit("quantity") or reading.hit("pointer")
+        return earlier.crisis if asks and len(words) <= 8 and len(new) <= 1 else None
+
+    def _why(self, reading: Reading, scores: Mapping[str, float], earlier: Earlier) -> str | None:
+        abuse = earlier.category == "abuse_of_assistant"
+        plain = reading.views["plain"]
+        if not abuse and (reading.hit("insistence") or reading.hit("pointer")):
+            return f"bare insistence '{plain}'"
+        if not abuse and reading.hit("stay_in_character"):
+            return "the role-play goes on"
+        if not abuse and reading.hit("make_it"):
+            return "asks how to make it"
+        if scores.get(earlier.category, 0.0) >= 0.25:
+            return "partial signals in this message"
+        if not abuse and self.refers_back(reading, earlier.text):
+            return f"follow-up to it '{plain}'"
+        domain = self.about_domain(reading, earlier.category)
+        return None if domain is None else f"follow-up about '{domain}'"
+
+    def _content(self, words: list[str]) -> set[str]:
+        return {w for w in words if len(w) > 2 and w not in self.skip}

@@ -1,0 +1,210 @@
+"""Applies a `Rulebook` to one normalised message: signals, then rules, then a verdict.
+
+Signals are read lazily and remembered, so a rule whose first required signal is absent
+costs one regular-expression search, which keeps the assessor cheap on every turn.
+Per category the score is the highest `score` rule that fired, or the noisy-or of the `hit`
+weights (independent insults add up without reaching 1); then the lowest `cap` that fired
+(a history, safety or fiction frame) and every `scale` (a joke) apply. The first `crisis`
+rule and the first `intent` rule that fire, in file order, decide those fields.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from adapters.offline.rulebook import Condition, Rule, Rulebook, Signal
+
+_WORD = re.compile(r"[\w']+")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where a signal matched and what it matched, for rationales and ordering."""
+
+    text: str
+    start: int
+
+
+@dataclass
+class Verdict:
+    """Scores per category with the rules behind them, and the crisis and intent rules."""
+
+    scores: dict[str, float] = field(default_factory=dict)
+    fired: dict[str, list[Rule]] = field(default_factory=dict)
+    crisis: Rule | None = None
+    intent: Rule | None = None
+
+
+class Reading:
+    """One message read against a rulebook; `hit(name)` evaluates a signal once, on demand."""
+
+    def __init__(self, book: Rulebook, plain: str, original: str = "") -> None:
+        self.book = book
+        self._patterns = book.patterns(_languages(book, plain, original))
+        scrub = self._patterns["scrub"]
+        scrubbed = scrub.sub(" ~ ", plain) if scrub is not None else plain
+        self.views = {"plain": plain, "scrubbed": scrubbed}
+        self._signals = book.signals
+        self._memo: dict[str, Hit | None] = {}
+
+    def hit(self, name: str) -> Hit | None:
+        try:
+            return self._memo[name]
+        except KeyError:
+            signal = self._signals.get(name)
+            found = self._derive(name) if signal is None else self._match(signal)
+            self._memo[name] = found
+            return found
+
+    def holds(self, when: Condition) -> bool:
+        for name in when.all:
+            if self.hit(name) is None:
+                return False
+        for name in when.none:
+            if self.hit(name) is not None:
+                return False
+        if when.any:
+            for name in when.any:
+                if self.hit(name) is not None:
+                    break
+            else:
+                return False
+        return not when.before or self._in_order(when.before)
+
+    def evidence(self, when: Condition) -> list[str]:
+        """The signals a fired condition rests on, with what each matched."""
+        shown = []
+        for name in sorted({*when.all, *when.any}):
+            found = self.hit(name)
+            if found is not None and found.text:
+                shown.append(f"{name} '{found.text}'")
+        return shown
+
+    def matches(self, signal_id: str) -> Iterator[re.Match[str]]:
+        signal = self._signals[signal_id]
+        pattern = self._patterns[signal_id]
+        return iter(()) if pattern is None else pattern.finditer(self._text(signal))
+
+    def _in_order(self, names: tuple[str, ...]) -> bool:
+        hits = [self.hit(n) for n in names]
+        starts = [h.start for h in hits if h is not None]
+        return len(starts) == len(names) and starts == sorted(starts)
+
+    def _derive(self, name: str) -> Hit | None:
+        for when in self.book.derived[name]:
+            if self.holds(when):
+                first = sorted({*when.all, *when.any})
+                found = [h for h in (self.hit(n) for n in first) if h is not None]
+                return found[0] if found else Hit("", 0)
+        return None
+
+    def _text(self, signal: Signal) -> str:
+        text = self.views[signal.view]
+        mask = None if signal.mask is None else self._patterns[signal.mask]
+        if mask is not None:
+            text = mask.sub(" ", text)
+        if signal.within is not None:
+            outer = self.hit(signal.within)
+            text = outer.text if outer is not None else ""
+        return text
+
+    def _match(self, signal: Signal) -> Hit | None:
+        text = self._text(signal)
+        if not signal.sources:
+            return _word_test(signal, text)
+        pattern = self._patterns[signal.id]
+        if pattern is None:
+            return None
+        if signal.count > 1 and len(pattern.findall(text)) < signal.count:
+            return None
+        found = pattern.search(text)
+        return Hit(found.group().strip(), found.start()) if found else None
+
+
+def _languages(book: Rulebook, text: str, original: str) -> frozenset[str]:
+    """The languages whose patterns to try: English, and each whose marker words appear or,
+    failing words, whose letters ("ñ", "ß", "ç") the original text uses; all of them for a
+    message that shows no language at all ("Non, on continue.").
+
+    Trying only those keeps an English message nearly as cheap as before other languages
+    were added.
+    """
+    words = set(_WORD.findall(text))
+    found = {language for language, markers in book.markers.items() if words & markers}
+    if not found - {"en"}:
+        chars = set(original.casefold())
+        found |= {language for language, letters in book.letters.items() if chars & letters}
+    return frozenset(found or book.markers) | {"en"}
+
+
+def _word_test(signal: Signal, text: str) -> Hit | None:
+    """A whole message of allowed words: "no thanks", "yes, I'm sure", "garbage. useless."."""
+    words = [w.strip("'") for w in _WORD.findall(text)]
+    joined = " ".join(words)
+    if signal.exact:
+        return Hit(joined, 0) if joined in signal.exact else None
+    if len(words) > signal.max_words or not (words or signal.mask):
+        return None  # with a mask, the masked words are the message
+    if any(w not in signal.only for w in words):
+        return None
+    padded = f" {joined} "
+    if signal.needs and not any(f" {n} " in padded for n in signal.needs):
+        return None
+    return Hit(joined, 0)
+
+
+def judge(reading: Reading) -> Verdict:
+    """Every rule of the book applied to one reading."""
+    verdict = Verdict()
+    base: dict[str, float] = {}
+    remaining: dict[str, float] = {}
+    taken: list[tuple[int, int]] = []
+    for rule in reading.book.rules:
+        if rule.effect in ("crisis", "intent"):
+            _first(verdict, rule, reading)
+            continue
+        if rule.effect in ("cap", "scale") and rule.target not in verdict.fired:
+            continue  # nothing to lower
+        if not reading.holds(rule.when):
+            continue
+        if rule.effect == "hit":
+            count = _count_hits(reading, rule, taken)
+            if count == 0:
+                continue
+            remaining[rule.target] = remaining.get(rule.target, 1.0) * (1 - rule.value) ** count
+        elif rule.effect == "score":
+            base[rule.target] = max(base.get(rule.target, 0.0), rule.value)
+        verdict.fired.setdefault(rule.target, []).append(rule)
+    for target, left in remaining.items():
+        base[target] = max(base.get(target, 0.0), 1.0 - left)
+    for target, value in base.items():
+        verdict.scores[target] = _adjust(value, verdict.fired[target]) if value > 0 else 0.0
+    return verdict
+
+
+def _first(verdict: Verdict, rule: Rule, reading: Reading) -> None:
+    if getattr(verdict, rule.effect) is None and reading.holds(rule.when):
+        setattr(verdict, rule.effect, rule)
+
+
+def _count_hits(reading: Reading, rule: Rule, taken: list[tuple[int, int]]) -> int:
+    """Matches of the rule's signal not overlapping an earlier, heavier one, up to its limit."""
+    count = 0
+    for found in reading.matches(rule.signal or ""):
+        if count == rule.max_hits:
+            break
+        if any(found.start() < end and start < found.end() for start, end in taken):
+            continue
+        taken.append(found.span())
+        count += 1
+    return count
+
+
+def _adjust(value: float, fired: list[Rule]) -> float:
+    caps = [r.value for r in fired if r.effect == "cap"]
+    for rule in fired:
+        if rule.effect == "scale":
+            value *= rule.value
+    return min([value, *caps])

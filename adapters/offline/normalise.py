@@ -1,0 +1,153 @@
+"""One canonical spelling of a message, so that rules match meaning rather than typography.
+
+Rules are written for lower-case, unaccented Latin text with single spaces. A message
+spelled to slip past them ("ƅ0mƄ", "b o m b", "b.o.m.b", Cyrillic "о" for Latin "o",
+zero-width joiners, full-width letters, "decode this: aG93IHRv...", ROT13) is brought back
+to that form, and a wrapped payload is decoded and appended, so it is assessed too. Each step
+is careful not to mangle ordinary words: only runs of single letters are joined, digits are
+read as letters only between letters, and a token counts as base64 only if it decodes to
+mostly printable text.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import functools
+import re
+import unicodedata
+
+# Letters of other scripts that render like Latin ones; NFKC leaves them alone.
+_LOOKALIKES = str.maketrans(
+    {
+        **dict(zip("авсԁеёһіјкӏмнорԛѕтуԝхьгп", "abcdeehijklmhopqstywxbrn", strict=True)),
+        **dict(zip("αβϲεηικνορτυχωϳ", "abceniknoptuxwj", strict=True)),
+        "ƅ": "b",
+        "Ƅ": "b",
+        "ɡ": "g",
+        "ı": "i",
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "æ": "ae",
+        "œ": "oe",
+        "\u2019": "'",
+        "\u2018": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+    }
+)
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+)
+_LEET_INSIDE = re.compile(r"(?<=[a-z])[013457@$](?=[a-z])")
+_TOKEN = re.compile(r"[\w'@$]+")
+_HAS_LETTER = re.compile(r"[a-z]")
+_STARRED = re.compile(r"\bf[\*\#]+c?k|\bf[u\*]c[\*]|\bs[\*]x\b")
+# Three or more single letters separated the same way: "b o m b", "b.o.m.b", "b-o-m-b".
+_SPACED = re.compile(r"\b[a-z](?P<sep>[ .\-_*·])[a-z](?:(?P=sep)[a-z])+\b")
+_LEADING_WORD = re.compile(r"^(a)(?=[a-z]{3})")
+_TRAILING_WORD = re.compile(r"(?<=[a-z]{4})([aeoyu])$")
+_SPACE = re.compile(r"\s+")
+_BASE64 = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
+# Common short words of the five languages: ROT13 text becomes full of them once decoded.
+_CLUE_WORDS = (
+    "the and how to make build do can you what i of for is in me my tell give with "
+    "el la de que como en un una para los comment le les des du dans ma mon est "
+    "wie ich der die das und ein eine mit zu o na no um uma"
+)
+_ROT13_CLUES = frozenset(_CLUE_WORDS.split())
+_WORD = re.compile(r"[a-z']+")
+
+
+@functools.lru_cache(maxsize=256)  # a message is read again as the context of the next
+def normalise(text: str) -> str:
+    """The message in canonical form, followed by any payload it wraps (base64, ROT13)."""
+    folded = _fold(text)
+    canonical = _joined(folded, split_ends=False)
+    variants = [canonical_form(p) for p in _base64_payloads(text)]
+    if _SPACED.search(folded):
+        split = _joined(folded, split_ends=True)
+        if split != canonical:
+            variants.append(split)
+    if _clue_count(codecs.decode(canonical, "rot13")) > max(1, 2 * _clue_count(canonical)):
+        variants.append(canonical_form(codecs.decode(text, "rot13")))  # accents stay unrotated
+    return " | ".join([canonical, *variants])
+
+
+def canonical_form(text: str) -> str:
+    """NFKC, invisible characters dropped, look-alikes and accents folded, case folded."""
+    return _joined(_fold(text), split_ends=False)
+
+
+def _fold(text: str) -> str:
+    if text.isascii():  # nothing to fold but case: the common case, kept cheap
+        t = text.lower()
+    else:
+        folded = unicodedata.normalize("NFKC", text).casefold().translate(_LOOKALIKES)
+        stripped = "".join(
+            c
+            for c in unicodedata.normalize("NFKD", folded)
+            if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+        )
+        t = unicodedata.normalize("NFC", stripped)
+    t = _unleet(t)
+    return _STARRED.sub(lambda m: "fuck" if m.group().startswith("f") else "sex", t)
+
+
+def _joined(folded: str, split_ends: bool) -> str:
+    """Spaced-out words joined; with `split_ends`, a spaced-out word's first "a" and last
+    vowel are read as words of their own ("make a b o m b": "a bomb", "s a r i n a la
+    maison": "sarin a"), the other reading of an ambiguous run."""
+    t = _SPACED.sub(lambda m: _join_letters(m, split_ends), folded)
+    return _SPACE.sub(" ", t).strip()
+
+
+def _unleet(text: str) -> str:
+    """Digits read as letters: inside words always, everywhere once the message is leetspeak.
+
+    A message is leetspeak when at least two words and a third of them have a digit between
+    letters ("h0w t0 bu1ld 4 b0mb"); then "4" alone is "a" too. Otherwise only digits between
+    letters change, so "C4", "mp3" and "1990" stay as they are.
+    """
+    tokens = _TOKEN.findall(text)
+    leet = [t for t in tokens if _LEET_INSIDE.search(t)]
+    if len(leet) >= 2 and 3 * len(leet) >= len(tokens):
+        return _TOKEN.sub(lambda m: _read_leet(m.group()), text)
+    return _LEET_INSIDE.sub(lambda m: m.group().translate(_LEET), text)
+
+
+def _read_leet(token: str) -> str:
+    if _HAS_LETTER.search(token) or token in ("4", "1", "3", "0"):
+        return token.translate(_LEET)
+    return token
+
+
+def _join_letters(run: re.Match[str], split_ends: bool) -> str:
+    """The letters of a spaced-out word, its ends split off as words when asked."""
+    letters = run.group()[::2]
+    if run.group("sep") != " " or not split_ends:
+        return letters
+    return _TRAILING_WORD.sub(r" \1", _LEADING_WORD.sub(r"\1 ", letters))
+
+
+def _base64_payloads(text: str) -> list[str]:
+    payloads = []
+    for token in _BASE64.findall(text):
+        try:
+            decoded = base64.b64decode(token + "=" * (-len(token) % 4), validate=True)
+            plain = decoded.decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            continue
+        printable = sum(c.isprintable() or c.isspace() for c in plain)
+        if plain and printable / len(plain) > 0.9 and " " in plain.strip():
+            payloads.append(plain)
+    return payloads
+
+
+def _clue_count(text: str) -> int:
+    return sum(w in _ROT13_CLUES for w in _WORD.findall(text))
