@@ -12,7 +12,7 @@ import base64
 import codecs
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from adapters.offline.normalise import canonical_form, normalise
@@ -92,6 +92,7 @@ def test_ordinary_text_in_any_script_is_never_flagged(sentence: str, noise: str)
 
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=60))
+@example("A\rA\rA")  # letters spaced out by other whitespace than a space
 def test_the_canonical_form_is_stable(text: str) -> None:
     once = canonical_form(text)
 

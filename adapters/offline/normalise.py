@@ -103,8 +103,8 @@ def _joined(folded: str, split_ends: bool) -> str:
     """Spaced-out words joined; with `split_ends`, a spaced-out word's first "a" and last
     vowel are read as words of their own ("make a b o m b": "a bomb", "s a r i n a la
     maison": "sarin a"), the other reading of an ambiguous run."""
-    t = _SPACED.sub(lambda m: _join_letters(m, split_ends), folded)
-    return _SPACE.sub(" ", t).strip()
+    spaced = _SPACE.sub(" ", folded)  # first, so "a\ra\ra" is spaced out like "a a a"
+    return _SPACED.sub(lambda m: _join_letters(m, split_ends), spaced).strip()
 
 
 def _unleet(text: str) -> str:
