@@ -20,7 +20,7 @@ from application.policies import load_policy
 from application.service import ConversationService
 from bootstrap.settings import Settings
 from domain.ports import Assessor, Assistant
-from eventstore.database import eventsourcing_env, start_embedded
+from eventstore.database import eventsourcing_env
 from eventstore.store import ConversationStore
 from projections.progress import progress_of
 from projections.readside import ReadSide
@@ -86,25 +86,20 @@ def web_app(container: Container) -> FastAPI:
     return create_app(services)
 
 
-def database_url(settings: Settings) -> str:
-    """The configured URL, or start (or reuse) the embedded Postgres and return its URL."""
-    if settings.database_url:
-        return settings.database_url
-    return start_embedded(settings.require_home("DATABASE_URL") / "pgdata")
-
-
 def model_adapters(
     settings: Settings, on_failure: FailureObserver | None = None
 ) -> tuple[Assessor, Assistant]:
     """Offline by default; Claude when `ANTHROPIC_API_KEY` is set (offline assesses its misses).
 
     `on_failure` is told of every failed model call (the metrics)."""
+    offline = OfflineAssessor()
+    offline.warm_up()
     if not settings.anthropic_api_key:
-        return OfflineAssessor(), OfflineAssistant()
+        return offline, OfflineAssistant()
     client = make_client(settings.anthropic_api_key)
     claude = Claude(
         client, settings.anthropic_model_timeout, settings.anthropic_max_retries, on_failure
     )
-    assessor = ClaudeAssessor(claude, settings.assessor_model, fallback=OfflineAssessor())
+    assessor = ClaudeAssessor(claude, settings.assessor_model, fallback=offline)
     assistant = ClaudeAssistant(claude, context_tokens=settings.context_tokens, count_with_api=True)
     return assessor, assistant

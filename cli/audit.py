@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from uuid import UUID
 
-from bootstrap.container import Container, database_url
+from bootstrap.container import Container
+from bootstrap.database import database_url
 from bootstrap.settings import Settings
 from eventstore.migrate import migrate
 from projections import audit as reads

@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 import sqlalchemy.exc
 
-from bootstrap.container import database_url
+from bootstrap.database import database_url
 from bootstrap.settings import HOME_NAME, ConfigurationError, Settings
 from domain.errors import DomainError
 from eventstore.database import log_to_file

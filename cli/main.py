@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from api.auth import TokenSigner
-from bootstrap.container import database_url
+from bootstrap.database import database_url
 from cli import replay, serve
 from cli.environment import MISTAKES, describe, fail, load_settings, make_home, migrated_database
 from domain.access import Role

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 import uvicorn
 
-from bootstrap.container import database_url
+from bootstrap.database import database_url
 from cli.environment import load_settings, make_home
 from eventstore.migrate import migrate
 

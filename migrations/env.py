@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from bootstrap.container import database_url
+from bootstrap.database import database_url
 from bootstrap.settings import Settings
 from eventstore.database import sqlalchemy_url
 

@@ -152,3 +152,14 @@ def test_only_the_settings_read_the_environment() -> None:
         if reads.search(path.read_text())
     ]
     assert offenders == []
+
+
+def test_commands_that_need_only_a_database_do_not_load_the_http_app_or_the_models() -> None:
+    """`project`, `migrate`, `token`… start in well under a second: the command line imports
+    the HTTP app, the models' SDK and the container only inside the commands that use them."""
+    heavy = ("api.app", "anthropic", "bootstrap.container", "strawberry")
+    code = f"import sys, cli.main, cli.serve; print([m for m in {heavy} if m in sys.modules])"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=procs.ROOT
+    )
+    assert loaded.stdout.strip() == "[]"

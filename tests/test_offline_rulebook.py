@@ -93,3 +93,13 @@ def test_a_language_adds_its_pattern_to_a_signal_a_concern_defines(tmp_path: Pat
     book = load(_with_file(tmp_path, "lang_it", extra))
 
     assert {language for language, _ in book.signals["weapon"].sources} >= {"en", "es", "it"}
+
+
+def test_warming_up_compiles_what_most_messages_need_before_the_first_turn() -> None:
+    book = load()
+    assessor = OfflineAssessor(book)
+    assert not book._compiled
+
+    assessor.warm_up()
+
+    assert set(book._compiled) == {frozenset({"en"}), frozenset(book.markers)}
