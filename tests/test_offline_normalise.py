@@ -12,7 +12,7 @@ import base64
 import codecs
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from adapters.offline.normalise import canonical_form, normalise
@@ -92,6 +92,8 @@ def test_ordinary_text_in_any_script_is_never_flagged(sentence: str, noise: str)
 
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=60))
+@example("a\ta a")  # letters spaced by a tab, then by spaces
+@example("ἀ")  # a look-alike only once its accent is gone
 def test_the_canonical_form_is_stable(text: str) -> None:
     once = canonical_form(text)
 
