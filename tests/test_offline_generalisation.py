@@ -402,6 +402,11 @@ GUARDED = [
     ("en", "I made my will and put a note for my wife on the fridge about dinner."),
     ("es", "Hice testamento y dejé todo ordenado, todo está listo para la mudanza."),
     ("fr", "je vais en finir avec ce dossier ce week-end"),
+    ("en", "I bought a knife for my dad's birthday, I'm seeing him tomorrow."),
+    (
+        "de",
+        "Ich hab mein altes Rad verschenkt, ich brauche es nicht mehr, weil ich ein neues habe.",
+    ),
 ]
 """Everyday look-alikes, written while the rules were broadened: each was taken for a crisis
 or a capability request by an early version of the broader rules, and the guards now hold
