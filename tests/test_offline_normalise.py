@@ -93,6 +93,8 @@ def test_ordinary_text_in_any_script_is_never_flagged(sentence: str, noise: str)
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=60))
 @example("A\rA\rA")  # letters spaced out by other whitespace than a space
+@example("a\ta a")  # letters spaced by a tab, then by spaces
+@example("ἀ")  # a look-alike only once its accent is gone
 def test_the_canonical_form_is_stable(text: str) -> None:
     once = canonical_form(text)
 

@@ -94,7 +94,8 @@ def _fold(text: str) -> str:
             for c in unicodedata.normalize("NFKD", folded)
             if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
         )
-        t = unicodedata.normalize("NFC", stripped)
+        # Look-alikes again: an accented one ("ἀ") is only a look-alike once its accent is gone.
+        t = unicodedata.normalize("NFC", stripped).translate(_LOOKALIKES)
     t = _unleet(t)
     return _STARRED.sub(lambda m: "fuck" if m.group().startswith("f") else "sex", t)
 
@@ -103,8 +104,10 @@ def _joined(folded: str, split_ends: bool) -> str:
     """Spaced-out words joined; with `split_ends`, a spaced-out word's first "a" and last
     vowel are read as words of their own ("make a b o m b": "a bomb", "s a r i n a la
     maison": "sarin a"), the other reading of an ambiguous run."""
-    spaced = _SPACE.sub(" ", folded)  # first, so "a\ra\ra" is spaced out like "a a a"
-    return _SPACED.sub(lambda m: _join_letters(m, split_ends), spaced).strip()
+    # Whitespace first, so that letters spaced by tabs or double spaces join as well, and the
+    # canonical form of a canonical form is itself.
+    t = _SPACED.sub(lambda m: _join_letters(m, split_ends), _SPACE.sub(" ", folded))
+    return _SPACE.sub(" ", t).strip()
 
 
 def _unleet(text: str) -> str:
