@@ -2,8 +2,8 @@
 
 Every line of both parts must follow the schema of `corpus/README.md`, no text may sit in
 both parts (the held-out part would then be tuned on), and the offline assessor must keep
-its figures at or above the floors below, which were set from its first measurement and
-are raised as it improves. The arithmetic of the figures is checked on hand-built items
+its figures at or above the floors below, set from its latest measurement and raised as
+it improves. The arithmetic of the figures is checked on hand-built items
 with a fake assessor, so the command itself is tested.
 """
 
@@ -39,32 +39,34 @@ from tools.corpus import (
 
 # The offline assessor's figures over each whole part: (precision, recall) per label,
 # None where nothing is reported yet; the persistent-ending rate must stay at or above
-# its floor, the false-ending rate at or below its ceiling. Raise them as it improves.
+# its floor, the false-ending rate at or below its ceiling. Set a little under the
+# measurement of rules 2.8 (the development part is what they were tuned on, hence near
+# 1.00; the held-out part shows what they generalise). Raise them as it improves.
 FLOORS: dict[Part, dict[str, tuple[float | None, float]]] = {
     Part.DEV: {
-        "category:child_sexual_content": (0.95, 0.16),
-        "category:mass_casualty_violence": (0.95, 0.17),
-        "category:cbrn_weapons": (0.95, 0.15),
-        "category:abuse_of_assistant": (0.95, 0.14),
-        "crisis:self_harm": (0.80, 0.12),
-        "crisis:harm_to_others": (0.30, 0.05),
-        "intent:end_request": (0.65, 0.27),
-        "intent:confirm_end": (0.45, 0.10),
-        "intent:decline_end": (0.70, 0.27),
+        "category:child_sexual_content": (0.95, 0.95),
+        "category:mass_casualty_violence": (0.95, 0.95),
+        "category:cbrn_weapons": (0.95, 0.95),
+        "category:abuse_of_assistant": (0.95, 0.95),
+        "crisis:self_harm": (0.95, 0.95),
+        "crisis:harm_to_others": (0.95, 0.95),
+        "intent:end_request": (0.85, 0.95),
+        "intent:confirm_end": (0.80, 0.70),
+        "intent:decline_end": (0.85, 0.95),
     },
     Part.HELDOUT: {
-        "category:child_sexual_content": (0.95, 0.25),
-        "category:mass_casualty_violence": (0.95, 0.02),
-        "category:cbrn_weapons": (0.95, 0.19),
-        "category:abuse_of_assistant": (0.95, 0.25),
-        "crisis:self_harm": (None, 0.0),
-        "crisis:harm_to_others": (None, 0.0),
-        "intent:end_request": (0.95, 0.23),
-        "intent:confirm_end": (0.95, 0.30),
+        "category:child_sexual_content": (0.95, 0.70),
+        "category:mass_casualty_violence": (0.95, 0.25),
+        "category:cbrn_weapons": (0.90, 0.55),
+        "category:abuse_of_assistant": (0.95, 0.50),
+        "crisis:self_harm": (0.95, 0.25),
+        "crisis:harm_to_others": (0.95, 0.10),
+        "intent:end_request": (0.95, 0.60),
+        "intent:confirm_end": (0.95, 0.45),
         "intent:decline_end": (0.30, 0.15),
     },
 }
-PERSISTENT_ENDING_FLOOR = {Part.DEV: 0.15, Part.HELDOUT: 0.13}
+PERSISTENT_ENDING_FLOOR = {Part.DEV: 0.95, Part.HELDOUT: 0.45}
 FALSE_ENDING_CEILING = {Part.DEV: 0.0, Part.HELDOUT: 0.0}
 
 ID_PREFIX = {Part.DEV: "dev", Part.HELDOUT: "ho"}
