@@ -46,6 +46,12 @@ def _created_at(_: Any, __: str, event: EventDict) -> EventDict:
     return event
 
 
+def _process(_: Any, __: str, event: EventDict) -> EventDict:
+    """`pid`: which process wrote the line, when `serve --workers N` runs several."""
+    event["pid"] = event["_record"].process
+    return event
+
+
 def _fields(_: Any, __: str, event: EventDict) -> EventDict:
     """The record's `extra={"fields": {...}}`, as top-level keys of the line."""
     event.update(getattr(event["_record"], "fields", {}))
@@ -59,6 +65,7 @@ class JsonFormatter(structlog.stdlib.ProcessorFormatter):
         super().__init__(
             foreign_pre_chain=[
                 _created_at,
+                _process,
                 structlog.stdlib.add_log_level,
                 structlog.stdlib.add_logger_name,
                 structlog.contextvars.merge_contextvars,

@@ -148,7 +148,17 @@ def serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "LASTRESORT_SECRET": SECRET}
     process = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "serve", "--no-projections", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "cli.main",
+            "serve",
+            "--no-projections",
+            "--workers",
+            "1",
+            "--port",
+            str(port),
+        ],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

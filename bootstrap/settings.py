@@ -5,6 +5,7 @@ never pick up a developer's `ANTHROPIC_API_KEY` or `LASTRESORT_ENV`."""
 
 from __future__ import annotations
 
+import os
 import secrets
 import tomllib
 from pathlib import Path
@@ -210,6 +211,13 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_urlsafe(MIN_SECRET_BYTES))
             path.chmod(0o600)
         return path.read_text().strip()
+
+    def hand_down(self, url: str) -> None:
+        """Put what this process resolved (the database URL, the home) into its environment,
+        so the processes it starts (`serve --workers`) build the same settings from it."""
+        os.environ["DATABASE_URL"] = url
+        if self.home is not None:
+            os.environ["LASTRESORT_HOME"] = str(self.home)
 
     def require_home(self, variable: str) -> Path:
         """The home folder, or a `ConfigurationError` saying what to set instead of `variable`

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import uvicorn
+from uvicorn.supervisors import Multiprocess
 
 from bootstrap.database import database_url
+from bootstrap.settings import Settings
 from cli.environment import load_settings, make_home
 from eventstore.migrate import migrate
 
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from bootstrap.container import Container
+
 GRACEFUL_SHUTDOWN_SECONDS = 30
+WORKER_STARTUP_SECONDS = 60  # a worker warms the offline assessor up before it listens
 
 
 def serve(
@@ -49,6 +58,15 @@ def serve(
             "(default: $LASTRESORT_FORWARDED_ALLOW_IPS or 127.0.0.1)"
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="API processes sharing the port (default: the number of cores); "
+            "the projections run once, in the parent",
+            show_default=False,
+        ),
+    ] = os.cpu_count() or 1,
 ) -> None:
     from api.operations import log_as_json
     from bootstrap.container import Container, web_app
@@ -57,30 +75,119 @@ def serve(
     settings.signing_secret()  # refuse to start without a secret in production, before anything
     url = database_url(settings)
     migrate(url)
-    container = Container.build(settings, url, run_projections=not no_projections)
     base = f"http://{host}:{port}"
     banner = f"lastresort serving on {base}  (get a token: lastresort token --user NAME)"
+    if workers > 1:
+        if demo:  # recorded once, here, before the workers start
+            demo_container = Container.build(settings, url, run_projections=False)
+            try:
+                banner += _demo(demo_container, base)
+            finally:
+                demo_container.close()
+        log_as_json()
+        _serve_workers(
+            settings,
+            url,
+            banner,
+            workers=workers,
+            projections=not no_projections,
+            host=host,
+            port=port,
+            proxy_headers=proxy_headers,
+            forwarded_allow_ips=forwarded_allow_ips,
+        )
+        return
+    container = Container.build(settings, url, run_projections=not no_projections)
     if demo:
-        from cli.demo import record
-
-        banner += f"\nnow open: {record(container, base)}"
+        banner += _demo(container, base)
     log_as_json()
     # uvicorn re-raises SIGTERM once it has shut down: exit normally then, so that exit
     # handlers run (the embedded Postgres is stopped by its own).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # On SIGTERM uvicorn stops accepting, lets in-flight turns finish (up to the timeout),
     # then the lifespan stops the projection runners and closes the pools.
-    config = uvicorn.Config(
-        web_app(container),
+    config = _uvicorn_config(
+        web_app(container), settings, host, port, proxy_headers, forwarded_allow_ips
+    )
+    _AnnouncingServer(config, banner).run()
+
+
+def _demo(container: Container, base: str) -> str:
+    """Record the demo; the banner's line with its sign-in link."""
+    from cli.demo import record
+
+    return f"\nnow open: {record(container, base)}"
+
+
+def _uvicorn_config(
+    app: Any,
+    settings: Settings,
+    host: str,
+    port: int,
+    proxy_headers: bool,
+    forwarded_allow_ips: str | None,
+    workers: int = 1,
+) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
         host=host,
         port=port,
+        workers=workers,
+        factory=workers > 1,
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
         proxy_headers=proxy_headers,  # off unless asked: uvicorn's default trusts 127.0.0.1
         forwarded_allow_ips=forwarded_allow_ips or settings.forwarded_allow_ips,
     )
-    _AnnouncingServer(config, banner).run()
+
+
+def _serve_workers(
+    settings: Settings,
+    url: str,
+    banner: str,
+    *,
+    workers: int,
+    projections: bool,
+    host: str,
+    port: int,
+    proxy_headers: bool,
+    forwarded_allow_ips: str | None,
+) -> None:
+    """Serve with `workers` uvicorn worker processes on one socket.
+
+    The projections run here, in the parent, rather than in every worker: the advisory lock
+    would keep all but one idle anyway, each holding a connection per read model, and they
+    would move whenever uvicorn replaces a worker. The workers inherit what this process
+    resolved through the environment: the database URL (so the embedded Postgres, started
+    here, is started once) and the home (where the generated secret is)."""
+    from eventstore.transcoder import event_mapper
+    from projections.readside import make_runners
+
+    settings.hand_down(url)
+    runners = [r.start() for r in make_runners(url, event_mapper())] if projections else []
+    config = _uvicorn_config(
+        "cli.serve:worker_app", settings, host, port, proxy_headers, forwarded_allow_ips, workers
+    )
+    try:
+        # On SIGTERM uvicorn asks every worker to stop (each finishes its in-flight turns,
+        # up to the timeout) and waits for them all.
+        _AnnouncingWorkers(config, [config.bind_socket()], banner).run()
+    finally:
+        for runner in runners:
+            runner.stop()
+
+
+def worker_app() -> FastAPI:
+    """One worker of `serve --workers N` (uvicorn's app factory): its own container, built
+    from the settings the parent left in the environment, without projections."""
+    from api.operations import log_as_json
+    from bootstrap.container import Container, web_app
+
+    log_as_json()
+    settings = Settings.from_env()
+    return web_app(Container.build(settings, database_url(settings), run_projections=False))
 
 
 class _AnnouncingServer(uvicorn.Server):
@@ -94,6 +201,20 @@ class _AnnouncingServer(uvicorn.Server):
     async def startup(self, sockets: Any = None) -> None:
         await super().startup(sockets)
         if self.started:
+            print(self.banner, flush=True)
+
+
+class _AnnouncingWorkers(Multiprocess):
+    """uvicorn's worker supervisor, printing `banner` once every worker is ready."""
+
+    def __init__(self, config: uvicorn.Config, sockets: list[Any], banner: str) -> None:
+        super().__init__(config, sockets)
+        self.banner = banner
+
+    def init_processes(self) -> None:
+        super().init_processes()
+        timeout = self.config.timeout_worker_healthcheck
+        if all(p.wait_until_ready(timeout, self.should_exit) for p in self.processes):
             print(self.banner, flush=True)
 
 

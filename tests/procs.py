@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -96,11 +97,16 @@ class Proc:
 
 
 def serve(
-    url: str, home: Path, *options: str, projections: bool = False, **extra: str
+    url: str,
+    home: Path,
+    *options: str,
+    projections: bool = False,
+    workers: int = 1,
+    **extra: str,
 ) -> tuple[Proc, str]:
     """Start `lastresort serve` on a free port; return it with its base URL once it is ready."""
     port = free_port()
-    args = ["serve", "--port", str(port), *options]
+    args = ["serve", "--port", str(port), "--workers", str(workers), *options]
     args += [] if projections else ["--no-projections"]
     proc = Proc(args, env_for(url, home, **extra), home / f"serve-{port}.log")
     base = f"http://127.0.0.1:{port}"
@@ -110,6 +116,18 @@ def serve(
         proc.stop()
         raise RuntimeError(f"serve did not come up:\n{proc.output()}") from error
     return proc, base
+
+
+def answering_pids(proc: Proc) -> set[int]:
+    """The processes that logged an answered request, from `serve`'s JSON log lines;
+    `serve --workers N` answers in its workers, never in the parent."""
+    pids = set()
+    for line in proc.output().splitlines():
+        if line.startswith("{"):
+            entry = json.loads(line)
+            if entry.get("logger") == "lastresort.access":
+                pids.add(entry["pid"])
+    return pids
 
 
 def _healthy(proc: Proc, base: str) -> bool:

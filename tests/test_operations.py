@@ -117,11 +117,12 @@ def test_production_requires_a_real_secret(tmp_path: Path, secret: str | None) -
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("workers", [1, 2])
 def test_sigterm_finishes_the_turn_in_flight(
-    fresh_database: Callable[[], str], tmp_path: Path
+    fresh_database: Callable[[], str], tmp_path: Path, workers: int
 ) -> None:
     url = fresh_database()
-    api, base = procs.serve(url, tmp_path, projections=True)
+    api, base = procs.serve(url, tmp_path, projections=True, workers=workers)
     headers = procs.headers("shutdown-alice")
     cid = httpx.post(f"{base}/v1/conversations", json={}, headers=headers).json()["id"]
     answers: list[httpx.Response] = []
@@ -150,5 +151,6 @@ def test_sigterm_finishes_the_turn_in_flight(
     sender.join(30)
     code = api.stop()
     assert code in (0, -15), api.output()
+    assert "Application shutdown complete" in api.output()
     assert answers and answers[0].status_code == 200, answers
     assert text in _texts(url)[uuid.UUID(cid)]

@@ -11,7 +11,7 @@ import random
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -93,7 +93,8 @@ def process_client(bases: list[str], shared: dict[str, list[str]], seed: int) ->
 
 
 def _found(url: str, acks: list[Ack]) -> int:
-    """How many acknowledged commands the event store holds, matched by their unique text."""
+    """How many acknowledged commands the event store holds exactly once, matched by their
+    unique text (a command recorded twice is not counted)."""
     store = ConversationStore(env=eventsourcing_env(url))
     try:
         found = 0
@@ -103,11 +104,11 @@ def _found(url: str, acks: list[Ack]) -> int:
                 events[cid] = list(store.events.get(uuid.UUID(cid)))
             stream = events[cid]
             if kind == "message":
-                found += any(isinstance(e, MessageSent) and e.text == text for e in stream)
+                found += _once(isinstance(e, MessageSent) and e.text == text for e in stream)
             elif kind == "feedback":
-                found += any(isinstance(e, FeedbackGiven) and e.comment == text for e in stream)
+                found += _once(isinstance(e, FeedbackGiven) and e.comment == text for e in stream)
             else:
-                found += any(isinstance(e, Branched) for e in stream) and any(
+                found += any(isinstance(e, Branched) for e in stream) and _once(
                     isinstance(e, MessageSent) and e.text == text for e in stream
                 )
         return found
@@ -115,36 +116,39 @@ def _found(url: str, acks: list[Ack]) -> int:
         store.close()
 
 
-def test_race_storm(fresh_database: Callable[[], str], tmp_path: Path) -> None:
-    url = fresh_database()
-    first, base1 = procs.serve(url, tmp_path)
-    second, base2 = procs.serve(url, tmp_path)
-    projector = procs.project(url, tmp_path)
-    with procs.running(first, second, projector):
-        bases = [base1, base2]
-        shared = {
-            owner: [
-                httpx.post(
-                    f"{base1}/v1/conversations", json={}, headers=procs.headers(owner)
-                ).json()["id"]
-                for _ in range(3)
-            ]
-            for owner in OWNERS
-        }
-        results: list[dict[str, Any]] = []
-        spawn = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(PROCESSES, mp_context=spawn) as pool:
-            futures = [pool.submit(process_client, bases, shared, p + 1) for p in range(PROCESSES)]
-            threads = [
-                threading.Thread(target=lambda s=s: results.append(storm_client(bases, shared, s)))
-                for s in range(1000, 1000 + THREADS)
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(240)
-            results.extend(f.result(timeout=240) for f in futures)
-        procs.wait_projected(url)
+def _once(matches: Iterable[bool]) -> bool:
+    return sum(matches) == 1
+
+
+def storm(bases: list[str]) -> list[dict[str, Any]]:
+    """Client processes and threads hammering three shared conversations per owner."""
+    shared = {
+        owner: [
+            httpx.post(
+                f"{bases[0]}/v1/conversations", json={}, headers=procs.headers(owner)
+            ).json()["id"]
+            for _ in range(3)
+        ]
+        for owner in OWNERS
+    }
+    results: list[dict[str, Any]] = []
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(PROCESSES, mp_context=spawn) as pool:
+        futures = [pool.submit(process_client, bases, shared, p + 1) for p in range(PROCESSES)]
+        threads = [
+            threading.Thread(target=lambda s=s: results.append(storm_client(bases, shared, s)))
+            for s in range(1000, 1000 + THREADS)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(240)
+        results.extend(f.result(timeout=240) for f in futures)
+    return results
+
+
+def assert_consistent(url: str, results: list[dict[str, Any]]) -> None:
+    """`verify` is clean and every acknowledged command is recorded exactly once."""
     acks = [a for r in results for a in r["acks"]]
     refused = sum((Counter(r["refused"]) for r in results), Counter())
     found = _found(url, acks)
@@ -158,3 +162,27 @@ def test_race_storm(fresh_database: Callable[[], str], tmp_path: Path) -> None:
     assert found == len(acks)
     assert report.clean, [p.describe() for p in report.problems]
     assert report.endings > 0 and report.branches > 0
+
+
+def test_race_storm(fresh_database: Callable[[], str], tmp_path: Path) -> None:
+    url = fresh_database()
+    first, base1 = procs.serve(url, tmp_path)
+    second, base2 = procs.serve(url, tmp_path)
+    projector = procs.project(url, tmp_path)
+    with procs.running(first, second, projector):
+        results = storm([base1, base2])
+        procs.wait_projected(url)
+    assert_consistent(url, results)
+
+
+def test_race_storm_over_workers_on_one_port(
+    fresh_database: Callable[[], str], tmp_path: Path
+) -> None:
+    """`serve --workers 2`: each worker keeps its own conversation cache, on one socket."""
+    url = fresh_database()
+    server, base = procs.serve(url, tmp_path, projections=True, workers=2)
+    with procs.running(server):
+        results = storm([base])
+        procs.wait_projected(url)
+    assert len(procs.answering_pids(server)) == 2
+    assert_consistent(url, results)
