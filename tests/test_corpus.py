@@ -253,11 +253,17 @@ def test_an_assessor_that_agrees_with_every_label_scores_one(items: list[Item]) 
         assert score.precision in (None, 1.0) and score.recall in (None, 1.0)
 
 
-def test_the_command_prints_json_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["corpus", "--part", "heldout", "--json"]) == 0
+def test_the_command_prints_json_and_exits_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for part in (Part.DEV, Part.HELDOUT):  # two lines per language: the command, not the rules
+        items = [[i for i in _lines(part) if i["language"] == lang][:2] for lang in LANGUAGES]
+        lines = [json.dumps(item, ensure_ascii=False) for two in items for item in two]
+        (tmp_path / f"{part}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["corpus", "--part", "heldout", "--path", str(tmp_path), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["part"] == "heldout"
-    assert report["all"]["items"] == len(_lines(Part.HELDOUT))
+    assert report["all"]["items"] == 2 * len(LANGUAGES)
     assert set(report) == {"part", "assessor", "all", *LANGUAGES}
 
 

@@ -23,6 +23,7 @@ Vocabulary of the files:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -190,6 +191,11 @@ def _expand(pattern: str, fragments: Mapping[str, str], depth: int = 0) -> str:
 _OPTIONS = frozenset({"view", "mask", "within", "count"})  # every other key names a language
 
 
+@functools.cache  # a pattern once compiled is known good: reloading a rule set is cheap
+def _checked(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.VERBOSE)
+
+
 def _signal(key: str, raw: Mapping[str, Any], fragments: Mapping[str, str]) -> Signal:
     sources = tuple(
         (language, _expand(pattern, fragments))
@@ -197,7 +203,7 @@ def _signal(key: str, raw: Mapping[str, Any], fragments: Mapping[str, str]) -> S
         if language not in _OPTIONS
     )
     for _, pattern in sources:
-        re.compile(pattern, re.VERBOSE)  # a broken pattern fails at load
+        _checked(pattern)  # a broken pattern fails at load
     return Signal(
         id=key,
         sources=sources,
