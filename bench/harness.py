@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import platform
+import socket
 import statistics
 import time
 import uuid
@@ -95,6 +96,14 @@ class Run:
 
 def server_url() -> str:
     return os.environ.get("DATABASE_URL") or DEFAULT_SERVER
+
+
+def free_port() -> int:
+    """A local TCP port nobody listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
 
 
 def percentile(values: Sequence[float], q: float) -> float:

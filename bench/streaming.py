@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import socket
 import statistics
 import threading
 import time
@@ -27,7 +26,7 @@ import uvicorn
 from adapters.claude_assessor import ClaudeAssessor
 from adapters.claude_assistant import ClaudeAssistant
 from bench.claude_cost import respond
-from bench.harness import QUICK, SECRET, Run, percentile, server_url
+from bench.harness import QUICK, SECRET, Run, free_port, percentile, server_url
 from bench.messages_api import Json, LocalMessagesAPI, stream_events, streamed
 from bootstrap.container import Container, web_app
 from bootstrap.settings import Settings
@@ -68,9 +67,7 @@ def on_claude(container: Container) -> Container:
 @contextmanager
 def serving(container: Container) -> Iterator[str]:
     """The app on a free local port, in a thread; its base URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     config = uvicorn.Config(web_app(container), port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -9,7 +9,6 @@ trip (one multi-statement query, an implicit transaction) — the fastest raw wa
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -24,7 +23,16 @@ from psycopg import sql
 
 from api.auth import TokenSigner
 from application.service import utc_now
-from bench.harness import SECRET, ResultLine, Run, latency, median_rate, percentile, ratio_row
+from bench.harness import (
+    SECRET,
+    ResultLine,
+    Run,
+    free_port,
+    latency,
+    median_rate,
+    percentile,
+    ratio_row,
+)
 from bootstrap.container import Container
 from domain.access import Principal
 from domain.conversation import Conversation
@@ -134,13 +142,6 @@ def timed_turns(turns: int, turn: Callable[[], object]) -> list[float]:
         turn()
         out.append((time.perf_counter() - started) * 1000)
     return out
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
