@@ -119,8 +119,9 @@ class Metrics:
 
 
 class ProjectionCollector(Collector):
-    """Per read model: events behind the store's head, and events set aside (quarantined).
-    Nothing when the database does not answer (the scrape still succeeds)."""
+    """Per read model: events behind the store's head, and events set aside (quarantined);
+    with a read replica, how far its replay is behind. Nothing when the database does not
+    answer (the scrape still succeeds)."""
 
     def __init__(self, read: Callable[[], Progress | None]) -> None:
         self._read = read
@@ -144,3 +145,9 @@ class ProjectionCollector(Collector):
             held.add_metric([name], state.quarantined)
         yield lag
         yield held
+        if figures.replica_lag is not None:
+            yield GaugeMetricFamily(
+                "lastresort_replica_lag_seconds",
+                "How far the read replica's replay is behind the primary",
+                value=figures.replica_lag,
+            )

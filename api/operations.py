@@ -167,6 +167,11 @@ class Readiness(BaseModel):
     lag_seconds: float | None = Field(
         default=None, description="age of the oldest event some read model has not processed"
     )
+    replica_lag_seconds: float | None = Field(
+        default=None,
+        description="how far the streaming replica the reads use (`DATABASE_READ_URL`) is "
+        "behind in replaying the primary's writes; absent without one",
+    )
     projections: dict[str, ReadModelState] | None = None
     quarantine: Quarantine | None = None
 
@@ -208,6 +213,7 @@ def _readiness(conn: psycopg.Connection[DictRow], max_lag: int, detail: bool) ->
         head=figures.head,
         max_lag=max_lag,
         lag_seconds=_age(oldest[0][0]) if oldest else 0.0,
+        replica_lag_seconds=figures.replica_lag,
         projections={name: ReadModelState(**asdict(p)) for name, p in figures.read_models.items()},
         quarantine=Quarantine(
             count=held,

@@ -43,7 +43,13 @@ class Container:
         )
         metrics = Metrics()
         assessor, assistant = model_adapters(settings, metrics.observe_model_failure)
-        read_side = ReadSide(url, store.mapper, run_projections=run_projections)
+        # The one place the read side learns its database: the replica when there is one.
+        read_side = ReadSide(
+            url,
+            store.mapper,
+            read_url=settings.database_read_url,
+            run_projections=run_projections,
+        )
         metrics.follow_projections(partial(progress_of, read_side.pool))
         service = ConversationService(
             store,

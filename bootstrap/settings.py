@@ -1,7 +1,12 @@
 """Configuration: every setting, its environment variable, type, default and meaning, in one
 class. `Settings.from_env()` reads the environment and refuses a bad value naming the
 variable; `Settings(...)` with keyword arguments reads nothing else, so a test's settings
-never pick up a developer's `ANTHROPIC_API_KEY` or `LASTRESORT_ENV`."""
+never pick up a developer's `ANTHROPIC_API_KEY` or `LASTRESORT_ENV`.
+
+Two databases at most: `DATABASE_URL`, which every write uses (commands, the event store,
+the projections writing the read models, the audit page-view log), and `DATABASE_READ_URL`,
+a streaming replica of it that every read-model read uses when set; the container gives each
+part its URL."""
 
 from __future__ import annotations
 
@@ -65,6 +70,14 @@ class Settings(BaseSettings):
         validation_alias="DATABASE_URL",
         description="Postgres to use, e.g. `postgresql://user:pw@host:5432/db`; "
         "unset: an embedded Postgres under the home folder",
+    )
+    database_read_url: str | None = Field(
+        None,
+        validation_alias="DATABASE_READ_URL",
+        description="a streaming replica of `DATABASE_URL` that every read-model read uses "
+        "(GraphQL, `GET /v1/conversations`, the audit pages, exports and statistics); "
+        "commands, projections and the audit page-view log stay on `DATABASE_URL`, and "
+        "read-your-writes waits for the replica; unset: reads use `DATABASE_URL`",
     )
     secret: str | None = Field(
         None,

@@ -1,7 +1,11 @@
 """Read-your-writes: a reader waits (bounded) until the projections have its last write.
 
 Projections NOTIFY `name:position` when a batch commits; the watcher follows those on one
-LISTEN connection per process, so waiting costs no queries. The service reports the
+LISTEN connection per process, so waiting costs no queries. On a streaming replica
+(`DATABASE_READ_URL`) there is no NOTIFY, and a position committed on the primary is not yet
+readable there: the watcher reads the replica's own tracking rows instead, every
+POLL_SECONDS while a read waits and every IDLE_SECONDS otherwise, so a read waits for the
+write to be replayed where it will be read. The service reports the
 notification id each command wrote per principal, so any later read by the same principal in
 this process waits for it; a client talking to several processes passes the id it got
 back (`X-Read-After`) instead.
@@ -17,6 +21,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -29,17 +34,23 @@ from projections.supervisor import supervise
 log = logging.getLogger(__name__)
 
 WAIT_SECONDS = 2.0  # the longest a read waits for its caller's last write (the bound)
+POLL_SECONDS = 0.01  # on a replica, how often positions are read while a read waits
+IDLE_SECONDS = 1.0  # ... and while none does (keeps `seen` roughly current)
 
 
 class ProgressWatcher:
-    """The position of every projection, as last committed, kept current by LISTEN."""
+    """The position of every projection, as last committed in the database at `conninfo`:
+    kept current by LISTEN when the projections write there (`listen`), else by polling."""
 
-    def __init__(self, conninfo: str, views: Sequence[ReadModel]) -> None:
+    def __init__(self, conninfo: str, views: Sequence[ReadModel], *, listen: bool = True) -> None:
         self.conninfo = conninfo
         self._views = views
+        self._listen = listen
         self._positions = {view.name: 0 for view in views}
         self._changed = threading.Condition()
         self._waiting: dict[asyncio.Future[None], int] = {}
+        self._blocked = 0  # threads in `wait`
+        self._wanted = threading.Event()  # a read started waiting: poll now
         self._stopping = threading.Event()
         self._thread = threading.Thread(
             target=self._supervise, name="progress-watcher", daemon=True
@@ -51,6 +62,7 @@ class ProgressWatcher:
 
     def stop(self) -> None:
         self._stopping.set()
+        self._wanted.set()
         if self._thread.is_alive():
             self._thread.join(5)
 
@@ -72,7 +84,12 @@ class ProgressWatcher:
         if not notification_id:
             return True
         with self._changed:
-            return self._changed.wait_for(lambda: self._has(notification_id), timeout)
+            self._blocked += 1
+            self._wanted.set()
+            try:
+                return self._changed.wait_for(lambda: self._has(notification_id), timeout)
+            finally:
+                self._blocked -= 1
 
     async def until(self, notification_id: int | None, timeout: float) -> bool:
         """Wait on the event loop until every projection has `notification_id` (True) or
@@ -84,6 +101,7 @@ class ProgressWatcher:
             if self._has(notification_id):
                 return True
             self._waiting[future] = notification_id
+            self._wanted.set()
         try:
             await asyncio.wait_for(future, timeout)
         except TimeoutError:
@@ -119,14 +137,36 @@ class ProgressWatcher:
 
     def _run(self) -> None:
         with psycopg.connect(self.conninfo, autocommit=True) as conn:
-            conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(PROGRESS_CHANNEL)))
-            for view in self._views:
-                self._set(view.name, view.position(conn) or 0)
+            if self._listen:
+                conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(PROGRESS_CHANNEL)))
+            self._read_positions(conn)
             while not self._stopping.is_set():
-                for notify in conn.notifies(timeout=1.0):
-                    name, _, position = notify.payload.partition(":")
-                    if name in self._positions:
-                        self._set(name, int(position))
+                if self._listen:
+                    self._follow(conn)
+                else:
+                    self._pause()
+                    self._read_positions(conn)
+
+    def _read_positions(self, conn: psycopg.Connection[Any]) -> None:
+        for view in self._views:
+            self._set(view.name, view.position(conn) or 0)
+
+    def _follow(self, conn: psycopg.Connection[Any]) -> None:
+        for notify in conn.notifies(timeout=1.0):
+            name, _, position = notify.payload.partition(":")
+            if name in self._positions:
+                self._set(name, int(position))
+
+    def _pause(self) -> None:
+        """Until the next poll: POLL_SECONDS while a read waits, else until one starts to
+        (or IDLE_SECONDS pass)."""
+        with self._changed:
+            waiting = bool(self._waiting) or self._blocked > 0
+        if waiting:
+            self._stopping.wait(POLL_SECONDS)
+        else:
+            self._wanted.wait(IDLE_SECONDS)
+        self._wanted.clear()
 
 
 def _resolve_soon(future: asyncio.Future[None]) -> None:

@@ -1,4 +1,5 @@
-"""How far each read model is behind the event store, and how many events it set aside.
+"""How far each read model is behind the event store, how many events it set aside, and, on
+a streaming replica (`DATABASE_READ_URL`), how far its replay is behind the primary.
 
 Read from the database, not from the runners, so that an API process serving with
 `--no-projections` reports what the projection process (wherever it runs) has done.
@@ -36,6 +37,13 @@ POSITIONS = sql.SQL("SELECT (SELECT coalesce(max(notification_id), 0) FROM {}), 
         for view in VIEWS
     ),
 )
+# Seconds since the last transaction replayed, while the replica has received WAL it has not
+# replayed yet (0 when it has replayed all it received); no row on a primary.
+REPLAY_LAG = sql.SQL(
+    "SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+    "ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 END "
+    "WHERE pg_is_in_recovery()"
+)
 
 
 @dataclass(frozen=True)
@@ -50,11 +58,14 @@ class ReadModelProgress:
 class Progress:
     head: int
     read_models: dict[str, ReadModelProgress]
+    replica_lag: float | None = None
+    """Seconds the replica's replay is behind; None when reading the primary."""
 
 
 def progress(conn: psycopg.Connection[Any]) -> Progress:
     with conn.cursor(row_factory=tuple_row) as curs:
         row = curs.execute(POSITIONS, {"app": APPLICATION}).fetchone()
+        replica = curs.execute(REPLAY_LAG).fetchone()
     assert row is not None
     head, *positions = (int(value or 0) for value in row)
     held = quarantine.counts(conn)
@@ -64,6 +75,7 @@ def progress(conn: psycopg.Connection[Any]) -> Progress:
             view.name: ReadModelProgress(position, head - position, held.get(view.name, 0))
             for view, position in zip(VIEWS, positions, strict=True)
         },
+        None if replica is None else round(max(float(replica[0] or 0), 0.0), 3),
     )
 
 

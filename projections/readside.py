@@ -1,6 +1,11 @@
 """The read side of one process: read models, their runners (unless run elsewhere), the
 progress watcher for read-your-writes, the pool GraphQL reads through, and the audit
-page-view log kept in the same database."""
+page-view log kept in the same database.
+
+With a streaming replica (`read_url`, from `DATABASE_READ_URL`) the runners still write
+the read models on the primary (`url`), while the pool and the watcher use the replica: a
+read waits until the replica has replayed its caller's last write. The page-view log is
+written, so it stays on the primary, on a small pool of its own."""
 
 from __future__ import annotations
 
@@ -67,23 +72,36 @@ def make_runners(
 
 
 class ReadSide:
-    def __init__(self, url: str, mapper: Mapper[UUID], *, run_projections: bool = True) -> None:
+    def __init__(
+        self,
+        url: str,
+        mapper: Mapper[UUID],
+        *,
+        read_url: str | None = None,
+        run_projections: bool = True,
+    ) -> None:
         self.url = url
+        self.read_url = read_url = read_url or url
         self.runners = make_runners(url, mapper) if run_projections else []
         views = [runner.view for runner in self.runners]  # the watcher reads their positions
         if not views:
             datastore = view_datastore(url)
             views = [view(datastore) for view in VIEWS]
-        self.watcher = ProgressWatcher(url, views)
+        self.watcher = ProgressWatcher(read_url, views, listen=read_url == url)
         self.last_writes = LastWrites()
         self.pool: ConnectionPool[psycopg.Connection[DictRow]] = ConnectionPool(
-            url,
+            read_url,
             min_size=1,
             max_size=10,
             open=False,
             kwargs={"autocommit": True, "row_factory": dict_row, "cursor_factory": CountingCursor},
         )
-        self.page_views = PageViewLog(self.pool)
+        self._log_pool = self.pool
+        if read_url != url:
+            self._log_pool = ConnectionPool(
+                url, min_size=1, max_size=4, open=False, kwargs=self.pool.kwargs
+            )
+        self.page_views = PageViewLog(self._log_pool)
         self._started = False
 
     def start(self) -> None:
@@ -91,6 +109,8 @@ class ReadSide:
             return
         self._started = True
         self.pool.open()
+        if self._log_pool is not self.pool:
+            self._log_pool.open()
         self.watcher.start()
         for runner in self.runners:
             runner.start()
@@ -105,3 +125,5 @@ class ReadSide:
             runner.stop()
         self.watcher.stop()
         self.pool.close()
+        if self._log_pool is not self.pool:
+            self._log_pool.close()

@@ -7,6 +7,7 @@ import queue
 import subprocess
 import sys
 import threading
+from pathlib import Path
 from uuid import uuid4
 
 import psycopg
@@ -31,13 +32,23 @@ def _starts_nothing() -> None:
     assert NOWHERE
 
 
+def _starts_a_postgres(pgdata: Path) -> None:
+    from pgserver._commands import pg_ctl
+
+    pg_ctl(["-w", "start"], pgdata=pgdata)
+
+
 # Reached only through this table, so the tests below do not name the helpers themselves.
-SAMPLES = {"helper": _calls_the_helper, "plain": _starts_nothing}
+SAMPLES = {"helper": _calls_the_helper, "plain": _starts_nothing, "postgres": _starts_a_postgres}
 
 
 def test_a_process_started_through_a_helper_counts() -> None:
     assert any(_runs_processes(f) for f in _with_helpers(SAMPLES["helper"]))
     assert not any(_runs_processes(f) for f in _with_helpers(SAMPLES["plain"]))
+
+
+def test_a_postgres_started_with_pg_ctl_counts() -> None:
+    assert _runs_processes(SAMPLES["postgres"])
 
 
 def test_a_direct_connection_is_refused_and_listed(request: pytest.FixtureRequest) -> None:

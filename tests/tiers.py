@@ -1,8 +1,8 @@
 """Which tier a test belongs to, decided from what it uses rather than marked by hand.
 
 - `system`: it runs servers or other processes (the helpers in `tests/procs.py`, a
-  subprocess, uvicorn in a thread, a browser), itself or through a helper of the suite it
-  calls, or is marked `slow` (the older name);
+  subprocess, uvicorn in a thread, a browser, a Postgres started with `pg_ctl`), itself or
+  through a helper of the suite it calls, or is marked `slow` (the older name);
 - `integration`: it needs Postgres, i.e. some fixture it uses, however indirectly, rests on
   `server_url`;
 - `unit`: anything else: pure domain code, adapters with fakes, the service on the
@@ -29,7 +29,7 @@ import pytest
 # Calls that start a process or a server.
 _RUNS_PROCESSES = re.compile(
     r"\bprocs\.(serve|project|Proc)\b|\bsubprocess\.|\bProcessPoolExecutor\b|\buvicorn\.|"
-    r"\bsync_playwright\b"
+    r"\bsync_playwright\b|\bpg_ctl\("
 )
 DATABASE_FIXTURE = "server_url"
 _SUITE = __name__.rpartition(".")[0] + "."  # "tests."
