@@ -31,6 +31,7 @@ from psycopg.rows import DictRow, dict_row
 
 from domain.events import Event
 from eventstore.store import ConversationStore
+from eventstore.transcoder import fields_for
 from projections import quarantine
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,8 @@ class ReadModel(PostgresTrackingRecorder, ABC):
     a batch applied statement by statement equals its events applied one by one."""
     reads: ClassVar[Mapping[type[Event], frozenset[str]]]
     """The fields `operations` reads, by event class (a subclass takes its nearest listed
-    class's); the runner decodes only these, and no event of a class not listed."""
+    class's); the runner decodes only these (the others are None), and no event of a class
+    not listed."""
 
     def __init__(self, datastore: PostgresDatastore) -> None:
         super().__init__(datastore, tracking_table_name=self.tracking_table())
@@ -118,7 +120,7 @@ class ReadModel(PostgresTrackingRecorder, ABC):
 
     def fields_of(self, cls: type) -> frozenset[str] | None:
         """The fields of `cls` this read model reads; None when it ignores the class."""
-        return next((self.reads[k] for k in cls.__mro__ if k in self.reads), None)
+        return fields_for(self.reads, cls)
 
     @abstractmethod
     def operations(self, event: Event, notification_id: int) -> Iterable[Operation]:
