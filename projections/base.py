@@ -51,22 +51,27 @@ class Rows:
     A read model yields `(rows, values)` per row, `values` in the order of `columns`.
     """
 
-    def __init__(self, template: str, columns: Sequence[tuple[str, str]]) -> None:
-        self.width = len(columns)
+    def __init__(
+        self, template: str, columns: Sequence[tuple[str, str]], **parts: sql.Composable
+    ) -> None:
         arrays = sql.SQL(", ").join(
             sql.SQL("{}::{}[]").format(sql.Placeholder(format=PyFormat.BINARY), sql.SQL(kind))
             for _, kind in columns
         )
         names = sql.SQL(", ").join(sql.Identifier(name) for name, _ in columns)
         self.statement = sql.SQL(template).format(
-            rows=sql.SQL("unnest({}) AS r({})").format(arrays, names)
+            rows=sql.SQL("unnest({}) AS r({})").format(arrays, names), **parts
         )
 
     @classmethod
     def insert(cls, table: str, columns: Sequence[tuple[str, str]]) -> Rows:
         """INSERT of every row into `table`, whose columns are named as in `columns`."""
-        names = ", ".join(f'"{name}"' for name, _ in columns)
-        return cls(f'INSERT INTO "{table}" ({names}) SELECT * FROM {{rows}}', columns)
+        return cls(
+            "INSERT INTO {table} ({names}) SELECT * FROM {rows}",
+            columns,
+            table=sql.Identifier(table),
+            names=sql.SQL(", ").join(sql.Identifier(name) for name, _ in columns),
+        )
 
     def columns(self, rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
         """The statement's parameters: `rows` turned into one list per column."""

@@ -27,6 +27,8 @@ INSERT_CONVERSATION = Rows.insert(
         ("started_at", "timestamptz"),
     ),
 )
+# A conversation is branched (its Branched event) and ended once, so neither UPDATE meets
+# a row twice in one batch: applied in one statement, it does what event by event would.
 SET_PARENT = Rows(
     "UPDATE rm_conversations c SET parent_id = r.parent_id, branch_position = r.position "
     "FROM {rows} WHERE c.id = r.id",
