@@ -56,10 +56,11 @@ CANDIDATE_READS: Reads = {
     Started: frozenset({"owner", "model", "timestamp"}),
     Branched: frozenset({"parent_id", "branch_position", "inherited"}),
     MessageSent: frozenset({"position", *(f"assessment.{name}" for name in ASSESSED)}),
-    AssistantEvent: frozenset({"position", "decision"}),
+    AssistantEvent: frozenset({"position", "decision.action", "decision.rule", "decision.reason"}),
 }
-"""The fields replay under a candidate reads: no texts, replies, usage or recorded policy;
-other events only keep the versions in sequence."""
+"""The fields replay under a candidate reads (of a recorded decision, what it is compared
+on); no texts, replies, usage or recorded policy; other events only keep the versions in
+sequence."""
 CHECK_READS: Reads = {
     **CANDIDATE_READS,
     AssistantEvent: frozenset({"position", "decision", "policy"}),
