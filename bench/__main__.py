@@ -23,6 +23,7 @@ from bench.projections import bench_projections
 from bench.queries import bench_queries
 from bench.replay import bench_replay
 from bench.write import bench_write
+from bench.writers import bench_writers
 
 BENCHMARKS: dict[str, Callable[[Run], list[ResultLine]]] = {
     "write": bench_write,
@@ -30,6 +31,7 @@ BENCHMARKS: dict[str, Callable[[Run], list[ResultLine]]] = {
     "projections": bench_projections,
     "queries": bench_queries,
     "replay": bench_replay,
+    "writers": bench_writers,
 }
 
 

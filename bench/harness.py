@@ -43,11 +43,13 @@ class Sizes:
     queries: int  # GraphQL requests per figure
     replay_events: tuple[int, ...]
     repeats: int  # throughput figures: median of this many runs
+    writers: tuple[int, ...] = (1, 4, 16)  # concurrent writers (bench/writers.py)
+    writer_turns: int = 150  # per writer
 
 
 FULL = Sizes(600, 150, (10, 100, 1000, 5000), 40, 60_000, 10.0, 200, (100_000, 1_000_000), 3)
-QUICK = Sizes(200, 40, (10, 100, 1000), 15, 20_000, 4.0, 60, (100_000,), 3)
-TINY = Sizes(10, 3, (10, 40), 3, 300, 0.5, 3, (400,), 1)
+QUICK = Sizes(200, 40, (10, 100, 1000), 15, 20_000, 4.0, 60, (100_000,), 3, writer_turns=60)
+TINY = Sizes(10, 3, (10, 40), 3, 300, 0.5, 3, (400,), 1, writers=(1, 2), writer_turns=3)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from functools import partial
 
@@ -64,6 +65,11 @@ class Container:
             on_refused=metrics.observe_refused_turn,
         )
         signer = TokenSigner(settings.signing_secret(), settings.token_ttl_seconds)
+        # What start-up made (modules, rule sets, the schema) lives as long as the process:
+        # frozen, full collections stop walking it. Without this, a projection catching up
+        # (a batch's decoded events surviving into the old generation) spent about a quarter
+        # of its time in collections walking these objects.
+        gc.freeze()
         return cls(settings, url, store, service, signer, read_side, metrics)
 
     def close(self) -> None:

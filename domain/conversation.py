@@ -78,6 +78,7 @@ class Conversation:
         self.message_keys: dict[str, int] = {}
         self.feedback_keys: dict[str, FeedbackGiven] = {}
         self._sent: MessageSent | None = None
+        self._folds_ladder = True
 
     # -- creation -------------------------------------------------------------
 
@@ -101,11 +102,14 @@ class Conversation:
         return conversation
 
     @classmethod
-    def from_events(cls, events: Iterable[Event]) -> Conversation:
+    def from_events(cls, events: Iterable[Event], *, ladder: bool = True) -> Conversation:
+        """The conversation `events` record; with `ladder=False` its ladder is left unfolded
+        (for a reader such as replay that folds its own and never decides on this one)."""
         conversation: Conversation | None = None
         for event in events:
             if conversation is None:
                 conversation = cls(event.originator_id)
+                conversation._folds_ladder = ladder
             conversation._apply(event)
         if conversation is None:
             raise ValueError("a conversation needs at least its Started event")
@@ -307,4 +311,5 @@ class Conversation:
 
     def _add_turn(self, turn: Turn) -> None:
         self.turns.append(turn)
-        self.ladder = self.ladder.advance(turn.position, turn.decision)
+        if self._folds_ladder:
+            self.ladder = self.ladder.advance(turn.position, turn.decision)

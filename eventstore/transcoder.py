@@ -51,6 +51,62 @@ class EventMapper(Mapper[UUID]):
         return _converter(cls)(state)
 
 
+Reads = Mapping[type, frozenset[str]]
+"""The fields a reader reads, by event class; `a.b` is field `b` of dataclass field `a`."""
+
+
+def fields_for(reads: Reads, cls: type) -> frozenset[str] | None:
+    """The fields of `cls` in `reads`: its own entry or its nearest base class's; None when
+    neither is listed (the reader ignores the class)."""
+    return next((reads[k] for k in cls.__mro__ if k in reads), None)
+
+
+def partial_event(
+    mapper: Mapper[UUID], cls: type, stored_event: StoredEvent, fields: frozenset[str]
+) -> Any:
+    """`stored_event`, of class `cls`, with only `fields` decoded (and its originator): what a
+    reader that reads no other field pays for. Every other field is None, and the classes'
+    own validation does not run; with no fields, the state is not even parsed. A listed
+    field that is missing and has no default raises TypeError."""
+    state = mapper.transcoder.decode(stored_event.state) if fields else {}
+    obj = _partial_converter(cls, fields)(state)
+    obj.__dict__["originator_id"] = stored_event.originator_id
+    obj.__dict__["originator_version"] = stored_event.originator_version
+    return obj
+
+
+@cache
+def _partial_converter(cls: type, fields: frozenset[str]) -> Convert:
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    inner: dict[str, set[str]] = {}
+    for path in fields:
+        head, _, rest = path.partition(".")
+        if head not in known:
+            raise TypeError(f"{cls.__name__} has no field {head}")
+        inner.setdefault(head, set()).update([rest] if rest else [])
+    converters = [
+        (name, _partial_converter(hints[name], frozenset(sub)) if sub else _converter(hints[name]))
+        for name, sub in inner.items()
+    ]
+    unread = dict.fromkeys(known.keys() - inner.keys())
+    defaults = {
+        **unread,
+        **{n: known[n].default for n in inner if known[n].default is not dataclasses.MISSING},
+    }
+    required = inner.keys() - defaults.keys()
+
+    def convert(data: Mapping[str, Any]) -> Any:
+        state = {name: c(data[name]) for name, c in converters if name in data}
+        if not state.keys() >= required:
+            raise TypeError(f"{cls.__name__} is missing {sorted(required - state.keys())}")
+        obj: Any = object.__new__(cls)
+        object.__setattr__(obj, "__dict__", {**defaults, **state})
+        return obj
+
+    return convert
+
+
 def event_mapper() -> EventMapper:
     """The mapper every reader and writer of the event store uses (store, replay, verify,
     the projection runners), so they all encode and decode events the same way."""

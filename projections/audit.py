@@ -11,10 +11,11 @@ All SQL of this read model is here; the audit page-view log is `projections.page
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, ClassVar
 from uuid import UUID
 
 import orjson
@@ -34,24 +35,47 @@ from domain.events import (
     Started,
     Turn,
 )
-from projections.base import Insert, Operation, ReadModel, Row
+from domain.policy import Policy
+from projections.base import Operation, ReadModel, Row, Rows
 from projections.conversations import messages_of
 
-INSERT_CONVERSATION = Insert("rm_audit_conversations", ("id", "owner", "model", "started_at"))
-INSERT_TRAIL = Insert(
-    "rm_audit_trail",
-    ("conversation_id", "seq", "position", "kind", "at", "data"),
-    casts={"data": "jsonb"},
+INSERT_CONVERSATION = Rows.insert(
+    "rm_audit_conversations",
+    (("id", "uuid"), ("owner", "text"), ("model", "text"), ("started_at", "timestamptz")),
 )
-INSERT_ENDING = sql.SQL(
+INSERT_TRAIL = Rows.insert(
+    "rm_audit_trail",
+    (
+        ("conversation_id", "uuid"),
+        ("seq", "bigint"),
+        ("position", "integer"),
+        ("kind", "text"),
+        ("at", "timestamptz"),
+        ("data", "jsonb"),
+    ),
+)
+INSERT_ENDING = Rows(
     "INSERT INTO rm_endings "
     "(conversation_id, seq, position, reason, rule, policy_version, policy, model, cites, at, "
     "category) "
-    "SELECT %(id)s, %(seq)s, %(position)s, %(reason)s, %(rule)s, %(policy_version)s, "
-    "%(policy)s::jsonb, %(model)s, %(cites)s, %(at)s, "
-    "(SELECT data->>'category' FROM rm_audit_trail WHERE conversation_id = %(id)s "
-    "AND kind = 'assessment' AND position = %(position)s - 1)"
+    "SELECT r.id, r.seq, r.position, r.reason, r.rule, r.policy_version, r.policy, r.model, "
+    "r.cites::integer[], r.at, "
+    "(SELECT data->>'category' FROM rm_audit_trail t WHERE t.conversation_id = r.id "
+    "AND t.kind = 'assessment' AND t.position = r.position - 1) FROM {rows}",
+    (
+        ("id", "uuid"),
+        ("seq", "bigint"),
+        ("position", "integer"),
+        ("reason", "text"),
+        ("rule", "text"),
+        ("policy_version", "text"),
+        ("policy", "jsonb"),
+        ("model", "text"),
+        ("cites", "text"),
+        ("at", "timestamptz"),
+    ),
 )
+"""`cites` goes as an array literal (`{1,3}`): `unnest` would flatten an array of arrays."""
 
 VISIBLE = sql.SQL("(%(owner)s::text IS NULL OR c.owner = %(owner)s)")
 ENDING_COLUMNS = sql.SQL(
@@ -144,6 +168,18 @@ def _json(value: Any) -> str:
 class AuditView(ReadModel):
     name = "audit"
     tables = ("rm_audit_conversations", "rm_endings", "rm_audit_trail")
+    statements = (INSERT_CONVERSATION, INSERT_TRAIL, INSERT_ENDING)
+    reads: ClassVar[Mapping[type[Event], frozenset[str]]] = {
+        Started: frozenset({"owner", "model", "timestamp"}),
+        Branched: frozenset({"parent_id", "branch_position", "inherited", "timestamp"}),
+        BranchCreated: frozenset({"branch_id", "branch_position", "timestamp"}),
+        MessageSent: frozenset({"position", "assessment", "timestamp"}),
+        CrisisSignalDetected: frozenset({"position", "crisis", "timestamp"}),
+        LadderReset: frozenset({"position", "ordinary_turns", "timestamp"}),
+        Ended: frozenset({"position", "decision", "policy", "timestamp"}),
+        AssistantEvent: frozenset({"position", "decision", "timestamp"}),
+        FeedbackGiven: frozenset({"position", "rating", "comment", "user", "timestamp"}),
+    }
 
     def operations(self, event: Event, notification_id: int) -> Iterable[Operation]:
         cid, at = event.originator_id, event.timestamp
@@ -201,20 +237,26 @@ def _inherited(turn: Turn) -> dict[str, Any]:
     }
 
 
-def _ending(event: Ended, notification_id: int) -> dict[str, Any]:
+def _ending(event: Ended, notification_id: int) -> tuple[Any, ...]:
     decision = event.decision
-    return {
-        "id": event.originator_id,
-        "seq": notification_id,
-        "position": event.position,
-        "reason": str(decision.reason),
-        "rule": decision.rule,
-        "policy_version": decision.policy_version,
-        "policy": _json(event.policy.to_mapping()),
-        "model": decision.model,
-        "cites": list(decision.cites),
-        "at": event.timestamp,
-    }
+    return (
+        event.originator_id,
+        notification_id,
+        event.position,
+        str(decision.reason),
+        decision.rule,
+        decision.policy_version,
+        _policy_json(event.policy),
+        decision.model,
+        "{" + ",".join(map(str, decision.cites)) + "}",
+        event.timestamp,
+    )
+
+
+@lru_cache(maxsize=64)
+def _policy_json(policy: Policy) -> str:
+    """A policy's JSON, made once per distinct policy (endings repeat the few in force)."""
+    return _json(policy.to_mapping())
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
 """What every read model shares: rows and tracking position written in one transaction.
 
 A read model turns each event into SQL operations; a batch of events becomes one
-transaction (pipelined, so its statements cost no round trips; a run of rows for one
-`Insert` goes as multi-row INSERTs, any other run as one `executemany`) that ends by
-advancing the tracking row. The tracking insert refuses to go backwards or repeat, so a
-batch is applied exactly once even if two writers ever raced.
+transaction (pipelined, so its statements cost no round trips) that ends by advancing the
+tracking row. Each of a read model's `Rows` statements runs once per batch with all its
+rows (one array per column, read back with `unnest`), in the order the read model declares:
+a batch of 1,000 events is a handful of statements, not one or more per event. The
+tracking insert refuses to go backwards or repeat, so a batch is applied exactly once even
+if two writers ever raced.
 
 No event can stop a read model: one that cannot be decoded is set aside (quarantined) in
 the batch's own transaction; when a batch fails because of an event, its halves are
@@ -18,18 +20,18 @@ import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import groupby
-from operator import itemgetter
 from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Connection, Cursor, sql
+from psycopg.adapt import PyFormat
 from psycopg.rows import DictRow, dict_row
 
 from domain.events import Event
 from eventstore.store import ConversationStore
+from eventstore.transcoder import fields_for
 from projections import quarantine
 
 log = logging.getLogger(__name__)
@@ -40,43 +42,43 @@ PROGRESS_CHANNEL = "lastresort_projections"
 Row = dict[str, Any]
 """A read-model row as its queries return it (`dict_row`): column name to value."""
 
-MAX_PARAMS = 50
-"""Parameters per multi-row INSERT: psycopg caches a statement's parsing only up to 50."""
 
+class Rows:
+    """A statement a batch runs once for all its rows: `{rows}` in `template` becomes
+    `unnest(%s::type[], …) AS r(column, …)`, so each column goes as one array parameter
+    (a fixed count, so Postgres parses and plans it once per connection).
 
-class Insert:
-    """Rows for `table`: a read model yields `(insert, values)` per row, and a run of them is
-    written as `INSERT INTO table (columns) VALUES (...), (...)` built with `psycopg.sql`.
-    `casts` give some columns' placeholders a type (`{"data": "jsonb"}`)."""
+    A read model yields `(rows, values)` per row, `values` in the order of `columns`.
+    """
 
     def __init__(
-        self, table: str, columns: Sequence[str], *, casts: Mapping[str, str] | None = None
+        self, template: str, columns: Sequence[tuple[str, str]], **parts: sql.Composable
     ) -> None:
-        casts = casts or {}
-        self.width = len(columns)
-        self._head = sql.SQL("INSERT INTO {} ({}) VALUES ").format(
-            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        arrays = sql.SQL(", ").join(
+            sql.SQL("{}::{}[]").format(sql.Placeholder(format=PyFormat.BINARY), sql.SQL(kind))
+            for _, kind in columns
         )
-        self._row = sql.SQL("({})").format(
-            sql.SQL(", ").join(
-                sql.SQL("{}::{}").format(sql.Placeholder(), sql.SQL(casts[column]))
-                if column in casts
-                else sql.Placeholder()
-                for column in columns
-            )
+        names = sql.SQL(", ").join(sql.Identifier(name) for name, _ in columns)
+        self.statement = sql.SQL(template).format(
+            rows=sql.SQL("unnest({}) AS r({})").format(arrays, names), **parts
         )
-        self._statements: dict[int, bytes] = {}
 
-    def rows(self, count: int) -> bytes:
-        """The statement inserting `count` rows (made once per count)."""
-        statement = self._statements.get(count)
-        if statement is None:
-            rows = sql.SQL(", ").join([self._row] * count)
-            statement = self._statements[count] = (self._head + rows).as_bytes(None)
-        return statement
+    @classmethod
+    def insert(cls, table: str, columns: Sequence[tuple[str, str]]) -> Rows:
+        """INSERT of every row into `table`, whose columns are named as in `columns`."""
+        return cls(
+            "INSERT INTO {table} ({names}) SELECT * FROM {rows}",
+            columns,
+            table=sql.Identifier(table),
+            names=sql.SQL(", ").join(sql.Identifier(name) for name, _ in columns),
+        )
+
+    def columns(self, rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
+        """The statement's parameters: `rows` turned into one list per column."""
+        return [list(column) for column in zip(*rows, strict=True)] if rows else []
 
 
-Operation = tuple[Insert | sql.SQL | sql.Composed, Sequence[Any] | Mapping[str, Any]]
+Operation = tuple[Rows | sql.SQL | sql.Composed, Sequence[Any] | Mapping[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,14 @@ class ReadModel(PostgresTrackingRecorder, ABC):
 
     name: ClassVar[str]
     tables: ClassVar[tuple[str, ...]]
+    statements: ClassVar[tuple[Rows, ...]]
+    """The read model's `Rows`, in the order a batch runs them: each may read what the ones
+    before it wrote (an UPDATE finds the row an INSERT made), none what later ones write, so
+    a batch applied statement by statement equals its events applied one by one."""
+    reads: ClassVar[Mapping[type[Event], frozenset[str]]]
+    """The fields `operations` reads, by event class (a subclass takes its nearest listed
+    class's); the runner decodes only these (the others are None), and no event of a class
+    not listed."""
 
     def __init__(self, datastore: PostgresDatastore) -> None:
         super().__init__(datastore, tracking_table_name=self.tracking_table())
@@ -112,6 +122,10 @@ class ReadModel(PostgresTrackingRecorder, ABC):
     @classmethod
     def tracking_table(cls) -> str:
         return f"rm_{cls.name}_tracking"
+
+    def fields_of(self, cls: type) -> frozenset[str] | None:
+        """The fields of `cls` this read model reads; None when it ignores the class."""
+        return fields_for(self.reads, cls)
 
     @abstractmethod
     def operations(self, event: Event, notification_id: int) -> Iterable[Operation]:
@@ -209,19 +223,19 @@ class ReadModel(PostgresTrackingRecorder, ABC):
             self._insert_tracking(curs, Tracking(APPLICATION, last))
             curs.execute(self._notify, (f"{self.name}:{last}",))
 
-    @staticmethod
-    def _write(curs: Cursor[DictRow], operations: Iterable[Operation]) -> None:
-        """Runs of one `Insert` as multi-row INSERTs, runs of any other statement as one
-        `executemany`."""
-        for statement, run in groupby(operations, key=itemgetter(0)):
-            params = [p for _, p in run]
-            if not isinstance(statement, Insert):
-                curs.executemany(statement, params)
-                continue
-            size = max(1, MAX_PARAMS // statement.width)
-            for start in range(0, len(params), size):
-                chunk = params[start : start + size]
-                curs.execute(statement.rows(len(chunk)), [value for p in chunk for value in p])
+    def _write(self, curs: Cursor[DictRow], operations: Iterable[Operation]) -> None:
+        """Each `Rows` statement once with all its rows, in the read model's order; any other
+        statement (setting an event aside) after them, as one `executemany` per statement."""
+        runs: dict[int, tuple[Rows | sql.SQL | sql.Composed, list[Any]]] = {}
+        for statement, params in operations:
+            runs.setdefault(id(statement), (statement, []))[1].append(params)
+        rank = {id(statement): n for n, statement in enumerate(self.statements)}
+        for key in sorted(runs, key=lambda key: rank.get(key, len(rank))):
+            run, params = runs[key]
+            if isinstance(run, Rows):
+                curs.execute(run.statement, run.columns(params), prepare=True)
+            else:
+                curs.executemany(run, params)
 
     def reset(self, conn: Connection[DictRow]) -> None:
         """Empty the read model, its position and its quarantine: the runner rebuilds it from 0."""

@@ -6,7 +6,8 @@ are always one indexed range scan. All SQL of this read model is here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import ClassVar
 from uuid import UUID
 
 from psycopg import Connection, sql
@@ -14,15 +15,40 @@ from psycopg.rows import DictRow
 
 from domain.conversation import USER_KIND, Author
 from domain.events import AssistantEvent, Branched, Ended, Event, MessageSent, Started, Turn
-from projections.base import Insert, Operation, ReadModel, Row
+from projections.base import Operation, ReadModel, Row, Rows
 
-INSERT_CONVERSATION = Insert("rm_conversations", ("id", "seq", "owner", "model", "started_at"))
-SET_PARENT = sql.SQL(
-    "UPDATE rm_conversations SET parent_id = %s, branch_position = %s WHERE id = %s"
+INSERT_CONVERSATION = Rows.insert(
+    "rm_conversations",
+    (
+        ("id", "uuid"),
+        ("seq", "bigint"),
+        ("owner", "text"),
+        ("model", "text"),
+        ("started_at", "timestamptz"),
+    ),
 )
-SET_ENDED = sql.SQL("UPDATE rm_conversations SET status = 'ended', ended_at = %s WHERE id = %s")
-INSERT_MESSAGE = Insert(
-    "rm_messages", ("conversation_id", "position", "author", "kind", "text", "category", "at")
+# A conversation is branched (its Branched event) and ended once, so neither UPDATE meets
+# a row twice in one batch: applied in one statement, it does what event by event would.
+SET_PARENT = Rows(
+    "UPDATE rm_conversations c SET parent_id = r.parent_id, branch_position = r.position "
+    "FROM {rows} WHERE c.id = r.id",
+    (("parent_id", "uuid"), ("position", "integer"), ("id", "uuid")),
+)
+SET_ENDED = Rows(
+    "UPDATE rm_conversations c SET status = 'ended', ended_at = r.at FROM {rows} WHERE c.id = r.id",
+    (("at", "timestamptz"), ("id", "uuid")),
+)
+INSERT_MESSAGE = Rows.insert(
+    "rm_messages",
+    (
+        ("conversation_id", "uuid"),
+        ("position", "integer"),
+        ("author", "text"),
+        ("kind", "text"),
+        ("text", "text"),
+        ("category", "text"),
+        ("at", "timestamptz"),
+    ),
 )
 
 COLUMNS = sql.SQL("id, seq, owner, model, status, parent_id, branch_position, started_at, ended_at")
@@ -48,6 +74,13 @@ SELECT_MESSAGES = sql.SQL(
 class ConversationsView(ReadModel):
     name = "conversations"
     tables = ("rm_conversations", "rm_messages")
+    statements = (INSERT_CONVERSATION, SET_PARENT, INSERT_MESSAGE, SET_ENDED)
+    reads: ClassVar[Mapping[type[Event], frozenset[str]]] = {
+        Started: frozenset({"owner", "model", "timestamp"}),
+        Branched: frozenset({"parent_id", "branch_position", "inherited"}),
+        MessageSent: frozenset({"position", "text", "assessment.category", "timestamp"}),
+        AssistantEvent: frozenset({"position", "text", "decision.action", "timestamp"}),
+    }
 
     def operations(self, event: Event, notification_id: int) -> Iterable[Operation]:
         cid = event.originator_id

@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from uuid import UUID
 
 import psycopg
 from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.utils import resolve_topic
 from psycopg import Connection, sql
 from psycopg.rows import DictRow, dict_row, tuple_row
 from tenacity import wait_exponential
 
 from domain.events import Event
 from eventstore.store import EVENTS_TABLE
+from eventstore.transcoder import partial_event
 from projections.base import APPLICATION, Batch, Entry, ReadModel, Undecodable
 from projections.supervisor import supervise
 
@@ -39,30 +42,60 @@ LISTEN = sql.SQL("LISTEN {}").format(sql.Identifier(EVENTS_TABLE))
 TRY_LOCK = sql.SQL("SELECT pg_try_advisory_lock(hashtext(%s)) AS locked")
 
 
-def read_batch(conn: Connection[DictRow], mapper: Mapper[UUID], after: int, limit: int) -> Batch:
+Reads = Callable[[type], frozenset[str] | None]
+"""Which fields of an event class a reader needs (None: it ignores the class)."""
+
+
+def read_batch(
+    conn: Connection[DictRow],
+    mapper: Mapper[UUID],
+    after: int,
+    limit: int,
+    reads: Reads | None = None,
+) -> Batch:
     """Up to `limit` events after notification id `after`, each decoded to a domain event
-    (or to why it could not be)."""
+    (or to why it could not be); with `reads`, only the fields it names (see `decode`)."""
     with conn.cursor(row_factory=tuple_row) as curs:  # tuples: no dict per row
         rows = curs.execute(SELECT_EVENTS, (after, limit), prepare=True).fetchall()
-    return [(decode(mapper, *row[1:]), row[0]) for row in rows]
+    return [(decode(mapper, *row[1:], reads=reads), row[0]) for row in rows]
 
 
 def read_event(
-    conn: Connection[DictRow], mapper: Mapper[UUID], notification_id: int
+    conn: Connection[DictRow],
+    mapper: Mapper[UUID],
+    notification_id: int,
+    reads: Reads | None = None,
 ) -> Entry | None:
     """The event at `notification_id`, decoded; None when the store no longer has it."""
     with conn.cursor(row_factory=tuple_row) as curs:
         row = curs.execute(SELECT_EVENT, (notification_id,)).fetchone()
-    return None if row is None else decode(mapper, *row[1:])
+    return None if row is None else decode(mapper, *row[1:], reads=reads)
 
 
 def decode(
-    mapper: Mapper[UUID], originator_id: UUID, version: int, topic: str, state: bytes
+    mapper: Mapper[UUID],
+    originator_id: UUID,
+    version: int,
+    topic: str,
+    state: bytes,
+    *,
+    reads: Reads | None = None,
 ) -> Entry:
     """A stored event as a domain event, or why it cannot be one (bad JSON, unknown topic,
-    a topic that names no event class, a state its class does not accept)."""
+    a topic that names no event class, a state its class does not accept).
+
+    With `reads`, the topic is resolved first and only the fields a read model reads are
+    decoded; an event of a class it ignores is not parsed at all (it only moves the read
+    model's position)."""
+    stored = StoredEvent(originator_id, version, topic, state)
     try:
-        event = mapper.to_domain_event(StoredEvent(originator_id, version, topic, state))
+        if reads is None:
+            event = mapper.to_domain_event(stored)
+        else:
+            cls = resolve_topic(topic)
+            if not (isinstance(cls, type) and issubclass(cls, Event)):
+                raise TypeError(f"the topic names {getattr(cls, '__name__', cls)}, not an event")
+            event = partial_event(mapper, cls, stored, reads(cls) or frozenset())
         if not isinstance(event, Event):
             raise TypeError(f"the topic names {type(event).__name__}, not an event")
     except Exception as error:
@@ -142,7 +175,9 @@ class ReadModelRunner:
             conn.execute(LISTEN)
             position = self.view.position(conn) or 0
             while not self._stopping.is_set():
-                batch = read_batch(conn, self.mapper, position, self.batch_size)
+                batch = read_batch(
+                    conn, self.mapper, position, self.batch_size, self.view.fields_of
+                )
                 if batch:
                     position = self.view.process_batch(conn, batch)
                     self.processed += len(batch)

@@ -20,6 +20,7 @@ EXPECTED = {
     ),
     "queries": ("graphql: conversation, 100 messages", "graphql: conversations page of 50"),
     "replay": ("replay: events/s at", "replay: peak RSS at"),
+    "writers": ("writers: turns/s, 1 writer,", "writers: turns/s, 2 writers,"),
 }
 
 

@@ -33,7 +33,7 @@ from eventstore.store import EVENTS_TABLE
 from projections.readside import VIEW_NAMES, VIEWS, make_runners, view_datastore
 from projections.runner import ReadModelRunner, read_batch
 from tests.procs import head, read_models
-from tests.test_projections import processed
+from tests.test_projections import history, processed
 
 MARKER = "POISON-7f3a"
 """In every poison event's contents: it must never be shown by /readyz nor stored as an error."""
@@ -44,7 +44,7 @@ KINDS = {
     "not_json": "JSONDecodeError",
     "unknown_topic": "TopicError",
     "not_an_event": "TypeError",
-    "nul_model": "DataError",
+    "nul_model": "CharacterNotInRepertoire",  # the server's DataError: rows go in binary
 }
 """Each poison event, by what is wrong with it, and the error that sets it aside."""
 Poison = dict[str, tuple[int, uuid.UUID]]
@@ -208,7 +208,7 @@ def test_verify_names_each_quarantined_event(
     for nid, oid in served.bad.values():
         for name in VIEW_NAMES:
             assert f"quarantined {oid}: {name} set aside event at position {nid}" in out, out
-    assert "DataError: PostgreSQL text fields cannot contain NUL" in out
+    assert "CharacterNotInRepertoire: invalid byte sequence for encoding" in out  # the NUL
 
 
 # -- runners on a database of their own ---------------------------------------------
@@ -284,12 +284,12 @@ def test_retry_applies_repaired_events_and_keeps_those_still_failing(
         out = capsys.readouterr().out
         assert "retried 8 quarantined events: 6 resolved, 2 remain" in out, out
         assert f"kept conversations event {bad['nul_model'][0]}" in out
-        assert "DataError: PostgreSQL text fields cannot contain NUL" in out
+        assert "CharacterNotInRepertoire: invalid byte sequence for encoding" in out  # the NUL
         assert MARKER not in out
         assert rows_of(fresh.url, "rm_conversations", repaired_id) == 1
         assert rows_of(fresh.url, "rm_audit_conversations", repaired_id) == 1
         assert quarantined(fresh.url) == {
-            (name, *bad["nul_model"], "DataError") for name in VIEW_NAMES
+            (name, *bad["nul_model"], KINDS["nul_model"]) for name in VIEW_NAMES
         }
         with psycopg.connect(fresh.url) as conn:
             conn.execute(
@@ -325,16 +325,19 @@ def test_a_rebuild_passes_the_poison_and_sets_it_aside_again(
 def store_with_poison(
     fresh_database: Callable[[], str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Container]:
-    """Good conversations on both sides of the poison, not projected yet."""
+    """Good conversations on both sides of the poison, not projected yet: short ones, and
+    ones with an ending, a branch and feedback (every statement of every read model)."""
     url = fresh_database()
     migrate(url)
     settings = Settings(database_url=url, secret="q" * 40, home=tmp_path_factory.mktemp("b"))
     container = Container.build(settings, url, run_projections=False)
     for n in range(3):
         converse(container, f"before-{n}")
+    history(container, 2)
     poison(container)
     for n in range(3):
         converse(container, f"after-{n}")
+    history(container, 2)
     yield container
     container.close()
 
@@ -346,7 +349,8 @@ def project_in_batches(container: Container, batch_size: int) -> dict[str, list[
         for view in (view_class(datastore) for view_class in VIEWS):
             view.reset(conn)
             position = 0
-            while batch := read_batch(conn, container.store.mapper, position, batch_size):
+            reads = view.fields_of
+            while batch := read_batch(conn, container.store.mapper, position, batch_size, reads):
                 position = view.process_batch(conn, batch)
             assert view.position(conn) == position == head(container.url)
         held = conn.execute(
@@ -361,7 +365,8 @@ def one_by_one(store_with_poison: Container) -> dict[str, list[Any]]:
     """The read models built one event per transaction: no batch to split."""
     built = project_in_batches(store_with_poison, 1)
     assert len(built["rm_quarantine"]) == 2 * len(KINDS)
-    assert len(built["rm_conversations"]) == 6
+    assert len(built["rm_conversations"]) == 6 + 2 * 2 * 2  # each history has a branch
+    assert built["rm_endings"] and any(row[5] for row in built["rm_conversations"])
     return built
 
 

@@ -26,16 +26,17 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.utils import resolve_topic
 from psycopg import sql
 
 from domain.conversation import Conversation
-from domain.events import Started
+from domain.events import AssistantEvent, Branched, MessageSent, Started
 from domain.policy import Policy
 from domain.replay import Summary, check, replay
 from eventstore.reading import read_only, stream_rows
 from eventstore.store import EVENTS_TABLE
-from eventstore.transcoder import event_mapper
+from eventstore.transcoder import Reads, event_mapper, fields_for, partial_event
 from reports.markdown import render
 
 PARTITIONS_PER_WORKER = 4
@@ -47,6 +48,24 @@ FIRST_EVENTS = sql.SQL(
     "SELECT originator_id, originator_version, topic, state FROM {} "
     "WHERE originator_version = 1 ORDER BY originator_id"
 ).format(sql.Identifier(EVENTS_TABLE))
+
+
+ASSESSED = frozenset({"category", "severity", "crisis", "intent", "assessor"})
+"""What deciding a turn reads of its assessment, and the assessor the summary counts."""
+CANDIDATE_READS: Reads = {
+    Started: frozenset({"owner", "model", "timestamp"}),
+    Branched: frozenset({"parent_id", "branch_position", "inherited"}),
+    MessageSent: frozenset({"position", *(f"assessment.{name}" for name in ASSESSED)}),
+    AssistantEvent: frozenset({"position", "decision.action", "decision.rule", "decision.reason"}),
+}
+"""The fields replay under a candidate reads (of a recorded decision, what it is compared
+on); no texts, replies, usage or recorded policy; other events only keep the versions in
+sequence."""
+CHECK_READS: Reads = {
+    **CANDIDATE_READS,
+    AssistantEvent: frozenset({"position", "decision", "policy"}),
+}
+"""A check re-decides each turn under the policy recorded with it."""
 
 
 @dataclass(frozen=True)
@@ -160,17 +179,18 @@ def run_job(job: Job) -> tuple[Summary, int, int]:
     events = unreported = 0
     with read_only(job.url, job.snapshot) as conn:
         rows: Iterator[EventRow] = stream_rows(conn, rows_query(job.span))
+        decode = _decoder(mapper, CANDIDATE_READS if job.candidate is not None else CHECK_READS)
         for _, group in itertools.groupby(rows, key=lambda row: row[0]):
-            stored = [StoredEvent(*row) for row in group]
+            stored = list(group)
             unreported += len(stored)
             if unreported >= PROGRESS_EVERY:
                 _report(unreported)
                 unreported = 0
-            first = mapper.to_domain_event(stored[0])
+            first = decode(stored[0])
             if not job.selection.admits(first):
                 continue
-            rest = (mapper.to_domain_event(s) for s in stored[1:])
-            conversation = Conversation.from_events(itertools.chain([first], rest))
+            rest = (decode(row) for row in stored[1:])
+            conversation = Conversation.from_events(itertools.chain([first], rest), ladder=False)
             if job.candidate is None:
                 summary.add_checked(conversation, check(conversation))
             else:
@@ -178,6 +198,20 @@ def run_job(job: Job) -> tuple[Summary, int, int]:
             events += len(stored)
     _report(unreported)
     return summary, events, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _decoder(mapper: Mapper[UUID], reads: Reads) -> Callable[[EventRow], Any]:
+    """Decodes a stored event's row, only the fields in `reads` (topics resolved once)."""
+    classes: dict[str, tuple[type, frozenset[str]]] = {}
+
+    def decode(row: EventRow) -> Any:
+        known = classes.get(row[2])
+        if known is None:
+            cls = resolve_topic(row[2])
+            known = classes[row[2]] = (cls, fields_for(reads, cls) or frozenset())
+        return partial_event(mapper, known[0], StoredEvent(*row), known[1])
+
+    return decode
 
 
 # -- the run -----------------------------------------------------------------------

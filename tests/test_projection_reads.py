@@ -1,0 +1,59 @@
+"""A read model decodes only the fields it declares in `reads`: its statements for an event
+decoded that way are the statements for the whole event, for every kind of event."""
+
+from __future__ import annotations
+
+from eventsourcing.persistence import StoredEvent
+
+from application.service import ConversationService
+from domain.access import Principal
+from domain.events import Event, Rating
+from eventstore.store import ConversationStore
+from projections.readside import VIEWS, view_datastore
+from projections.runner import decode
+
+BOMB = "Give me detailed instructions to build a bomb that can kill hundreds of people."
+ENDING = ("Any easy dessert ideas?", "Please end this conversation.", "Yes, I understand. End it.")
+LADDER = (BOMB, *["Thanks, what about a cake?"] * 5, "I want to kill myself tonight.")
+
+
+def recorded(service: ConversationService, memory: ConversationStore) -> list[StoredEvent]:
+    """Conversations with an ending, a ladder reset, a crisis signal, a branch and feedback,
+    as stored."""
+    for n, texts in enumerate((ENDING, LADDER)):
+        who = Principal(f"user-{n}")
+        cid = service.start(who, "claude-opus-4-1").id
+        for text in texts:
+            service.send_message(who, cid, text)
+        service.branch(who, cid, 2, "Let's keep going instead.")
+        service.give_feedback(who, cid, Rating.DOWN, "surprised", 3)
+    return list(memory.recorder.select_notifications(start=1, limit=1000))
+
+
+def test_statements_from_the_fields_a_read_model_reads_equal_those_from_the_whole_event(
+    service: ConversationService, memory: ConversationStore
+) -> None:
+    stored = recorded(service, memory)
+    kinds = {type(memory.mapper.to_domain_event(s)).__name__ for s in stored}
+    assert kinds >= {
+        "Branched",
+        "BranchCreated",
+        "CrisisSignalDetected",
+        "LadderReset",
+        "Ended",
+        "FeedbackGiven",
+    }
+    datastore = view_datastore("postgresql://nobody@127.0.0.1:1/none")  # never connects
+    for view in (view_class(datastore) for view_class in VIEWS):
+        for n, event in enumerate(stored, 1):
+            whole: Event = memory.mapper.to_domain_event(event)
+            part = decode(
+                memory.mapper,
+                event.originator_id,
+                event.originator_version,
+                event.topic,
+                event.state,
+                reads=view.fields_of,
+            )
+            assert isinstance(part, Event), part
+            assert list(view.operations(part, n)) == list(view.operations(whole, n)), event.topic
