@@ -24,6 +24,7 @@ from api.graphql.context import Context, context_getter
 from api.graphql.errors import DomainErrors, Schema
 from api.graphql.ide import graphiql_page
 from api.graphql.idempotency import OneMutationPerKey
+from api.graphql.policies import PolicyNode, policies
 from api.graphql.production import PRODUCTION_EXTENSIONS
 from api.graphql.types import (
     Audit,
@@ -153,6 +154,9 @@ class Query:
         return Audit.of(row)
 
     stats = strawberry.field(resolver=stats_of, graphql_type=StatsNode)
+    policies = strawberry.field(
+        resolver=policies, description="The policy registry (reviewers and admins)."
+    )
 
 
 @strawberry.type
@@ -269,6 +273,22 @@ class Mutation:
         )
         await after_write(info)
         return FeedbackPayload(conversation_id=conversation_id, position=rated, rating=rating)
+
+    @strawberry.mutation
+    async def shadow_policy(self, info: Ctx, policy: str) -> PolicyNode:
+        """Admins: register the policy (TOML text) if new and shadow it."""
+        registry = info.context.services.registry
+        return PolicyNode.of(await run(info, registry.shadow_text, policy))
+
+    @strawberry.mutation
+    async def stop_shadow(self, info: Ctx, version: str) -> PolicyNode:
+        """Admins: stop shadowing the version."""
+        return PolicyNode.of(await run(info, info.context.services.registry.stop_shadow, version))
+
+    @strawberry.mutation
+    async def promote_policy(self, info: Ctx, version: str) -> PolicyNode:
+        """Admins: make the version live; the live one until now goes back to registered."""
+        return PolicyNode.of(await run(info, info.context.services.registry.promote, version))
 
 
 def make_schema(production: bool = False) -> strawberry.Schema:
