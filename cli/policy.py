@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from application.policies import load_policy
@@ -25,6 +24,7 @@ from bootstrap.settings import Settings
 from cli.environment import load_settings, migrated_database
 from domain.access import Principal, Role
 from domain.registry import Entry
+from tools.corpus import show as show_table
 
 app = typer.Typer(
     help="the policy registry: list, shadow, stop, promote, retire", no_args_is_help=True
@@ -64,7 +64,7 @@ def list_() -> None:
     """every policy version: status, when registered and promoted, and by whom"""
     with registry() as service:
         entries = service.entries(admin(None))
-    Console().print(table(entries))
+    show_table(table(entries))
 
 
 @app.command()
