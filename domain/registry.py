@@ -75,9 +75,9 @@ class Entry:
     policy: Policy
     status: PolicyStatus
     registered_at: datetime
-    changed_at: datetime
+    promoted_at: datetime | None
     by: str
-    promoted_at: datetime | None = None
+    changed_at: datetime
 
     @property
     def version(self) -> str:
@@ -216,7 +216,9 @@ class PolicyRegistry:
         if event.request_key is not None:
             self.keys[(by, event.request_key)] = (type(event), version)
         if isinstance(event, PolicyRegistered):
-            self.entries[version] = Entry(event.policy, PolicyStatus.REGISTERED, at, at, by)
+            self.entries[version] = Entry(
+                event.policy, PolicyStatus.REGISTERED, at, promoted_at=None, by=by, changed_at=at
+            )
             return
         status = _STATUS_AFTER[type(event)]
         if isinstance(event, Promoted) and event.superseded is not None:

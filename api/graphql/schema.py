@@ -24,7 +24,7 @@ from api.graphql.context import Context, context_getter
 from api.graphql.errors import DomainErrors, Schema
 from api.graphql.ide import graphiql_page
 from api.graphql.idempotency import OneMutationPerKey
-from api.graphql.policies import PolicyNode, policies
+from api.graphql.policies import PolicyNode
 from api.graphql.production import PRODUCTION_EXTENSIONS
 from api.graphql.types import (
     Audit,
@@ -45,6 +45,7 @@ from domain import validation
 from domain.answer import TurnAnswer, TurnEnding, TurnReply
 from domain.errors import BadInput, NotFound
 from domain.events import Rating as DomainRating
+from domain.registry import Entry
 from projections import audit as audit_reads
 from projections import conversations as conversation_reads
 from projections.pages import decode_cursor, page_size
@@ -71,6 +72,13 @@ async def stats_of(
     """`Query.stats`: the figures the audit's statistics page shows too, served as they are
     through the `Stats` type that wraps them."""
     return Stats.of(await info.context.read(audit_reads.stats, info.context.owner, since, until))
+
+
+async def policies_of(info: Ctx) -> list[Entry]:
+    """`Query.policies`: the registry's entries as they are (`PolicyNode` wraps them); the
+    registry service refuses a user."""
+    registry = info.context.services.registry
+    return await asyncio.to_thread(registry.entries, info.context.caller)
 
 
 @strawberry.type
@@ -155,7 +163,9 @@ class Query:
 
     stats = strawberry.field(resolver=stats_of, graphql_type=StatsNode)
     policies = strawberry.field(
-        resolver=policies, description="The policy registry (reviewers and admins)."
+        resolver=policies_of,
+        graphql_type=list[PolicyNode],
+        description="The policy registry, in the order registered (reviewers and admins).",
     )
 
 
@@ -216,6 +226,22 @@ def message_payload(result: TurnResult) -> MessagePayload:
     )
 
 
+async def shadow_policy(info: Ctx, policy: str) -> Entry:
+    """The registry mutations: the service checks the caller is an admin."""
+    entry: Entry = await run(info, info.context.services.registry.shadow_text, policy)
+    return entry
+
+
+async def stop_shadow(info: Ctx, version: str) -> Entry:
+    entry: Entry = await run(info, info.context.services.registry.stop_shadow, version)
+    return entry
+
+
+async def promote_policy(info: Ctx, version: str) -> Entry:
+    entry: Entry = await run(info, info.context.services.registry.promote, version)
+    return entry
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation
@@ -274,21 +300,19 @@ class Mutation:
         await after_write(info)
         return FeedbackPayload(conversation_id=conversation_id, position=rated, rating=rating)
 
-    @strawberry.mutation
-    async def shadow_policy(self, info: Ctx, policy: str) -> PolicyNode:
-        """Admins: register the policy (TOML text) if new and shadow it."""
-        registry = info.context.services.registry
-        return PolicyNode.of(await run(info, registry.shadow_text, policy))
-
-    @strawberry.mutation
-    async def stop_shadow(self, info: Ctx, version: str) -> PolicyNode:
-        """Admins: stop shadowing the version."""
-        return PolicyNode.of(await run(info, info.context.services.registry.stop_shadow, version))
-
-    @strawberry.mutation
-    async def promote_policy(self, info: Ctx, version: str) -> PolicyNode:
-        """Admins: make the version live; the live one until now goes back to registered."""
-        return PolicyNode.of(await run(info, info.context.services.registry.promote, version))
+    shadow_policy = strawberry.mutation(
+        resolver=shadow_policy,
+        graphql_type=PolicyNode,
+        description="Admins: register the policy (TOML text) if new and shadow it.",
+    )
+    stop_shadow = strawberry.mutation(
+        resolver=stop_shadow, graphql_type=PolicyNode, description="Admins: stop its shadow."
+    )
+    promote_policy = strawberry.mutation(
+        resolver=promote_policy,
+        graphql_type=PolicyNode,
+        description="Admins: make it live; the live one until now is registered again.",
+    )
 
 
 def make_schema(production: bool = False) -> strawberry.Schema:
