@@ -25,7 +25,7 @@ from domain.registry import (
     ShadowStopped,
 )
 from eventstore.registry import RegistryStore
-from tests.services import IN_MEMORY
+from tests.services import IN_MEMORY, MakeService
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 ADMIN = Principal("ada", Role.ADMIN)
@@ -222,3 +222,25 @@ def test_every_event_holds_the_full_policy() -> None:
     assert all(e.policy in (ONE, TWO) for e in events)  # type: ignore[attr-defined]
     assert isinstance(events[-1], Retired) and events[-1].policy == TWO
     assert isinstance(events[-2], Promoted) and events[-2].superseded == TWO
+
+
+class Switchable:
+    """A `LivePolicy` whose policy the test changes, as a reloading one would."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+
+    def current(self) -> Policy:
+        return self.policy
+
+
+def test_each_turn_decides_under_the_policy_live_when_it_starts(make_service: MakeService) -> None:
+    live = Switchable(ONE)
+    service = make_service(policy=live)
+    alice = Principal("alice")
+    conversation = service.start(alice, "claude-opus-4-1")
+    first = service.send_message(alice, conversation.id, "Hello there")
+    live.policy = TWO
+    second = service.send_message(alice, conversation.id, "Hello again")
+    assert (first.turn.policy, second.turn.policy) == (ONE, TWO)
+    assert second.turn.decision.policy_version == "v2"
