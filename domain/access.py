@@ -1,4 +1,9 @@
-"""Who may read and write which conversation."""
+"""Who may read and write which conversation, and the policy registry.
+
+An admin changes the policy registry and is otherwise a user: conversations stay the
+business of their owners and of reviewers. Refusals are `Forbidden` (403, FORBIDDEN),
+as users are refused the audit pages.
+"""
 
 from __future__ import annotations
 
