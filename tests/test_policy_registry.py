@@ -11,7 +11,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from api.auth import TokenSigner
 from application.registry import RegistryService
+from cli.main import main
 from domain.access import Principal, Role
 from domain.errors import Conflict, Forbidden, IdempotencyKeyReused, NotFound, PolicyConflict
 from domain.policy import Policy
@@ -244,3 +246,13 @@ def test_each_turn_decides_under_the_policy_live_when_it_starts(make_service: Ma
     second = service.send_message(alice, conversation.id, "Hello again")
     assert (first.turn.policy, second.turn.policy) == (ONE, TWO)
     assert second.turn.decision.policy_version == "v2"
+
+
+def test_the_cli_mints_admin_tokens(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = "registry-test-secret-" + "x" * 32
+    monkeypatch.setenv("LASTRESORT_SECRET", secret)
+    assert main(["token", "--user", "ada", "--role", "admin"]) == 0
+    token = capsys.readouterr().out.splitlines()[-1]
+    assert TokenSigner(secret, 60).verify(token) == Principal("ada", Role.ADMIN)
