@@ -2,7 +2,9 @@
 
 Access (see projections/README.md): a user sees only their own conversations through
 every path, because each read-model query takes the caller's name as a filter; a
-reviewer reads everything and, through the service, writes nothing in others'.
+reviewer reads everything and, through the service, writes nothing in others'. The policy
+registry is read by reviewers and admins and changed by admins only, through its own
+service (types in `api/graphql/policies.py`).
 """
 
 from __future__ import annotations
