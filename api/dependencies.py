@@ -15,6 +15,7 @@ from fastapi import Depends, Request
 
 from api.auth import TokenSigner
 from api.metrics import Metrics
+from application.registry import RegistryService
 from application.service import ConversationService
 from projections.readside import ReadSide
 
@@ -32,6 +33,7 @@ class HttpLimits:
 @dataclass(frozen=True)
 class Services:
     service: ConversationService
+    registry: RegistryService
     read_side: ReadSide
     signer: TokenSigner
     metrics: Metrics

@@ -31,6 +31,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from application.policies import FixedPolicy, LivePolicy
 from application.repository import Repository
 from application.turns import TurnTaker, TurnWatcher
 from domain import validation
@@ -63,7 +64,7 @@ class ConversationService:
         store: Repository,
         assessor: Assessor,
         assistant: Assistant,
-        policy: Policy,
+        policy: Policy | LivePolicy,
         *,
         default_model: str = "claude-opus-4-1",
         max_text_chars: int = 8000,
@@ -78,7 +79,7 @@ class ConversationService:
         self.store = store
         self.assessor = assessor
         self.assistant = assistant
-        self.policy = policy
+        self.live = FixedPolicy(policy) if isinstance(policy, Policy) else policy
         self.max_text_chars = max_text_chars
         self.max_attempts = max_attempts
         self.turn_deadline = turn_deadline
@@ -88,6 +89,11 @@ class ConversationService:
         self.on_write = on_write
         self.on_turn = on_turn
         self.on_refused = on_refused
+
+    @property
+    def policy(self) -> Policy:
+        """The policy in force now (the registry's live one when started from it)."""
+        return self.live.current()
 
     def start(
         self, principal: Principal, model: str, request_key: str | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 from dataclasses import dataclass
 from functools import partial
 
@@ -17,14 +18,18 @@ from api.app import create_app
 from api.auth import TokenSigner
 from api.dependencies import HttpLimits, Services
 from api.metrics import Metrics
-from application.policies import load_policy
+from application.policies import FixedPolicy, load_policy
+from application.registry import RegistryService
 from application.service import ConversationService
+from bootstrap.registry import registry_service
 from bootstrap.settings import Settings
 from domain.ports import Assessor, Assistant
 from eventstore.database import eventsourcing_env
 from eventstore.store import ConversationStore
 from projections.progress import progress_of
 from projections.readside import ReadSide
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -33,6 +38,7 @@ class Container:
     url: str
     store: ConversationStore
     service: ConversationService
+    registry: RegistryService
     signer: TokenSigner
     read_side: ReadSide
     metrics: Metrics
@@ -52,11 +58,12 @@ class Container:
             run_projections=run_projections,
         )
         metrics.follow_projections(partial(progress_of, read_side.pool))
+        registry = registry_service(url)
         service = ConversationService(
             store,
             assessor,
             assistant,
-            load_policy(settings.policy_file),
+            live_policy(registry, settings),
             default_model=settings.default_model,
             max_text_chars=settings.max_text_chars,
             turn_deadline=settings.turn_deadline_seconds,
@@ -70,11 +77,28 @@ class Container:
         # (a batch's decoded events surviving into the old generation) spent about a quarter
         # of its time in collections walking these objects.
         gc.freeze()
-        return cls(settings, url, store, service, signer, read_side, metrics)
+        return cls(settings, url, store, service, registry, signer, read_side, metrics)
 
     def close(self) -> None:
         self.read_side.close()
+        self.registry.close()
         self.store.close()
+
+
+def live_policy(registry: RegistryService, settings: Settings) -> FixedPolicy:
+    """The registry's live policy when the service starts; the policy file while the
+    registry is empty (a database migrated without `lastresort migrate`'s seed)."""
+    live = registry.live()
+    if live is not None:
+        log.info("policy %s is live (from the policy registry)", live.version)
+        return FixedPolicy(live)
+    policy = load_policy(settings.policy_file)
+    log.warning(
+        "the policy registry is empty: using %s from %s (run `lastresort migrate` to seed it)",
+        policy.version,
+        settings.policy_file,
+    )
+    return FixedPolicy(policy)
 
 
 def web_app(container: Container) -> FastAPI:
@@ -88,6 +112,7 @@ def web_app(container: Container) -> FastAPI:
     )
     services = Services(
         service=container.service,
+        registry=container.registry,
         read_side=container.read_side,
         signer=container.signer,
         metrics=container.metrics,

@@ -132,7 +132,8 @@ class Settings(BaseSettings):
     policy_file: Path = Field(
         DEFAULT_POLICY_FILE,
         validation_alias="LASTRESORT_POLICY",
-        description="the policy file in force",
+        description="the policy file that seeds an empty policy registry (`lastresort migrate`), "
+        "and is in force while the registry is empty",
     )
     default_model: str = Field(
         DEFAULT_MODEL,

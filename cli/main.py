@@ -16,7 +16,7 @@ import typer
 
 from api.auth import TokenSigner
 from bootstrap.database import database_url
-from cli import replay, serve
+from cli import policy, replay, serve
 from cli.environment import MISTAKES, describe, fail, load_settings, make_home, migrated_database
 from domain.access import Role
 from eventstore.migrate import migrate as migrate_to_head
@@ -35,20 +35,23 @@ app.command(help="run the projections as a separate process")(serve.project)
 app.command(help="re-decide the recorded history under a candidate policy (or --check it)")(
     replay.replay
 )
+app.add_typer(policy.app, name="policy")
 
 
 @app.command()
 def migrate() -> None:
-    """bring the database schema up to date"""
+    """bring the database schema up to date (and seed an empty policy registry)"""
     settings = make_home(load_settings(), signs=False)
-    migrate_to_head(database_url(settings))
+    url = database_url(settings)
+    migrate_to_head(url)
+    policy.seed(settings, url)
     print("database is up to date")
 
 
 @app.command()
 def token(
     user: Annotated[str, typer.Option(help="the user the token names")],
-    role: Annotated[Role, typer.Option(help="user or reviewer")] = Role.USER,
+    role: Annotated[Role, typer.Option(help="user, reviewer or admin")] = Role.USER,
     ttl: Annotated[int | None, typer.Option(min=1, help="lifetime in seconds")] = None,
 ) -> None:
     """print a bearer token (on the last line)"""

@@ -15,6 +15,7 @@ from uvicorn.supervisors import Multiprocess
 from bootstrap.database import database_url
 from bootstrap.settings import Settings
 from cli.environment import load_settings, make_home
+from cli.policy import seed
 from eventstore.migrate import migrate
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ def serve(
     settings.signing_secret()  # refuse to start without a secret in production, before anything
     url = database_url(settings)
     migrate(url)
+    seed(settings, url)
     base = f"http://{host}:{port}"
     banner = f"lastresort serving on {base}  (get a token: lastresort token --user NAME)"
     if workers > 1:

@@ -1,4 +1,9 @@
-"""Who may read and write which conversation."""
+"""Who may read and write which conversation, and the policy registry.
+
+An admin changes the policy registry and is otherwise a user: conversations stay the
+business of their owners and of reviewers. Refusals are `Forbidden` (403, FORBIDDEN),
+as users are refused the audit pages.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from domain.errors import Forbidden, NotFound
 class Role(StrEnum):
     USER = "user"
     REVIEWER = "reviewer"
+    ADMIN = "admin"
 
 
 @dataclass(frozen=True)
@@ -22,6 +28,19 @@ class Principal:
     @property
     def is_reviewer(self) -> bool:
         return self.role is Role.REVIEWER
+
+    def check_read_policies(self) -> None:
+        """The policy registry is for reviewers (read) and admins; users are refused."""
+        if self.role not in (Role.REVIEWER, Role.ADMIN):
+            raise Forbidden(
+                f"the policy registry is for reviewers and admins; your role is {self.role}"
+            )
+
+    def check_change_policies(self) -> None:
+        """Only admins change the policy registry; reviewers read it."""
+        self.check_read_policies()
+        if self.role is not Role.ADMIN:
+            raise Forbidden(f"only admins change the policy registry; your role is {self.role}")
 
     def check_read(self, conversation: Conversation) -> None:
         """Users see only their own conversations; others' are indistinguishable from missing."""

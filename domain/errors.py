@@ -50,6 +50,14 @@ class InvalidPolicy(DomainError):
     code = "invalid_policy"
 
 
+class PolicyConflict(DomainError):
+    """A registry change that contradicts what the registry holds: a version registered
+    again with other content, or a retired version promoted or shadowed, or the live one
+    shadowed or retired."""
+
+    code = "policy_conflict"
+
+
 class ModelUnavailable(DomainError):
     """A model did not answer (in time); nothing was recorded, so the turn can be resent.
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from application.policies import DEFAULT_POLICY_FILE, load_policy
 from bootstrap.settings import Settings, reference_table
 from tests import procs
 from tests.waiting import wait_until
@@ -19,6 +20,7 @@ from tests.waiting import wait_until
 CLI = [sys.executable, "-m", "cli.main"]
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "cli-test-secret-" + "x" * 32
+SEEDED = f"policy registry seeded: {load_policy(DEFAULT_POLICY_FILE).version} is live"
 
 
 def _run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -81,7 +83,9 @@ def test_migrate_with_a_database_url_makes_no_home(
 ) -> None:
     url = fresh_database()
     result = _run(["migrate"], tmp_path, DATABASE_URL=url)
-    assert (result.returncode, result.stdout) == (0, "database is up to date\n"), result.stderr
+    assert (result.returncode, result.stdout) == (0, f"{SEEDED}\ndatabase is up to date\n"), (
+        result.stderr
+    )
     assert list(tmp_path.iterdir()) == []
     verified = _run(["verify"], tmp_path, DATABASE_URL=url)
     assert verified.returncode == 0 and verified.stdout.endswith("clean\n"), verified.stderr
@@ -100,6 +104,7 @@ def test_migrate_outside_a_checkout_makes_the_home_here_and_keeps_postgres_quiet
     home = tmp_path / ".lastresort"
     assert result.stdout.splitlines() == [
         f"lastresort home: {home} (new here; set LASTRESORT_HOME to keep it elsewhere)",
+        SEEDED,
         "database is up to date",
     ]
     assert "initdb" not in result.stderr and "Running upgrade" not in result.stderr

@@ -187,7 +187,7 @@ def _forged(container: Container) -> dict[str, str]:
         "expired": container.signer.mint("mallory", ttl_seconds=-10),
         "alg-none": jwt.encode(_claims(role="reviewer"), None, algorithm="none"),
         "wrong-secret": jwt.encode(_claims(role="reviewer"), "not-the-secret-" + "y" * 32),
-        "unknown-role": jwt.encode(_claims(role="admin"), container.settings.signing_secret()),
+        "unknown-role": jwt.encode(_claims(role="superuser"), container.settings.signing_secret()),
         "garbage": "not.a.token",
     }
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from uuid import UUID
 
 import psycopg
+import pytest
+from eventsourcing.application import Application
 
 from eventstore.database import eventsourcing_env
 from eventstore.migrate import migrate
+from eventstore.registry import REGISTRY_EVENTS_TABLE, RegistryStore
 from eventstore.store import EVENTS_TABLE, ConversationStore
 
 CATALOG = {
@@ -30,27 +34,29 @@ CATALOG = {
 }
 
 
-def describe(url: str, schema: str) -> dict[str, list[tuple[object, ...]]]:
+def describe(url: str, schema: str, table: str) -> dict[str, list[tuple[object, ...]]]:
     with psycopg.connect(url) as conn:
         return {
-            name: conn.execute(query, {"s": schema, "t": EVENTS_TABLE}).fetchall()  # type: ignore[arg-type]
+            name: conn.execute(query, {"s": schema, "t": table}).fetchall()  # type: ignore[arg-type]
             for name, query in CATALOG.items()
         }
 
 
+@pytest.mark.parametrize(
+    ("table", "application"),
+    [(EVENTS_TABLE, ConversationStore), (REGISTRY_EVENTS_TABLE, RegistryStore)],
+)
 def test_migrated_event_store_matches_the_library_schema(
-    fresh_database: Callable[[], str],
+    fresh_database: Callable[[], str], table: str, application: type[Application[UUID]]
 ) -> None:
     url = fresh_database()
     migrate(url)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE SCHEMA scratch")
-    library = ConversationStore(
-        env=eventsourcing_env(url, CREATE_TABLE="yes", POSTGRES_SCHEMA="scratch")
-    )
+    library = application(env=eventsourcing_env(url, CREATE_TABLE="yes", POSTGRES_SCHEMA="scratch"))
     library.close()
 
-    migrated, expected = describe(url, "public"), describe(url, "scratch")
+    migrated, expected = describe(url, "public", table), describe(url, "scratch", table)
     assert expected["columns"], "the library created no table to compare with"
     assert migrated == expected
 

@@ -234,7 +234,7 @@ def test_tokens_are_checked(client: TestClient, container: Container) -> None:
         "Bearer " + jwt.encode({**claims, "exp": now - 10}, secret, algorithm="HS256"),
         "Bearer " + jwt.encode(claims, "wrong-secret-" + "y" * 32, algorithm="HS256"),
         "Bearer " + jwt.encode(claims, None, algorithm="none"),  # type: ignore[arg-type]
-        "Bearer " + jwt.encode({**claims, "role": "admin"}, secret, algorithm="HS256"),
+        "Bearer " + jwt.encode({**claims, "role": "superuser"}, secret, algorithm="HS256"),
         "Bearer " + jwt.encode({**claims, "sub": ""}, secret, algorithm="HS256"),
     ]
     for header in forged:

@@ -2,7 +2,9 @@
 
 Access (see projections/README.md): a user sees only their own conversations through
 every path, because each read-model query takes the caller's name as a filter; a
-reviewer reads everything and, through the service, writes nothing in others'.
+reviewer reads everything and, through the service, writes nothing in others'. The policy
+registry is read by reviewers and admins and changed by admins only, through its own
+service (types in `api/graphql/policies.py`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from api.graphql.context import Context, context_getter
 from api.graphql.errors import DomainErrors, Schema
 from api.graphql.ide import graphiql_page
 from api.graphql.idempotency import OneMutationPerKey
+from api.graphql.policies import PolicyNode
 from api.graphql.production import PRODUCTION_EXTENSIONS
 from api.graphql.types import (
     Audit,
@@ -44,6 +47,7 @@ from domain import validation
 from domain.answer import TurnAnswer, TurnEnding, TurnReply
 from domain.errors import BadInput, NotFound
 from domain.events import Rating as DomainRating
+from domain.registry import Entry
 from projections import audit as audit_reads
 from projections import conversations as conversation_reads
 from projections.pages import decode_cursor, page_size
@@ -70,6 +74,13 @@ async def stats_of(
     """`Query.stats`: the figures the audit's statistics page shows too, served as they are
     through the `Stats` type that wraps them."""
     return Stats.of(await info.context.read(audit_reads.stats, info.context.owner, since, until))
+
+
+async def policies_of(info: Ctx) -> list[Entry]:
+    """`Query.policies`: the registry's entries as they are (`PolicyNode` wraps them); the
+    registry service refuses a user."""
+    registry = info.context.services.registry
+    return await asyncio.to_thread(registry.entries, info.context.caller)
 
 
 @strawberry.type
@@ -153,6 +164,11 @@ class Query:
         return Audit.of(row)
 
     stats = strawberry.field(resolver=stats_of, graphql_type=StatsNode)
+    policies = strawberry.field(
+        resolver=policies_of,
+        graphql_type=list[PolicyNode],
+        description="The policy registry, in the order registered (reviewers and admins).",
+    )
 
 
 @strawberry.type
@@ -212,6 +228,22 @@ def message_payload(result: TurnResult) -> MessagePayload:
     )
 
 
+async def shadow_policy(info: Ctx, policy: str) -> Entry:
+    """The registry mutations: the service checks the caller is an admin."""
+    entry: Entry = await run(info, info.context.services.registry.shadow_text, policy)
+    return entry
+
+
+async def stop_shadow(info: Ctx, version: str) -> Entry:
+    entry: Entry = await run(info, info.context.services.registry.stop_shadow, version)
+    return entry
+
+
+async def promote_policy(info: Ctx, version: str) -> Entry:
+    entry: Entry = await run(info, info.context.services.registry.promote, version)
+    return entry
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation
@@ -269,6 +301,20 @@ class Mutation:
         )
         await after_write(info)
         return FeedbackPayload(conversation_id=conversation_id, position=rated, rating=rating)
+
+    shadow_policy = strawberry.mutation(
+        resolver=shadow_policy,
+        graphql_type=PolicyNode,
+        description="Admins: register the policy (TOML text) if new and shadow it.",
+    )
+    stop_shadow = strawberry.mutation(
+        resolver=stop_shadow, graphql_type=PolicyNode, description="Admins: stop its shadow."
+    )
+    promote_policy = strawberry.mutation(
+        resolver=promote_policy,
+        graphql_type=PolicyNode,
+        description="Admins: make it live; the live one until now is registered again.",
+    )
 
 
 def make_schema(production: bool = False) -> strawberry.Schema:
