@@ -45,6 +45,10 @@ _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 )
 _LEET_INSIDE = re.compile(r"(?<=[a-z])[013457@$](?=[a-z])")
+# A word spelled with digits: a digit between letters ("h0w"), two or more digits among
+# letters ("u53l355", "p13c3") or digits before letters ("4r3", "0f"); not "mp3" or "c4".
+_LEET_WORD = re.compile(r"[a-z][013457@$][a-z]|[013457@$][a-z]*[013457@$]|^[013457@$]+[a-z]")
+_LEET_NUMBER_WORDS = frozenset({"4", "1", "3", "0", "70", "47"})  # a, i, e, o, to, at
 _TOKEN = re.compile(r"[\w'@$]+")
 _HAS_LETTER = re.compile(r"[a-z]")
 _STARRED = re.compile(r"\bf[\*\#]+c?k|\bf[u\*]c[\*]|\bs[\*]x\b")
@@ -113,19 +117,21 @@ def _joined(folded: str, split_ends: bool) -> str:
 def _unleet(text: str) -> str:
     """Digits read as letters: inside words always, everywhere once the message is leetspeak.
 
-    A message is leetspeak when at least two words and a third of them have a digit between
-    letters ("h0w t0 bu1ld 4 b0mb"); then "4" alone is "a" too. Otherwise only digits between
-    letters change, so "C4", "mp3" and "1990" stay as they are.
+    A message is leetspeak when at least two words and a third of them are spelled with
+    digits ("h0w t0 bu1ld 4 b0mb", "y0u 4r3 u53l355"); then "4" alone is "a" too. Otherwise
+    only digits between letters change, so "C4", "mp3" and "1990" stay as they are.
     """
     tokens = _TOKEN.findall(text)
-    leet = [t for t in tokens if _LEET_INSIDE.search(t)]
+    leet = [t for t in tokens if _HAS_LETTER.search(t) and _LEET_WORD.search(t)]
     if len(leet) >= 2 and 3 * len(leet) >= len(tokens):
         return _TOKEN.sub(lambda m: _read_leet(m.group()), text)
     return _LEET_INSIDE.sub(lambda m: m.group().translate(_LEET), text)
 
 
 def _read_leet(token: str) -> str:
-    if _HAS_LETTER.search(token) or token in ("4", "1", "3", "0"):
+    """A token of a leetspeak message as letters; of the bare numbers only those that spell a
+    short word ("4", "70" for "to", "47" for "at"), so an age or a year stays a number."""
+    if _HAS_LETTER.search(token) or token in _LEET_NUMBER_WORDS:
         return token.translate(_LEET)
     return token
 
