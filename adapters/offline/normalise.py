@@ -65,9 +65,10 @@ _CLUE_WORDS = (
     "the and how to make build do can you what i of for is in me my tell give with "
     "el la de que como en un una para los comment le les des du dans ma mon est "
     "wie ich der die das und ein eine mit zu o na no um uma "
-    "a an are your about write describe this that it so at on not but e y es eres tu te se lo "
+    "a are your about write describe this that it so at on not but e y es eres tu te se lo "
     "al por mi su del une je pas ne et toi moi qui bist ist nicht auf den dem von sie mir dich "
-    "voce vc sua seu eu isso nao pra os com up einen einem sich auch aus bei nach oder"
+    "voce vc sua seu eu isso nao pra os com up einen einem sich auch aus bei nach oder "
+    "fazer hacer faire machen"
 )
 _ROT13_CLUES = frozenset(_CLUE_WORDS.split())
 _WORD = re.compile(r"[a-z']+")
