@@ -90,9 +90,10 @@ def normalise(text: str) -> str:
         numbers = _joined(_fold(text, numbers=True), split_ends=False)
         if numbers != canonical:
             variants.append(numbers)
-    unrotated = canonical_form(codecs.decode(text, "rot13"))  # accents stay unrotated
-    if _rotated(canonical, unrotated):
-        variants.append(unrotated)
+    if _may_be_rotated(canonical):
+        unrotated = canonical_form(codecs.decode(text, "rot13"))  # accents stay unrotated
+        if _rotated(canonical, unrotated):
+            variants.append(unrotated)
     return " | ".join([canonical, *variants])
 
 
@@ -173,6 +174,15 @@ def _base64_payloads(text: str) -> list[str]:
         if plain and printable / len(plain) > 0.9 and " " in plain.strip():
             payloads.append(plain)
     return payloads
+
+
+def _may_be_rotated(text: str) -> bool:
+    """A cheap first look: some word becomes a common short word once rotated, or the text
+    has few vowels. Most messages stop here."""
+    if any(w in _ROT13_CLUES for w in _WORD.findall(codecs.decode(text, "rot13"))):
+        return True
+    letters = len(_LETTERS.findall(text))
+    return letters >= 12 and sum(text.count(v) for v in _VOWELS) < 0.28 * letters
 
 
 def _rotated(text: str, unrotated: str) -> bool:
