@@ -45,6 +45,12 @@ _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 )
 _LEET_INSIDE = re.compile(r"(?<=[a-z])[013457@$](?=[a-z])")
+# A word spelled with digits: a digit between letters ("h0w"), two or more digits among
+# letters ("u53l355", "p13c3") or digits before letters ("4r3", "0f"); not "mp3" or "c4".
+_LEET_WORD = re.compile(r"[a-z][013457@$][a-z]|[013457@$][a-z]*[013457@$]|^[013457@$]+[a-z]")
+_LEET_END = re.compile(r"[a-z][013457]$")  # "th3", "plu5": leet only beside clearer words
+_LEET_NUMBER_WORDS = frozenset({"4", "1", "3", "0", "70", "47"})  # a, i, e, o, to, at
+_LEET_NUMBER = re.compile(r"\b[013457]{2,3}\b")
 _TOKEN = re.compile(r"[\w'@$]+")
 _HAS_LETTER = re.compile(r"[a-z]")
 _STARRED = re.compile(r"\bf[\*\#]+c?k|\bf[u\*]c[\*]|\bs[\*]x\b")
@@ -58,10 +64,16 @@ _BASE64 = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
 _CLUE_WORDS = (
     "the and how to make build do can you what i of for is in me my tell give with "
     "el la de que como en un una para los comment le les des du dans ma mon est "
-    "wie ich der die das und ein eine mit zu o na no um uma"
+    "wie ich der die das und ein eine mit zu o na no um uma "
+    "a are your about write describe this that it so at on not but e y es eres tu te se lo "
+    "al por mi su del une je pas ne et toi moi qui bist ist nicht auf den dem von sie mir dich "
+    "voce vc sua seu eu isso nao pra os com up einen einem sich auch aus bei nach oder "
+    "fazer hacer faire machen"
 )
 _ROT13_CLUES = frozenset(_CLUE_WORDS.split())
 _WORD = re.compile(r"[a-z']+")
+_LETTERS = re.compile(r"[a-z]")
+_VOWELS = frozenset("aeiou")
 
 
 @functools.lru_cache(maxsize=256)  # a message is read again as the context of the next
@@ -74,8 +86,14 @@ def normalise(text: str) -> str:
         split = _joined(folded, split_ends=True)
         if split != canonical:
             variants.append(split)
-    if _clue_count(codecs.decode(canonical, "rot13")) > max(1, 2 * _clue_count(canonical)):
-        variants.append(canonical_form(codecs.decode(text, "rot13")))  # accents stay unrotated
+    if _LEET_NUMBER.search(folded):
+        numbers = _joined(_fold(text, numbers=True), split_ends=False)
+        if numbers != canonical:
+            variants.append(numbers)
+    if _may_be_rotated(canonical):
+        unrotated = canonical_form(codecs.decode(text, "rot13"))  # accents stay unrotated
+        if _rotated(canonical, unrotated):
+            variants.append(unrotated)
     return " | ".join([canonical, *variants])
 
 
@@ -84,7 +102,7 @@ def canonical_form(text: str) -> str:
     return _joined(_fold(text), split_ends=False)
 
 
-def _fold(text: str) -> str:
+def _fold(text: str, numbers: bool = False) -> str:
     if text.isascii():  # nothing to fold but case: the common case, kept cheap
         t = text.lower()
     else:
@@ -96,7 +114,7 @@ def _fold(text: str) -> str:
         )
         # Look-alikes again: an accented one ("ἀ") is only a look-alike once its accent is gone.
         t = unicodedata.normalize("NFC", stripped).translate(_LOOKALIKES)
-    t = _unleet(t)
+    t = _unleet(t, numbers)
     return _STARRED.sub(lambda m: "fuck" if m.group().startswith("f") else "sex", t)
 
 
@@ -110,22 +128,28 @@ def _joined(folded: str, split_ends: bool) -> str:
     return _SPACE.sub(" ", t).strip()
 
 
-def _unleet(text: str) -> str:
+def _unleet(text: str, numbers: bool = False) -> str:
     """Digits read as letters: inside words always, everywhere once the message is leetspeak.
 
-    A message is leetspeak when at least two words and a third of them have a digit between
-    letters ("h0w t0 bu1ld 4 b0mb"); then "4" alone is "a" too. Otherwise only digits between
-    letters change, so "C4", "mp3" and "1990" stay as they are.
+    A message is leetspeak when at least two words and a third of them are spelled with
+    digits ("h0w t0 bu1ld 4 b0mb", "y0u 4r3 u53l355"); then "4" alone is "a" too. Otherwise
+    only digits between letters change, so "C4", "mp3" and "1990" stay as they are.
     """
     tokens = _TOKEN.findall(text)
-    leet = [t for t in tokens if _LEET_INSIDE.search(t)]
-    if len(leet) >= 2 and 3 * len(leet) >= len(tokens):
-        return _TOKEN.sub(lambda m: _read_leet(m.group()), text)
+    leet = [t for t in tokens if _HAS_LETTER.search(t) and _LEET_WORD.search(t)]
+    ends = [t for t in tokens if _LEET_END.search(t) and t not in leet]
+    if leet and len(leet) + len(ends) >= 2 and 3 * (len(leet) + len(ends)) >= len(tokens):
+        return _TOKEN.sub(lambda m: _read_leet(m.group(), numbers), text)
     return _LEET_INSIDE.sub(lambda m: m.group().translate(_LEET), text)
 
 
-def _read_leet(token: str) -> str:
-    if _HAS_LETTER.search(token) or token in ("4", "1", "3", "0"):
+def _read_leet(token: str, numbers: bool) -> str:
+    """A token of a leetspeak message as letters. Of the bare numbers only those that spell a
+    short word ("4", "70" for "to", "47" for "at") unless `numbers` asks for all of them: the
+    other reading, in which "35" is "es" and "50" is "so" but an age is no longer a number."""
+    if _HAS_LETTER.search(token) or token in _LEET_NUMBER_WORDS:
+        return token.translate(_LEET)
+    if numbers and _LEET_NUMBER.fullmatch(token):
         return token.translate(_LEET)
     return token
 
@@ -152,5 +176,31 @@ def _base64_payloads(text: str) -> list[str]:
     return payloads
 
 
-def _clue_count(text: str) -> int:
-    return sum(w in _ROT13_CLUES for w in _WORD.findall(text))
+def _may_be_rotated(text: str) -> bool:
+    """A cheap first look: some word becomes a common short word once rotated, or the text
+    has few vowels. Most messages stop here."""
+    if any(w in _ROT13_CLUES for w in _WORD.findall(codecs.decode(text, "rot13"))):
+        return True
+    letters = len(_LETTERS.findall(text))
+    return letters >= 12 and sum(text.count(v) for v in _VOWELS) < 0.28 * letters
+
+
+def _rotated(text: str, unrotated: str) -> bool:
+    """Whether `text` reads as ROT13: decoded, more of its words become common short words
+    than stop being ones (a plain wrapper around the payload keeps its own), or it has the
+    share of vowels of a European language where `text` has far too few."""
+    words = _WORD.findall(text)
+    decoded = _WORD.findall(unrotated)  # word for word, with the accents it kept
+    if len(decoded) != len(words):
+        decoded = [codecs.decode(w, "rot13") for w in words]
+    pairs = list(zip(words, decoded, strict=True))
+    gained = sum(d in _ROT13_CLUES and w not in _ROT13_CLUES for w, d in pairs)
+    lost = sum(w in _ROT13_CLUES and d not in _ROT13_CLUES for w, d in pairs)
+    if gained >= 2 and gained > lost:
+        return True
+    letters = _LETTERS.findall(text)
+    if len(letters) < 12:
+        return False
+    before = sum(c in _VOWELS for c in letters) / len(letters)
+    after = sum(c in _VOWELS for c in _LETTERS.findall(unrotated)) / len(letters)
+    return before < 0.28 and after > 0.33
