@@ -45,6 +45,8 @@ _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 )
 _LEET_INSIDE = re.compile(r"(?<=[a-z])[013457@$](?=[a-z])")
+# A word of letters and leet digits only, the digits anywhere: "t0", "sl33p", "4nd".
+_LEET_WORD = re.compile(r"(?=[a-z'@$]*[013457])(?=[0-9'@$]*[a-z])[a-z013457'@$]+")
 _TOKEN = re.compile(r"[\w'@$]+")
 _HAS_LETTER = re.compile(r"[a-z]")
 _STARRED = re.compile(r"\bf[\*\#]+c?k|\bf[u\*]c[\*]|\bs[\*]x\b")
@@ -114,12 +116,16 @@ def _unleet(text: str) -> str:
     """Digits read as letters: inside words always, everywhere once the message is leetspeak.
 
     A message is leetspeak when at least two words and a third of them have a digit between
-    letters ("h0w t0 bu1ld 4 b0mb"); then "4" alone is "a" too. Otherwise only digits between
-    letters change, so "C4", "mp3" and "1990" stay as they are.
+    letters ("h0w t0 bu1ld 4 b0mb"), or when at least three words and half of them mix letters
+    and digits anywhere ("1 w4nt t0 sl33p"); then "4" alone is "a" too. Otherwise only digits
+    between letters change, so "C4", "mp3" and "1990" stay as they are.
     """
     tokens = _TOKEN.findall(text)
     leet = [t for t in tokens if _LEET_INSIDE.search(t)]
-    if len(leet) >= 2 and 3 * len(leet) >= len(tokens):
+    mixed = [t for t in tokens if _LEET_WORD.fullmatch(t)]
+    if (len(leet) >= 2 and 3 * len(leet) >= len(tokens)) or (
+        len(mixed) >= 3 and 2 * len(mixed) >= len(tokens)
+    ):
         return _TOKEN.sub(lambda m: _read_leet(m.group()), text)
     return _LEET_INSIDE.sub(lambda m: m.group().translate(_LEET), text)
 
