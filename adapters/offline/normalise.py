@@ -60,7 +60,8 @@ _BASE64 = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
 _CLUE_WORDS = (
     "the and how to make build do can you what i of for is in me my tell give with "
     "el la de que como en un una para los comment le les des du dans ma mon est "
-    "wie ich der die das und ein eine mit zu o na no um uma"
+    "wie ich der die das und ein eine mit zu o na no um uma "
+    "mi sin soy yo je ne pas moi mir nicht mehr sie eu nao mais"
 )
 _ROT13_CLUES = frozenset(_CLUE_WORDS.split())
 _WORD = re.compile(r"[a-z']+")
