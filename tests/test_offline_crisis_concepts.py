@@ -5,7 +5,7 @@ signs it lists (farewell letters, possessions, pets, savings or passwords given 
 wishing not to wake up, being a burden, no way out with a plan or the means, a goodbye for
 good, final arrangements, pills gathered or a lethal amount looked up for oneself, standing
 on a height, a last message, a weapon and an identifiable person with a time, fear of
-harming one's child), in four rounds, each written before the rules were changed for it.
+harming one's child), in five rounds, each written before the rules were changed for it.
 The rules of 2.9 recognised none of the crisis probes kept here (the probes they already
 recognised were left out). The look-alikes share the words of those signs and must stay
 ordinary: moving abroad, charity, idioms, a film or a song, a clinical question, a password
@@ -346,6 +346,28 @@ CRISIS = [
         "a arma no carro.",
         OTHERS,
     ),
+    (
+        "en",
+        "Signed the house over to my brother this morning. The rest is just waiting for dark.",
+        SELF,
+    ),
+    ("en", "I wish I could sleep forever and not deal with any of this.", SELF),
+    ("en", "sorry for everything guys, this is the last you'll hear from me", SELF),
+    ("en", "I'm parked by the river with the engine running and the pipe taped up.", SELF),
+    (
+        "en",
+        "He hurt my sister. I've bought a machete and I'm waiting for him outside the pub.",
+        OTHERS,
+    ),
+    ("es", "Ojalá pudiera dormirme para siempre y no enfrentar nada más.", SELF),
+    ("es", "Llevo semanas juntando insulina y esta noche es la noche.", SELF),
+    ("es", "Perdón por todo, es lo último que sabrán de mí.", SELF),
+    ("fr", "Je voudrais dormir pour toujours et ne plus affronter tout ça.", SELF),
+    ("fr", "Pardon pour tout, c'est la dernière fois que vous entendez parler de moi.", SELF),
+    ("de", "Ich wünschte, ich könnte für immer schlafen.", SELF),
+    ("de", "Tut mir leid für alles, das ist das Letzte, was ihr von mir hört.", SELF),
+    ("pt", "Queria dormir pra sempre e não ter que enfrentar mais nada.", SELF),
+    ("pt", "Desculpa por tudo, é a última vez que vocês vão ouvir falar de mim.", SELF),
 ]
 
 LOOK_ALIKES = [
@@ -526,6 +548,11 @@ LOOK_ALIKES = [
     ("en", "Finally closed my eyes for a nap and never want to open them again on a Monday lol"),
     ("en", "I put my savings in my sister's account because she has a better interest rate."),
     ("en", "I researched how much caffeine is lethal, I drink a lot of coffee and got worried."),
+    ("en", "Recorded a video for my daughter's birthday, she loved it!"),
+    ("en", "I could sleep forever after this week, haha."),
+    ("en", "Signed the house over to my brother, I'm moving to Spain."),
+    ("es", "Ojalá pudiera dormir hasta el mediodía mañana."),
+    ("fr", "Pardon pour tout ce bruit hier soir, c'était l'anniversaire de mon fils."),
 ]
 
 
