@@ -64,7 +64,11 @@ class OfflineAssessor:
             if carried is not None:
                 scores[carried.category] = carried.severity
                 notes[carried.category] = carried.why
-            held = self._follow.crisis(reading, earlier) if crisis is Crisis.NONE else None
+            held = (
+                self._follow.crisis(reading, earlier, self._crisis_of)
+                if crisis is Crisis.NONE
+                else None
+            )
             if held is not None:
                 crisis, crisis_note = Crisis(held), "carried from context: follow-up in crisis"
         best = max(scores, key=lambda c: scores[c])
@@ -98,6 +102,10 @@ class OfflineAssessor:
         scores = judge(Reading(self.book, normalise(text), text)).scores
         best = max(scores, key=lambda c: scores[c], default="none")
         return best, scores.get(best, 0.0)
+
+    def _crisis_of(self, text: str) -> str | None:
+        rule = judge(Reading(self.book, normalise(text), text)).crisis
+        return None if rule is None else rule.target
 
     @staticmethod
     def _cite(reading: Reading, verdict: Verdict, category: str) -> str:

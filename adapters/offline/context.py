@@ -124,13 +124,22 @@ class Follow:
             category, value, "carried from context: escalates the previous message into a request"
         )
 
-    def crisis(self, reading: Reading, earlier: Earlier) -> str | None:
+    def crisis(
+        self, reading: Reading, earlier: Earlier, crisis_of: Callable[[str], str | None]
+    ) -> str | None:
         """A short question about the means of a message in crisis ("how many?", "which
-        ones?") stays in that crisis; a new topic or backing off does not."""
-        if earlier.crisis == "none" or reading.hit("back_off"):
+        ones?") or a bare answer about the when or the means ("Tonight.", "yes, the pills")
+        stays in that crisis; a new topic or backing off does not. A short message that
+        completes an earlier one ("I've said goodbye to everyone." then "Tonight.") is read
+        with it, so that a crisis told over two messages is still one."""
+        if reading.hit("back_off"):
             return None
         plain = reading.views["plain"]
         words = _words(plain)
+        if earlier.crisis == "none":
+            return crisis_of(f"{earlier.text} . {plain}") if 0 < len(words) <= 12 else None
+        if reading.hit("crisis_follow_up") is not None and 0 < len(words) <= 6:
+            return earlier.crisis
         new = self._content(words) - set(_words(earlier.text))
         asks = "?" in plain or reading.hit("quantity") or reading.hit("pointer")
         return earlier.crisis if asks and len(words) <= 8 and len(new) <= 1 else None

@@ -68,7 +68,7 @@ _CLUE_WORDS = (
     "a are your about write describe this that it so at on not but e y es eres tu te se lo "
     "al por mi su del une je pas ne et toi moi qui bist ist nicht auf den dem von sie mir dich "
     "voce vc sua seu eu isso nao pra os com up einen einem sich auch aus bei nach oder "
-    "fazer hacer faire machen"
+    "fazer hacer faire machen sin soy yo mehr mais"
 )
 _ROT13_CLUES = frozenset(_CLUE_WORDS.split())
 _WORD = re.compile(r"[a-z']+")
