@@ -43,7 +43,12 @@ class Container:
         )
         metrics = Metrics()
         assessor, assistant = model_adapters(settings, metrics.observe_model_failure)
-        read_side = ReadSide(url, store.mapper, run_projections=run_projections)
+        read_side = ReadSide(
+            url,
+            store.mapper,
+            run_projections=run_projections,
+            pool_size=settings.read_pool_size,
+        )
         metrics.follow_projections(partial(progress_of, read_side.pool))
         service = ConversationService(
             store,
