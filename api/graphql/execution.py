@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
+from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from graphql import (
@@ -24,6 +26,7 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 Plain = tuple[Callable[..., Any], GraphQLLeafType]
 _plain: weakref.WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], Plain | None]] = (
@@ -32,13 +35,17 @@ _plain: weakref.WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], Plain | N
 
 
 def plain_field(schema: GraphQLSchema, parent: GraphQLObjectType, name: str) -> Plain | None:
-    """The resolver and leaf type of `parent.name` if it is a plain field, else None."""
+    """How to read `parent.name` and its leaf type if it is a plain field, else None. The
+    read is the attribute getter itself when strawberry's default resolver is `getattr`."""
     field = schema.get_field(parent, name)
     resolve = field and field.resolve
     if field and resolve and not field.args and getattr(resolve, "_is_default", False):
         leaf = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
         if is_leaf_type(leaf):
-            return resolve, leaf
+            definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+            if definition is not None and getattr(definition, "default_resolver", None) is getattr:
+                return attrgetter(definition.python_name), leaf
+            return partial(resolve, info=None), leaf
     return None
 
 
@@ -66,9 +73,9 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             else:
                 plain = self._plain[key] = plain_field(self.schema, parent_type, key[1])
             if plain is not None:
-                resolve, leaf = plain
+                read, leaf = plain
                 try:
-                    value = resolve(source, None)
+                    value = read(source)
                     coerced = None if value is None else leaf.coerce_output_value(value)
                 except Exception:  # the general path below raises it again, where it belongs
                     coerced = None
