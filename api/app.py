@@ -29,8 +29,10 @@ def create_app(services: Services) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         services.read_side.start()
+        await services.read_side.open_async()
         yield
         turn_threads.finish(services.service.turn_deadline)
+        await services.read_side.close_async()
         services.close()
 
     app = FastAPI(

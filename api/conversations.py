@@ -5,7 +5,6 @@ body when the request accepts `text/event-stream` (`api/streaming.py`)."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, Security
@@ -77,8 +76,8 @@ async def list_conversations(
     (waiting at most 2 s)."""
     seq = decode_cursor("conversation", after)
     await read_side.watcher.until(read_side.last_writes.of(caller), WAIT_SECONDS)
-    rows = await asyncio.to_thread(
-        read_side.read, conversation_reads.conversations_page, caller.name, None, seq, first + 1
+    rows = await read_side.fetch(
+        conversation_reads.conversations_page, caller.name, None, seq, first + 1
     )
     page, more = page_of(rows, first)
     return ConversationPage(

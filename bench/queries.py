@@ -2,7 +2,7 @@
 
 Requests go through the whole ASGI app in process (Starlette's TestClient, no network),
 so SQL statements per request can be counted. The baseline is the same rows read with
-plain psycopg (the read model's own queries, on one connection, no GraphQL).
+plain psycopg (the read model's own statements, on one connection, no GraphQL).
 """
 
 from __future__ import annotations
@@ -80,12 +80,13 @@ def bench_queries(run: Run) -> list[ResultLine]:
         with psycopg.connect(url, autocommit=True, row_factory=dict_row) as conn:
 
             def raw_one() -> None:
-                reads.conversations_by_ids(conn, [long.id], who.name)
-                reads.messages_of(conn, [long.id])
+                conn.execute(reads.SELECT_BY_IDS, {"ids": [long.id], "owner": who.name}).fetchall()
+                conn.execute(reads.SELECT_MESSAGES, {"ids": [long.id]}).fetchall()
 
             def raw_page() -> None:
-                rows = reads.conversations_page(conn, who.name, None, None, PAGE)
-                reads.messages_of(conn, [r["id"] for r in rows])
+                page = {"owner": who.name, "status": None, "after": None, "limit": PAGE}
+                rows = conn.execute(reads.SELECT_PAGE, page).fetchall()
+                conn.execute(reads.SELECT_MESSAGES, {"ids": [r["id"] for r in rows]}).fetchall()
 
             raw_one_ms, _ = requests(count, raw_one)
             raw_page_ms, _ = requests(count, raw_page)

@@ -56,6 +56,7 @@ class Container:
             store.mapper,
             read_url=settings.database_read_url,
             run_projections=run_projections,
+            pool_size=settings.read_pool_size,
         )
         metrics.follow_projections(partial(progress_of, read_side.pool))
         registry = registry_service(url)

@@ -172,6 +172,14 @@ class Settings(BaseSettings):
         validation_alias="LASTRESORT_READY_MAX_LAG",
         description="events a read model may be behind while `/readyz` says ready",
     )
+    read_pool_size: int = Field(
+        10,
+        ge=1,
+        le=100,
+        validation_alias="LASTRESORT_READ_POOL_SIZE",
+        description="database connections each API process (each `serve --workers` process) "
+        "keeps at most for GraphQL and REST reads",
+    )
     forwarded_allow_ips: str = Field(
         "127.0.0.1",
         min_length=1,

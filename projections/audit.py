@@ -19,8 +19,7 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 import orjson
-from psycopg import Connection, sql
-from psycopg.rows import DictRow
+from psycopg import sql
 
 from domain.events import (
     AssistantEvent,
@@ -38,6 +37,7 @@ from domain.events import (
 from domain.policy import Policy
 from projections.base import Operation, ReadModel, Row, Rows
 from projections.conversations import messages_of
+from projections.queries import Query, first
 
 INSERT_CONVERSATION = Rows.insert(
     "rm_audit_conversations",
@@ -273,37 +273,32 @@ class EndingFilter:
 
 
 def endings_page(
-    conn: Connection[DictRow],
-    owner: str | None,
-    filters: EndingFilter,
-    after: int | None,
-    limit: int,
-) -> list[Row]:
+    owner: str | None, filters: EndingFilter, after: int | None, limit: int
+) -> Query[list[Row]]:
     """Newest first, keyset on `seq` (the Ended event's notification id)."""
     params = {**asdict(filters), "owner": owner, "after": after, "limit": limit}
-    return conn.execute(SELECT_ENDINGS_PAGE, params).fetchall()
+    return (yield SELECT_ENDINGS_PAGE, params)
 
 
-def ending_facets(conn: Connection[DictRow], owner: str | None) -> Row:
+def ending_facets(owner: str | None) -> Query[Row]:
     """The models, policy versions and categories endings exist for (filter choices)."""
-    row = conn.execute(SELECT_FACETS, {"owner": owner}).fetchone()
-    assert row is not None
+    (row,) = yield SELECT_FACETS, {"owner": owner}
     return {key: sorted(values) for key, values in row.items()}
 
 
-def audit_of(conn: Connection[DictRow], conversation_id: UUID, owner: str | None) -> Row | None:
+def audit_of(conversation_id: UUID, owner: str | None) -> Query[Row | None]:
     """A conversation's ending, evidence, trail, messages and the branches made from it;
     None if missing or not visible."""
     params: dict[str, Any] = {"id": conversation_id, "owner": owner}
-    conversation = conn.execute(SELECT_CONVERSATION, params).fetchone()
+    conversation = first((yield SELECT_CONVERSATION, params))
     if conversation is None:
         return None
-    ending = conn.execute(SELECT_ENDING, params).fetchone()
+    ending = first((yield SELECT_ENDING, params))
     cites: Sequence[int] = ending["cites"] if ending else []
-    evidence = conn.execute(SELECT_EVIDENCE, {**params, "positions": list(cites)}).fetchall()
-    trail = conn.execute(SELECT_TRAIL, params).fetchall()
-    messages = messages_of(conn, [conversation_id])
-    branches = conn.execute(SELECT_BRANCHES_MADE, params).fetchall()
+    evidence = yield SELECT_EVIDENCE, {**params, "positions": list(cites)}
+    trail = yield SELECT_TRAIL, params
+    messages = yield from messages_of([conversation_id])
+    branches = yield SELECT_BRANCHES_MADE, params
     return {
         **conversation,
         "ending": ending,
@@ -314,9 +309,6 @@ def audit_of(conn: Connection[DictRow], conversation_id: UUID, owner: str | None
     }
 
 
-def stats(
-    conn: Connection[DictRow], owner: str | None, since: datetime | None, until: datetime | None
-) -> Row:
-    row = conn.execute(SELECT_STATS, {"owner": owner, "since": since, "until": until}).fetchone()
-    assert row is not None
+def stats(owner: str | None, since: datetime | None, until: datetime | None) -> Query[Row]:
+    (row,) = yield SELECT_STATS, {"owner": owner, "since": since, "until": until}
     return row

@@ -1,7 +1,8 @@
 """Read model "conversations": each conversation with its tree links, and its messages.
 
 A branch's inherited messages are copied into the branch, so a conversation's messages
-are always one indexed range scan. All SQL of this read model is here.
+are always one indexed range scan. All SQL of this read model is here; its queries are
+written once for blocking and asyncio connections (`projections/queries.py`).
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import ClassVar
 from uuid import UUID
 
-from psycopg import Connection, sql
-from psycopg.rows import DictRow
+from psycopg import sql
 
 from domain.conversation import USER_KIND, Author
 from domain.events import AssistantEvent, Branched, Ended, Event, MessageSent, Started, Turn
 from projections.base import Operation, ReadModel, Row, Rows
+from projections.queries import Query
 
 INSERT_CONVERSATION = Rows.insert(
     "rm_conversations",
@@ -151,27 +152,20 @@ def _turn_messages(cid: UUID, turn: Turn) -> Iterable[Operation]:
     )
 
 
-def conversations_by_ids(
-    conn: Connection[DictRow], ids: Sequence[UUID], owner: str | None
-) -> list[Row]:
-    return conn.execute(SELECT_BY_IDS, {"ids": list(ids), "owner": owner}).fetchall()
+def conversations_by_ids(ids: Sequence[UUID], owner: str | None) -> Query[list[Row]]:
+    return (yield SELECT_BY_IDS, {"ids": list(ids), "owner": owner})
 
 
 def conversations_page(
-    conn: Connection[DictRow],
-    owner: str | None,
-    status: str | None,
-    after: int | None,
-    limit: int,
-) -> list[Row]:
+    owner: str | None, status: str | None, after: int | None, limit: int
+) -> Query[list[Row]]:
     """Newest first, keyset on `seq` (the Started event's notification id)."""
-    params = {"owner": owner, "status": status, "after": after, "limit": limit}
-    return conn.execute(SELECT_PAGE, params).fetchall()
+    return (yield SELECT_PAGE, {"owner": owner, "status": status, "after": after, "limit": limit})
 
 
-def branches_of(conn: Connection[DictRow], ids: Sequence[UUID], owner: str | None) -> list[Row]:
-    return conn.execute(SELECT_BRANCHES, {"ids": list(ids), "owner": owner}).fetchall()
+def branches_of(ids: Sequence[UUID], owner: str | None) -> Query[list[Row]]:
+    return (yield SELECT_BRANCHES, {"ids": list(ids), "owner": owner})
 
 
-def messages_of(conn: Connection[DictRow], ids: Sequence[UUID]) -> list[Row]:
-    return conn.execute(SELECT_MESSAGES, {"ids": list(ids)}).fetchall()
+def messages_of(ids: Sequence[UUID]) -> Query[list[Row]]:
+    return (yield SELECT_MESSAGES, {"ids": list(ids)})

@@ -1,14 +1,22 @@
 """The read side of one process: read models, their runners (unless run elsewhere), the
-progress watcher for read-your-writes, the pool GraphQL reads through, and the audit
-page-view log kept in the same database.
+progress watcher for read-your-writes, the pools queries run on, and the audit page-view
+log kept in the same database.
 
 With a streaming replica (`read_url`, from `DATABASE_READ_URL`) the runners still write
-the read models on the primary (`url`), while the pool and the watcher use the replica: a
-read waits until the replica has replayed its caller's last write. The page-view log is
-written, so it stays on the primary, on a small pool of its own."""
+the read models on the primary (`url`), while the read pools and the watcher use the
+replica: a read waits until the replica has replayed its caller's last write. The
+page-view log is written, so it stays on the primary, on a small pool of its own.
+
+Two read pools on the one read connection string: a blocking one for the audit pages (plain `def`
+endpoints, run on worker threads), the CLI and the operations routes, and an asyncio one
+GraphQL and REST reads await on the event loop, so a read costs no thread hop. The asyncio
+pool belongs to the event loop that serves requests: the app opens it when it starts (in
+each `serve --workers` process, after the fork), sized by `LASTRESORT_READ_POOL_SIZE`, and
+closes it when it stops."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
@@ -17,28 +25,37 @@ import psycopg
 from eventsourcing.persistence import Mapper
 from eventsourcing.postgres import PostgresDatastore
 from psycopg.rows import DictRow, dict_row
-from psycopg_pool import ConnectionPool
+from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 from eventstore.database import eventsourcing_env
 from projections.audit import AuditView
 from projections.consistency import LastWrites, ProgressWatcher
 from projections.conversations import ConversationsView
 from projections.page_views import PageViewLog
+from projections.queries import Query, run, run_async
 from projections.runner import ReadModelRunner
 
 T = TypeVar("T")
 VIEWS: tuple[type[ConversationsView | AuditView], ...] = (ConversationsView, AuditView)
 VIEW_NAMES = tuple(view.name for view in VIEWS)
+READ_POOL_SIZE = 10
 
 
 class CountingCursor(psycopg.Cursor[DictRow]):
-    """Counts the statements GraphQL sends (the N+1 test and metrics read it)."""
+    """Counts the statements the read side sends (the N+1 test and the benchmark read it);
+    `AsyncCountingCursor` adds those of the asyncio pool to the same count."""
 
     executed: ClassVar[int] = 0
 
     def execute(self, *args: Any, **kwargs: Any) -> Any:
         CountingCursor.executed += 1
         return super().execute(*args, **kwargs)
+
+
+class AsyncCountingCursor(psycopg.AsyncCursor[DictRow]):
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        CountingCursor.executed += 1
+        return await super().execute(*args, **kwargs)
 
 
 def view_datastore(url: str) -> PostgresDatastore:
@@ -71,6 +88,9 @@ def make_runners(
     ]
 
 
+AsyncPool = AsyncConnectionPool[psycopg.AsyncConnection[DictRow]]
+
+
 class ReadSide:
     def __init__(
         self,
@@ -79,9 +99,11 @@ class ReadSide:
         *,
         read_url: str | None = None,
         run_projections: bool = True,
+        pool_size: int = READ_POOL_SIZE,
     ) -> None:
         self.url = url
         self.read_url = read_url = read_url or url
+        self.pool_size = pool_size
         self.runners = make_runners(url, mapper) if run_projections else []
         views = [runner.view for runner in self.runners]  # the watcher reads their positions
         if not views:
@@ -102,6 +124,8 @@ class ReadSide:
                 url, min_size=1, max_size=4, open=False, kwargs=self.pool.kwargs
             )
         self.page_views = PageViewLog(self._log_pool)
+        self._async_pool: AsyncPool | None = None
+        self._async_loop: asyncio.AbstractEventLoop | None = None
         self._started = False
 
     def start(self) -> None:
@@ -115,10 +139,46 @@ class ReadSide:
         for runner in self.runners:
             runner.start()
 
-    def read(self, query: Callable[..., T], *args: Any) -> T:
-        """Run one read-model query function on a pooled connection."""
+    async def open_async(self) -> None:
+        """Open the asyncio pool on the running event loop (the app's startup): its
+        connections and tasks belong to that loop, the one that serves the requests."""
+        if self._async_pool is not None:
+            return
+        self._async_loop = asyncio.get_running_loop()
+        self._async_pool = AsyncConnectionPool(
+            self.read_url,
+            min_size=1,
+            max_size=self.pool_size,
+            open=False,
+            kwargs={
+                "autocommit": True,
+                "row_factory": dict_row,
+                "cursor_factory": AsyncCountingCursor,
+            },
+        )
+        await self._async_pool.open()
+
+    async def close_async(self) -> None:
+        """Close the asyncio pool (the app's shutdown, on the loop that opened it)."""
+        pool, self._async_pool, self._async_loop = self._async_pool, None, None
+        if pool is not None:
+            await pool.close()
+
+    def read(self, query: Callable[..., Query[T]], *args: Any) -> T:
+        """Run one read-model query on a connection of the blocking pool."""
         with self.pool.connection() as conn:
-            return query(conn, *args)
+            return run(conn, query(*args))
+
+    async def fetch(self, query: Callable[..., Query[T]], *args: Any) -> T:
+        """Run one read-model query on the asyncio pool, awaiting it on the event loop.
+
+        On a loop whose pool the app did not open (an app driven without its startup, as
+        an ASGI transport in a test does) it runs on the blocking pool, on a worker thread."""
+        pool = self._async_pool
+        if pool is None or self._async_loop is not asyncio.get_running_loop():
+            return await asyncio.to_thread(self.read, query, *args)
+        async with pool.connection() as conn:
+            return await run_async(conn, query(*args))
 
     def close(self) -> None:
         for runner in self.runners:

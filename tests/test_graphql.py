@@ -244,6 +244,26 @@ def test_keyset_pagination_and_status_filter(client: TestClient, auth: Auth) -> 
     ]
 
 
+def test_reads_are_awaited_on_the_event_loop_not_run_on_a_thread(
+    client: TestClient, alice: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GraphQL's and REST's reads go through the asyncio pool the app opened, never through
+    the blocking pool (which a worker thread would have to run)."""
+    cid = start(client, alice)
+    send(client, alice, cid, "Any easy dessert ideas?")
+
+    def blocking(*_: Any) -> None:
+        raise AssertionError("a read went through the blocking pool")
+
+    monkeypatch.setattr(client.app.state.services.read_side, "read", blocking)
+    query = "{ conversations(first: 5) { edges { node { id messages { text } } } } }"
+    (edge,) = data(client, alice, query)["conversations"]["edges"]
+    assert edge["node"]["id"] == cid and len(edge["node"]["messages"]) == 2
+    listed = client.get("/v1/conversations", headers=alice)
+    assert listed.status_code == 200
+    assert [c["id"] for c in listed.json()["conversations"]] == [cid]
+
+
 def test_statements_for_a_page_do_not_grow_with_its_size(client: TestClient, auth: Auth) -> None:
     carol = auth(f"carol-{uuid.uuid4().hex[:6]}")
     for _ in range(8):

@@ -22,6 +22,7 @@ from domain.errors import BadInput
 from projections import conversations as conversation_reads
 from projections.base import Row
 from projections.consistency import WAIT_SECONDS
+from projections.queries import Query
 
 READ_AFTER_HEADER = "x-read-after"
 READ_AFTER_PATTERN = re.compile("[0-9]{1,19}")
@@ -53,8 +54,8 @@ class Context(BaseContext):
         """Whose rows the caller may read: their own, or everyone's for a reviewer."""
         return None if self.caller.is_reviewer else self.caller.name
 
-    async def read(self, query: Callable[..., T], *args: Any) -> T:
-        return await asyncio.to_thread(self.services.read_side.read, query, *args)
+    async def read(self, query: Callable[..., Query[T]], *args: Any) -> T:
+        return await self.services.read_side.fetch(query, *args)
 
     async def wait_for(self, notification_id: int | None) -> None:
         """Wait (at most WAIT_SECONDS) until the projections include `notification_id`, on
