@@ -18,6 +18,7 @@ from typing import Any
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
+from psycopg import sql
 from psycopg.rows import dict_row
 
 from bootstrap.container import Container, web_app
@@ -26,6 +27,7 @@ from domain.access import Role
 from eventstore.migrate import migrate
 from projections.consistency import WAIT_SECONDS
 from projections.progress import progress
+from projections.queries import Query
 from tests.api_calls import data
 from tests.postgres import replicated_postgres
 from tests.waiting import wait_until
@@ -137,6 +139,12 @@ def texts(app: Replicated, headers: dict[str, str], cid: str) -> list[str]:
     return [m["text"] for m in found["messages"]] if found else []
 
 
+def in_recovery() -> Query[bool]:
+    """A read-model query that asks the server it runs on whether it is a replica."""
+    rows = yield sql.SQL("SELECT pg_is_in_recovery() AS yes"), {}
+    return bool(rows[0]["yes"])
+
+
 def test_reads_are_served_by_the_replica_and_see_the_writes_just_made(
     replicated: Replicated,
 ) -> None:
@@ -152,10 +160,7 @@ def test_reads_are_served_by_the_replica_and_see_the_writes_just_made(
     assert text in page.text and text in exported.text
     assert app.client.get("/audit/stats", headers=rita).status_code == 200
 
-    recovering = app.container.read_side.read(
-        lambda conn: conn.execute("SELECT pg_is_in_recovery() AS yes").fetchone()["yes"]
-    )
-    assert recovering, "the read side's pool is not on the replica"
+    assert app.container.read_side.read(in_recovery), "the read side's pool is not on the replica"
     ready = app.client.get("/readyz", headers=rita).json()
     assert ready["status"] == "ready" and ready["replica_lag_seconds"] >= 0
     assert "lastresort_replica_lag_seconds" in app.client.get("/metrics").text
