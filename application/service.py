@@ -30,8 +30,6 @@ from eventsourcing.persistence import IntegrityError
 from tenacity import (
     RetryCallState,
     Retrying,
-    retry_if_exception,
-    retry_if_exception_type,
     stop_after_attempt,
     wait_random_exponential,
 )
@@ -94,6 +92,15 @@ class ConversationService:
         self.on_write = on_write
         self.on_turn = on_turn
         self.on_refused = on_refused
+        # One `Retrying` for every command (each call keeps its state to itself): building
+        # one per command costs more than a turn's decision logic.
+        self._retry = Retrying(
+            retry=_decided_on_stale_copy,
+            stop=stop_after_attempt(max_attempts),
+            wait=_wait,
+            after=_reload,
+            retry_error_callback=_busy,
+        )
 
     def start(
         self, principal: Principal, model: str, request_key: str | None = None
@@ -288,30 +295,43 @@ class ConversationService:
         since the copy it was decided on may be stale — except a model's failure, which
         no newer event would change.
         """
-        fresh = False
+        return self._retry(attempt, _Loads(self.store))
 
-        def load(conversation_id: UUID) -> Conversation:
-            if fresh:
-                return self.store.get_conversation(conversation_id)
-            return self.store.get_cached(conversation_id)
 
-        def decided_on_stale_copy(error: BaseException) -> bool:
-            return not fresh and _stale_refusal(error)
+@dataclass
+class _Loads:
+    """How one command's attempts load a conversation: cached first, then fresh."""
 
-        def reload(_: RetryCallState) -> None:
-            nonlocal fresh
-            fresh = True
+    store: Repository
+    fresh: bool = False
 
-        backoff = wait_random_exponential(multiplier=0.005)
-        retrying = Retrying(
-            retry=retry_if_exception_type(IntegrityError)
-            | retry_if_exception(decided_on_stale_copy),
-            stop=stop_after_attempt(self.max_attempts),
-            wait=lambda state: 0 if _stale_refusal(_error(state)) else backoff(state),
-            after=reload,
-            retry_error_callback=_busy,
-        )
-        return retrying(attempt, load)
+    def __call__(self, conversation_id: UUID) -> Conversation:
+        if self.fresh:
+            return self.store.get_conversation(conversation_id)
+        return self.store.get_cached(conversation_id)
+
+
+def _decided_on_stale_copy(state: RetryCallState) -> bool:
+    """The attempt failed on a copy that may be stale: a refusal made on the cached copy, or
+    any save the primary key refused."""
+    error = _error(state)
+    if isinstance(error, IntegrityError):
+        return True
+    loads: _Loads = state.args[0]
+    return not loads.fresh and _stale_refusal(error)
+
+
+def _reload(state: RetryCallState) -> None:
+    loads: _Loads = state.args[0]
+    loads.fresh = True
+
+
+def _wait(state: RetryCallState) -> float:
+    """No wait before deciding a stale refusal again; a jittered backoff after a lost race."""
+    return 0 if _stale_refusal(_error(state)) else _BACKOFF(state)
+
+
+_BACKOFF = wait_random_exponential(multiplier=0.005)
 
 
 def _found(taker: TurnTaker, result: TurnResult) -> TurnResult:

@@ -149,8 +149,15 @@ class ConversationStore(Application[UUID]):
         return conversation
 
     def save_conversations(self, *conversations: Conversation) -> Sequence[Recording[UUID]]:
-        """Store every pending event of `conversations` in one transaction."""
-        recordings = self.save(*conversations)
+        """Store every pending event of `conversations` in one transaction.
+
+        Straight to the event store: `Application.save` would find each conversation's
+        events through runtime `Protocol` checks (slow `isinstance`) and then call hooks
+        (snapshots, its own cache, subscribers) this application has none of."""
+        events = [
+            event for conversation in conversations for event in conversation.collect_events()
+        ]
+        recordings = self.events.put(events)
         for conversation in conversations:
             self._remember(conversation)
         return recordings
