@@ -1,7 +1,10 @@
 """REST commands and reads under /v1/conversations.
 
 A message or a branch is answered as a stream of Server-Sent Events instead of one JSON
-body when the request accepts `text/event-stream` (`api/streaming.py`)."""
+body when the request accepts `text/event-stream` (`api/streaming.py`).
+
+The turn routes are `async def` and hand only the turn itself to the thread pool: for a
+plain `def` route FastAPI also validates the answer on the pool, a second hop per turn."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from api.dependencies import Meters, Reads, Service, Signer
 from api.errors import responses
@@ -39,11 +43,12 @@ router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 
 
 # Documents the bearer scheme in OpenAPI; the signer reads the header itself, so that a
-# missing, malformed or forged token each gets its own 401 message.
+# missing, malformed or forged token each gets its own 401 message. `principal` is async:
+# checking a token's signature is quick, not worth a hop to the thread pool.
 bearer = HTTPBearer(auto_error=False, description="`lastresort token --user NAME` prints one")
 
 
-def principal(
+async def principal(
     request: Request,
     signer: Signer,
     _: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
@@ -106,7 +111,7 @@ def start_conversation(
     response_model=MessageResult,
     responses={**STREAMED, **responses(401, 403, 404, 409, 413, 422, 503)},
 )
-def send_message(
+async def send_message(
     id: str,
     body: SendMessage,
     caller: Caller,
@@ -118,12 +123,14 @@ def send_message(
     """With `Accept: text/event-stream`, the turn is streamed as Server-Sent Events."""
     cid = conversation_id(id)
     if wants_stream(request.headers.get("accept")):
-        return stream_turn(
+        return await run_in_threadpool(
+            stream_turn,
             lambda watcher: service.send_message(caller, cid, body.text, key, watcher),
             lambda result: _message_result(result).model_dump(mode="json"),
             metrics.observe_streamed_turn,
         )
-    return _message_result(service.send_message(caller, cid, body.text, key))
+    result = await run_in_threadpool(service.send_message, caller, cid, body.text, key)
+    return _message_result(result)
 
 
 @router.post(
@@ -132,7 +139,7 @@ def send_message(
     response_model=BranchCreatedResult,
     responses={**STREAMED, **responses(401, 403, 404, 413, 422, 503)},
 )
-def branch_conversation(
+async def branch_conversation(
     id: str,
     body: BranchConversation,
     caller: Caller,
@@ -145,12 +152,14 @@ def branch_conversation(
     Events (answered 200: the branch exists only once `done` arrives)."""
     cid, position, text = conversation_id(id), body.from_position, body.text
     if wants_stream(request.headers.get("accept")):
-        return stream_turn(
+        return await run_in_threadpool(
+            stream_turn,
             lambda watcher: service.branch(caller, cid, position, text, key, watcher),
             lambda result: _branch_result(result, position).model_dump(mode="json"),
             metrics.observe_streamed_turn,
         )
-    return _branch_result(service.branch(caller, cid, position, text, key), position)
+    result = await run_in_threadpool(service.branch, caller, cid, position, text, key)
+    return _branch_result(result, position)
 
 
 def _message_result(result: TurnResult) -> MessageResult:

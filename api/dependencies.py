@@ -3,6 +3,8 @@
 The composition root builds one `Services` and hands it to `create_app`; routes declare
 the parts they use as FastAPI dependencies (`Service`, `Reads`, `Signer`, `Meters`), so
 the HTTP layer never imports the composition root nor reaches into it for what it needs.
+The dependencies are `async def`: they only look something up, and FastAPI runs a plain
+`def` dependency on its thread pool — a thread hop per dependency per request.
 """
 
 from __future__ import annotations
@@ -47,19 +49,19 @@ def services(request: Request) -> Services:
     return found
 
 
-def _service(request: Request) -> ConversationService:
+async def _service(request: Request) -> ConversationService:
     return services(request).service
 
 
-def _read_side(request: Request) -> ReadSide:
+async def _read_side(request: Request) -> ReadSide:
     return services(request).read_side
 
 
-def _signer(request: Request) -> TokenSigner:
+async def _signer(request: Request) -> TokenSigner:
     return services(request).signer
 
 
-def _metrics(request: Request) -> Metrics:
+async def _metrics(request: Request) -> Metrics:
     return services(request).metrics
 
 

@@ -81,7 +81,8 @@ class JsonFormatter(structlog.stdlib.ProcessorFormatter):
 
 
 def log_as_json(level: int = logging.INFO) -> None:
-    """Route every logger (uvicorn's included) through one JSON handler on the root."""
+    """Route every logger (uvicorn's included, but its access line) through one JSON
+    handler on the root."""
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
@@ -89,7 +90,9 @@ def log_as_json(level: int = logging.INFO) -> None:
     root.setLevel(level)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
-        logging.getLogger(name).propagate = True
+        # `RequestContext` logs every request once (`lastresort.access`, with its ids);
+        # uvicorn's access line would say it again in a `serve --workers N` worker.
+        logging.getLogger(name).propagate = name != "uvicorn.access"
 
 
 class RequestContext:

@@ -3,7 +3,7 @@
 `eventstore.store.ConversationStore` implements it on Postgres, or on the library's own
 in-memory store for tests that need no database; the service knows only this protocol. A
 save that loses a race raises the library's `IntegrityError` (the primary key on id and
-version), which the service answers by running the command again.
+version), which the service answers by running the command again on a fresh load.
 """
 
 from __future__ import annotations
@@ -20,6 +20,12 @@ from domain.conversation import Conversation
 class Repository(Protocol):
     def get_conversation(self, conversation_id: UUID) -> Conversation:
         """The conversation with every recorded event applied; `NotFound` if none."""
+        ...
+
+    def get_cached(self, conversation_id: UUID) -> Conversation:
+        """The last copy this store saw, without asking the database when it has one: it
+        may lack another process's newest events, so only for a command whose save the
+        primary key refuses if it does (`get_conversation` when none is cached)."""
         ...
 
     def save_conversations(self, *conversations: Conversation) -> Sequence[Recording[UUID]]:

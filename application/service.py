@@ -1,12 +1,16 @@
 """The application service: every command of REST, GraphQL and the CLI goes through here.
 
 Each command loads the conversation, decides, and saves all its events in one
-transaction. A concurrent writer makes the save fail as a whole; the command then runs
-again on fresh state (so a message racing an ending is either recorded before `Ended`
-or refused), a bounded number of times, reusing the model answers whose inputs did not
-change (`application/turns.py`). A turn has a deadline: its model calls are bounded by it, and
-once it has passed nothing is saved, so a client that gave up never finds its message
-stored behind its back.
+transaction. The first attempt starts from the store's cached copy without asking the
+database (`Repository.get_cached`), so a turn on a current cache is one round trip, its
+save. A concurrent writer — or another process that wrote behind this one's cache — makes
+the save fail as a whole; the command then runs again on a fresh load (so a message
+racing an ending is either recorded before `Ended` or refused), a bounded number of
+times, reusing the model answers whose inputs did not change (`application/turns.py`). A
+refusal decided on the unverified cached copy (the conversation ended, a position not
+there yet) is never final either: it is decided again on a fresh load. A turn has a
+deadline: its model calls are bounded by it, and once it has passed nothing is saved, so
+a client that gave up never finds its message stored behind its back.
 
 A turn can be streamed (`watcher`, `application/turns.py`): the same command, whose
 watcher hears the decision and the reply as they are made. An Idempotency-Key retry that
@@ -19,14 +23,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import NoReturn, TypeVar
+from typing import NoReturn, TypeAlias, TypeVar
 from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.persistence import IntegrityError
 from tenacity import (
     RetryCallState,
     Retrying,
-    retry_if_exception_type,
     stop_after_attempt,
     wait_random_exponential,
 )
@@ -38,12 +41,13 @@ from domain import validation
 from domain.access import Principal
 from domain.conversation import Conversation
 from domain.deadline import Deadline, DeadlinePassed
-from domain.errors import Conflict, IdempotencyKeyReused, NotFound
+from domain.errors import Conflict, DomainError, IdempotencyKeyReused, ModelUnavailable, NotFound
 from domain.events import Rating, Turn
 from domain.policy import Policy
 from domain.ports import Assessor, Assistant
 
 T = TypeVar("T")
+Load: TypeAlias = Callable[[UUID], Conversation]
 IDEMPOTENCY_NAMESPACE = UUID("5b0c1f4e-8a51-4c1e-9a2f-6c0d2f6f4a10")
 
 
@@ -89,6 +93,15 @@ class ConversationService:
         self.on_write = on_write
         self.on_turn = on_turn
         self.on_refused = on_refused
+        # One `Retrying` for every command (each call keeps its state to itself): building
+        # one per command costs more than a turn's decision logic.
+        self._retry = Retrying(
+            retry=_decided_on_stale_copy,
+            stop=stop_after_attempt(max_attempts),
+            wait=_wait,
+            after=_reload,
+            retry_error_callback=_busy,
+        )
 
     @property
     def policy(self) -> Policy:
@@ -106,7 +119,7 @@ class ConversationService:
             return conversation
         conversation_id = _keyed_id(principal, "start", request_key)
 
-        def attempt() -> Conversation:
+        def attempt(_: Load) -> Conversation:
             existing = self._find(conversation_id)
             if existing is not None:
                 if existing.owner != principal.name or existing.model != model:
@@ -135,8 +148,8 @@ class ConversationService:
         self.check_key(request_key)
         taker = self._taker(text, watcher)
 
-        def attempt() -> TurnResult:
-            conversation = self.store.get_conversation(conversation_id)
+        def attempt(load: Load) -> TurnResult:
+            conversation = load(conversation_id)
             principal.check_write(conversation)
             if request_key is not None and (done := conversation.turn_for_key(request_key)):
                 if done.text != text:
@@ -170,8 +183,8 @@ class ConversationService:
 
         taker = self._taker(text, watcher)
 
-        def attempt() -> TurnResult:
-            parent = self.store.get_conversation(conversation_id)
+        def attempt(load: Load) -> TurnResult:
+            parent = load(conversation_id)
             principal.check_write(parent)
             if request_key is not None and (done := self._find(child_id)):
                 turn = (
@@ -205,8 +218,8 @@ class ConversationService:
             self.check_text(comment, what="comment")
         self.check_key(request_key)
 
-        def attempt() -> int:
-            conversation = self.store.get_conversation(conversation_id)
+        def attempt(load: Load) -> int:
+            conversation = load(conversation_id)
             principal.check_write(conversation)
             if request_key is not None and (done := conversation.feedback_keys.get(request_key)):
                 if (done.rating, done.comment) != (rating, comment) or position not in (
@@ -270,7 +283,7 @@ class ConversationService:
         """Record one turn on `conversation` without saving it (benchmarks, tests)."""
         return self._taker(text).take(conversation, self.clock(), request_key)
 
-    def _retrying_turn(self, attempt: Callable[[], T]) -> T:
+    def _retrying_turn(self, attempt: Callable[[Load], T]) -> T:
         """`_retrying` for a turn, counting a turn refused for its deadline."""
         try:
             return self._retrying(attempt)
@@ -279,16 +292,52 @@ class ConversationService:
                 self.on_refused("deadline")
             raise
 
-    def _retrying(self, attempt: Callable[[], T]) -> T:
-        """Run `attempt` again while another writer appended first (`IntegrityError`), up to
-        `max_attempts` times with jittered exponential backoff; then `Conflict`."""
-        retrying = Retrying(
-            retry=retry_if_exception_type(IntegrityError),
-            stop=stop_after_attempt(self.max_attempts),
-            wait=wait_random_exponential(multiplier=0.005),
-            retry_error_callback=_busy,
-        )
-        return retrying(attempt)
+    def _retrying(self, attempt: Callable[[Load], T]) -> T:
+        """Run `attempt(load)` again while another writer appended first (`IntegrityError`),
+        up to `max_attempts` times with jittered exponential backoff; then `Conflict`.
+
+        The first attempt loads the cached copy (`get_cached`), every later one a fresh
+        copy. A domain error from the first attempt is retried at once on fresh state,
+        since the copy it was decided on may be stale — except a model's failure, which
+        no newer event would change.
+        """
+        return self._retry(attempt, _Loads(self.store))
+
+
+@dataclass
+class _Loads:
+    """How one command's attempts load a conversation: cached first, then fresh."""
+
+    store: Repository
+    fresh: bool = False
+
+    def __call__(self, conversation_id: UUID) -> Conversation:
+        if self.fresh:
+            return self.store.get_conversation(conversation_id)
+        return self.store.get_cached(conversation_id)
+
+
+def _decided_on_stale_copy(state: RetryCallState) -> bool:
+    """The attempt failed on a copy that may be stale: a refusal made on the cached copy, or
+    any save the primary key refused."""
+    error = _error(state)
+    if isinstance(error, IntegrityError):
+        return True
+    loads: _Loads = state.args[0]
+    return not loads.fresh and _stale_refusal(error)
+
+
+def _reload(state: RetryCallState) -> None:
+    loads: _Loads = state.args[0]
+    loads.fresh = True
+
+
+def _wait(state: RetryCallState) -> float:
+    """No wait before deciding a stale refusal again; a jittered backoff after a lost race."""
+    return 0 if _stale_refusal(_error(state)) else _BACKOFF(state)
+
+
+_BACKOFF = wait_random_exponential(multiplier=0.005)
 
 
 def _found(taker: TurnTaker, result: TurnResult) -> TurnResult:
@@ -301,6 +350,15 @@ def _found(taker: TurnTaker, result: TurnResult) -> TurnResult:
             "send it again with the key to get that turn"
         )
     return result
+
+
+def _stale_refusal(error: BaseException | None) -> bool:
+    """A refusal that newer events could overturn (not a model's failure)."""
+    return isinstance(error, DomainError) and not isinstance(error, ModelUnavailable)
+
+
+def _error(state: RetryCallState) -> BaseException | None:
+    return state.outcome.exception() if state.outcome is not None else None
 
 
 def _busy(_: RetryCallState) -> NoReturn:

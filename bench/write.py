@@ -8,6 +8,7 @@ trip (one multi-statement query, an implicit transaction) — the fastest raw wa
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -21,7 +22,6 @@ import httpx
 import psycopg
 from psycopg import sql
 
-from api.auth import TokenSigner
 from application.service import utc_now
 from bench.harness import (
     SECRET,
@@ -41,6 +41,8 @@ from eventstore.store import EVENTS_TABLE
 TEXT = "Any easy dessert ideas for tonight?"
 MODEL = "claude-opus-4-1"
 CLIENTS = 8
+WORKERS = (1, 2)  # `serve --workers N`: one row each
+STARTUP_SECONDS = 120  # each worker builds its own container; slow on a busy machine
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 StoredRow = tuple[str, bytes]  # topic, state of one event of a turn
@@ -144,8 +146,9 @@ def timed_turns(turns: int, turn: Callable[[], object]) -> list[float]:
     return out
 
 
-def serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
-    """`lastresort serve` in a subprocess (no projection runners); its base URL once healthy."""
+def serve(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    """`lastresort serve --no-projections --workers N` in a subprocess; its base URL once
+    healthy."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "LASTRESORT_SECRET": SECRET}
     process = subprocess.Popen(
@@ -156,7 +159,7 @@ def serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
             "serve",
             "--no-projections",
             "--workers",
-            "1",
+            str(workers),
             "--port",
             str(port),
         ],
@@ -166,7 +169,7 @@ def serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
@@ -174,13 +177,81 @@ def serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
         except httpx.TransportError:
             time.sleep(0.1)
     process.kill()
-    raise RuntimeError("lastresort serve did not become healthy in 30 s")
+    raise RuntimeError(f"lastresort serve did not become healthy in {STARTUP_SECONDS} s")
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds process `pid` has used (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU seconds process `pid` and every process under it have used (Linux):
+    `serve --workers N` answers in its worker processes."""
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        child = int(stat.parent.name)
+        parents[child] = int(fields[1])
+        used[child] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tree, grown = {pid}, True
+    while grown:
+        below = {child for child, parent in parents.items() if parent in tree} - tree
+        tree |= below
+        grown = bool(below)
+    return sum(used.get(p, 0.0) for p in tree)
+
+
+def drive(base: str, server_pid: int, turns: int) -> tuple[float, list[float], float]:
+    """`bench.http_clients` in its own process against the server at `base`: turns/s, every
+    latency in ms, and the CPU seconds the server (`server_pid` and its workers) used for
+    the measured turns."""
+    clients = subprocess.Popen(
+        [sys.executable, "-m", "bench.http_clients", base, str(CLIENTS), str(turns)],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "LASTRESORT_SECRET": SECRET},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert clients.stdin is not None and clients.stdout is not None
+    try:
+        if clients.stdout.readline().strip() != "ready":
+            raise RuntimeError(f"the HTTP clients did not start (exit {clients.wait(10)})")
+        cpu_before = cpu_seconds(server_pid)
+        clients.stdin.write("go\n")
+        clients.stdin.flush()
+        line = clients.stdout.readline()
+        server_cpu = cpu_seconds(server_pid) - cpu_before
+        if not line:
+            raise RuntimeError(f"the HTTP clients failed (exit {clients.wait(10)})")
+    finally:
+        clients.stdin.close()
+        clients.wait(30)
+    result = json.loads(line)
+    latencies: list[float] = result["latencies_ms"]
+    return len(latencies) / result["seconds"], latencies, server_cpu
+
+
+def http_rows(
+    label: str, measured: tuple[float, list[float], float], raw: tuple[float, list[float]]
+) -> list[ResultLine]:
+    """The throughput and latency rows of one server setup; server CPU per measured turn."""
+    (rate, http_ms, server_cpu), (raw_rate, raw_ms) = measured, raw
+    server_cpu_ms = server_cpu * 1000 / len(http_ms)
+    ratio = rate / raw_rate
+    p50 = percentile(http_ms, 0.5) / percentile(raw_ms, 0.5)
+    return [
+        ratio_row(f"write: turns/s, HTTP, {label}", rate, raw_rate, "turns/s", 0.4),
+        ResultLine(
+            f"write: turn latency, HTTP, {label}",
+            f"{latency(http_ms)}; server CPU {server_cpu_ms:.1f} ms/turn",
+            latency(raw_ms),
+            f"{p50:.1f}× p50",
+            "(with turns/s ≥ 40%)",
+            ratio >= 0.4,
+            p50,
+        ),
+    ]
 
 
 def http_vs_raw(run: Run, url: str, container: Container) -> list[ResultLine]:
@@ -192,46 +263,22 @@ def http_vs_raw(run: Run, url: str, container: Container) -> list[ResultLine]:
             cid = uuid4()
             return timed_turns(turns, lambda: raw_writers[i].turn(cid))
 
-        raw_rate, raw_ms = concurrently(CLIENTS, raw_client)
+        raw = concurrently(CLIENTS, raw_client)
     finally:
         for writer in raw_writers:
             writer.close()
 
-    process, base = serve(url)
-    signer = TokenSigner(SECRET, 3600)
-    try:
-
-        def http_client(i: int) -> list[float]:
-            headers = {"Authorization": f"Bearer {signer.mint(f'bench-http-{i}')}"}
-            with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
-                cid = client.post("/v1/conversations", json={}).json()["id"]
-                path = f"/v1/conversations/{cid}/messages"
-                client.post(path, json={"text": TEXT}).raise_for_status()  # warm up
-
-                def turn() -> None:
-                    client.post(path, json={"text": TEXT}).raise_for_status()
-
-                return timed_turns(turns, turn)
-
-        cpu_before = cpu_seconds(process.pid)
-        rate, http_ms = concurrently(CLIENTS, http_client)
-        server_cpu_ms = (cpu_seconds(process.pid) - cpu_before) * 1000 / (CLIENTS * (turns + 1))
-    finally:
-        process.terminate()
-        process.wait(10)
-    ratio = rate / raw_rate
-    return [
-        ratio_row(f"write: turns/s, HTTP, {CLIENTS} clients", rate, raw_rate, "turns/s", 0.4),
-        ResultLine(
-            f"write: turn latency, HTTP, {CLIENTS} clients",
-            f"{latency(http_ms)}; server CPU {server_cpu_ms:.1f} ms/turn",
-            latency(raw_ms),
-            f"{percentile(http_ms, 0.5) / percentile(raw_ms, 0.5):.1f}× p50",
-            "(with turns/s ≥ 40%)",
-            ratio >= 0.4,
-            percentile(http_ms, 0.5) / percentile(raw_ms, 0.5),
-        ),
-    ]
+    rows = []
+    for workers in WORKERS:
+        process, base = serve(url, workers)
+        try:
+            measured = drive(base, process.pid, turns)
+        finally:
+            process.terminate()
+            process.wait(10)
+        label = f"{CLIENTS} clients" + ("" if workers == 1 else f", {workers} workers")
+        rows += http_rows(label, measured, raw)
+    return rows
 
 
 def bench_write(run: Run) -> list[ResultLine]:

@@ -3,10 +3,15 @@
 Loading keeps the last copy of each recently used conversation (a bounded LRU cache):
 the next load reads only the events recorded after the cached version and applies
 them to a copy, so a turn costs the same at 10 messages as at 5,000. Saves go through
-`TurnRecorder`, the library's recorder in one round trip. The cache is
-never trusted for a write: every load still asks the database for newer events, and
-optimistic concurrency (the primary key on id and version) refuses a stale save.
-Cached conversations are private copies; callers always get their own clone.
+`TurnRecorder`, the library's recorder in one round trip.
+
+A read (`get_conversation`) always asks the database for newer events. A command may
+start from the cached copy without asking (`get_cached`): another process may have
+written behind this one's cache, but then the save is refused — the primary key on id
+and version holds the version the stale copy would write next — and the command runs
+again on a fresh load (`application/service.py`). So a turn whose cached copy is
+current costs one round trip, its save. Cached conversations are private copies;
+callers always get their own clone.
 """
 
 from __future__ import annotations
@@ -117,6 +122,20 @@ class ConversationStore(Application[UUID]):
     def get_conversation(self, conversation_id: UUID) -> Conversation:
         with self._cache_lock:
             cached = self._cache.get(conversation_id)
+        return self._load(conversation_id, cached)
+
+    def get_cached(self, conversation_id: UUID) -> Conversation:
+        """A copy of the cached conversation without a query (it may be behind the
+        database); loaded as `get_conversation` when none is cached."""
+        with self._cache_lock:
+            cached = self._cache.get(conversation_id)
+            if cached is not None:
+                self._cache.move_to_end(conversation_id)
+                return cached.clone()
+        return self._load(conversation_id, None)
+
+    def _load(self, conversation_id: UUID, cached: Conversation | None) -> Conversation:
+        """The conversation with every recorded event, caught up from `cached` if given."""
         if cached is None:
             events = cast(list[Event], list(self.events.get(conversation_id)))
             if not events:
@@ -130,8 +149,15 @@ class ConversationStore(Application[UUID]):
         return conversation
 
     def save_conversations(self, *conversations: Conversation) -> Sequence[Recording[UUID]]:
-        """Store every pending event of `conversations` in one transaction."""
-        recordings = self.save(*conversations)
+        """Store every pending event of `conversations` in one transaction.
+
+        Straight to the event store: `Application.save` would find each conversation's
+        events through runtime `Protocol` checks (slow `isinstance`) and then call hooks
+        (snapshots, its own cache, subscribers) this application has none of."""
+        events = [
+            event for conversation in conversations for event in conversation.collect_events()
+        ]
+        recordings = self.events.put(events)
         for conversation in conversations:
             self._remember(conversation)
         return recordings

@@ -118,6 +118,9 @@ class ContestedStore:
     def get_conversation(self, conversation_id: UUID) -> Conversation:
         return self.store.get_conversation(conversation_id)
 
+    def get_cached(self, conversation_id: UUID) -> Conversation:
+        return self.store.get_cached(conversation_id)
+
     def save_conversations(self, *conversations: Conversation) -> Sequence[Recording[UUID]]:
         self.saves += 1
         if self.rivals:
