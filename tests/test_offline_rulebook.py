@@ -3,6 +3,7 @@ rationale cites, and a mistake in a rule file fails at load rather than at the f
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import tomllib
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from adapters.offline.engine import Reading, crisis_rule, judge
+from adapters.offline.normalise import normalise
 from adapters.offline.rulebook import RULES_DIR, load
 from adapters.offline_assessor import OfflineAssessor
 
@@ -103,3 +106,17 @@ def test_warming_up_compiles_what_most_messages_need_before_the_first_turn() -> 
     assessor.warm_up()
 
     assert set(book._compiled) == {frozenset({"en"}), frozenset(book.markers)}
+
+
+def test_the_crisis_rule_alone_is_the_one_a_whole_judgement_reports() -> None:
+    """A joined reading asks only for the crisis rule: it must be the one `judge` finds."""
+    book = load()
+    dev = Path(__file__).parents[1] / "corpus" / "dev.jsonl"
+    texts = [json.loads(line)["text"] for line in dev.read_text("utf-8").splitlines()]
+    crises = 0
+    for text in texts:
+        reading = Reading(book, normalise(text), text)
+        expected = judge(reading).crisis
+        assert crisis_rule(Reading(book, normalise(text), text)) is expected, text
+        crises += expected is not None
+    assert crises > 50  # the corpus holds crises for the comparison to mean something

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from adapters.offline.context import Earlier, Follow
-from adapters.offline.engine import Reading, Verdict, judge
+from adapters.offline.engine import Reading, Verdict, crisis_rule, judge
 from adapters.offline.normalise import normalise
 from adapters.offline.rulebook import Rule, Rulebook, load
 from domain.assessment import Assessment, Category, Crisis, Intent
@@ -104,7 +104,7 @@ class OfflineAssessor:
         return best, scores.get(best, 0.0)
 
     def _crisis_of(self, text: str) -> str | None:
-        rule = judge(Reading(self.book, normalise(text), text)).crisis
+        rule = crisis_rule(Reading(self.book, normalise(text), text))
         return None if rule is None else rule.target
 
     @staticmethod

@@ -184,6 +184,12 @@ def judge(reading: Reading) -> Verdict:
     return verdict
 
 
+def crisis_rule(reading: Reading) -> Rule | None:
+    """The crisis rule `judge` would report, without scoring any category: a message read
+    joined with the one before it asks only this, on most turns."""
+    return next((r for r in reading.book.crisis_rules if reading.holds(r.when)), None)
+
+
 def _first(verdict: Verdict, rule: Rule, reading: Reading) -> None:
     if getattr(verdict, rule.effect) is None and reading.holds(rule.when):
         setattr(verdict, rule.effect, rule)

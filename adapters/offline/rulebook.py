@@ -116,6 +116,11 @@ class Rulebook:
             }
         return self._compiled[languages]
 
+    @functools.cached_property
+    def crisis_rules(self) -> tuple[Rule, ...]:
+        """The crisis rules alone, in the book's order (the first that holds decides)."""
+        return tuple(r for r in self.rules if r.effect == "crisis")
+
 
 def load(directory: Path = RULES_DIR) -> Rulebook:
     """Read `ruleset.toml` and the concern files it lists, checking every reference."""
