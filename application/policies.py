@@ -1,13 +1,16 @@
 """Policy files: TOML (on disk or as text) to a validated `Policy`; and where the service
 finds the policy in force for a new turn.
 
-`ConversationService` asks a `LivePolicy` for the policy at each turn, so the one given at
-start (`FixedPolicy`) can be replaced by one that follows the registry as it changes.
+`ConversationService` asks a `LivePolicy` for the policy at each turn: `FixedPolicy` for
+one chosen at start, `PolledPolicy` to follow the registry as it changes, without restart.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -53,3 +56,30 @@ class FixedPolicy:
 
     def current(self) -> Policy:
         return self.policy
+
+
+class PolledPolicy:
+    """The registry's live policy, asked again when a turn starts at least `interval`
+    seconds after the last question: every process follows a promotion within that
+    interval, at the cost of one small read per interval, and a turn still decides wholly
+    under the one policy it was handed. While the registry is empty, `initial` stays."""
+
+    def __init__(
+        self,
+        read: Callable[[], Policy | None],
+        initial: Policy,
+        interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._read, self._policy, self._interval, self._clock = read, initial, interval, clock
+        self._asked = clock()
+        self._asking = threading.Lock()  # one question at a time; the others keep the last
+
+    def current(self) -> Policy:
+        if self._clock() - self._asked >= self._interval and self._asking.acquire(False):
+            try:
+                self._policy = self._read() or self._policy
+                self._asked = self._clock()
+            finally:
+                self._asking.release()
+        return self._policy

@@ -18,7 +18,7 @@ from api.app import create_app
 from api.auth import TokenSigner
 from api.dependencies import HttpLimits, Services
 from api.metrics import Metrics
-from application.policies import FixedPolicy, load_policy
+from application.policies import PolledPolicy, load_policy
 from application.registry import RegistryService
 from application.service import ConversationService
 from bootstrap.registry import registry_service
@@ -86,20 +86,25 @@ class Container:
         self.store.close()
 
 
-def live_policy(registry: RegistryService, settings: Settings) -> FixedPolicy:
-    """The registry's live policy when the service starts; the policy file while the
-    registry is empty (a database migrated without `lastresort migrate`'s seed)."""
+# A promotion reaches every API process within this, well inside the 2 s promised.
+POLICY_POLL_SECONDS = 1.0
+
+
+def live_policy(registry: RegistryService, settings: Settings) -> PolledPolicy:
+    """The registry's live policy, followed as it changes (a promotion reaches every worker
+    within `POLICY_POLL_SECONDS`); the policy file while the registry is empty (a database
+    migrated without `lastresort migrate`'s seed)."""
     live = registry.live()
     if live is not None:
         log.info("policy %s is live (from the policy registry)", live.version)
-        return FixedPolicy(live)
+        return PolledPolicy(registry.live, live, POLICY_POLL_SECONDS)
     policy = load_policy(settings.policy_file)
     log.warning(
         "the policy registry is empty: using %s from %s (run `lastresort migrate` to seed it)",
         policy.version,
         settings.policy_file,
     )
-    return FixedPolicy(policy)
+    return PolledPolicy(registry.live, policy, POLICY_POLL_SECONDS)
 
 
 def web_app(container: Container) -> FastAPI:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from api.auth import TokenSigner
+from application.policies import PolledPolicy
 from application.registry import RegistryService
 from cli.main import main
 from domain.access import Principal, Role
@@ -246,6 +247,34 @@ def test_each_turn_decides_under_the_policy_live_when_it_starts(make_service: Ma
     second = service.send_message(alice, conversation.id, "Hello again")
     assert (first.turn.policy, second.turn.policy) == (ONE, TWO)
     assert second.turn.decision.policy_version == "v2"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_polled_policy_follows_the_registry_once_its_interval_has_passed() -> None:
+    clock, answers = Clock(), {"live": ONE}
+    asked: list[float] = []
+
+    def read() -> Policy | None:
+        asked.append(clock.now)
+        return answers["live"]
+
+    live = PolledPolicy(read, ONE, interval=1.0, clock=clock)
+    answers["live"] = TWO  # promoted elsewhere
+    clock.now += 0.5
+    assert live.current() == ONE and asked == []  # within the interval: no read
+    clock.now += 0.5
+    assert live.current() == TWO and asked == [101.0]
+    assert live.current() == TWO and asked == [101.0]  # asked again only after the interval
+    answers["live"] = None  # an emptied registry (a fresh database): keep what was live
+    clock.now += 1.0
+    assert live.current() == TWO and asked == [101.0, 102.0]
 
 
 def test_the_cli_mints_admin_tokens(

@@ -16,10 +16,11 @@ from bootstrap.container import Container
 from bootstrap.registry import registry_service
 from bootstrap.settings import Settings
 from cli.main import main
-from domain.access import Role
+from domain.access import Principal, Role
 from domain.registry import PolicyStatus
 from eventstore.migrate import migrate
 from tests.api_calls import Auth, codes, data, gql
+from tests.waiting import wait_until
 
 POLICIES = "{ policies { version status registeredAt promotedAt by } }"
 SHADOW = "mutation($p: String!) { shadowPolicy(policy: $p) { version status by } }"
@@ -127,6 +128,26 @@ def test_the_service_starts_on_the_registry_s_live_policy(
     container = Container.build(settings, database, run_projections=False)
     try:
         assert container.service.policy.version == "2026-02.1"
+    finally:
+        container.close()
+
+
+def test_a_promotion_reaches_a_running_service_within_two_seconds(
+    database: str, tmp_path: Path, settings: Settings
+) -> None:
+    assert main(["migrate"]) == 0
+    container = Container.build(settings, database, run_projections=False)
+    try:
+        alice = Principal("alice")
+        conversation = container.service.start(alice, "claude-opus-4-1")
+        before = container.service.send_message(alice, conversation.id, "Hello there")
+        assert before.turn.decision.policy_version == "2025-08.1"
+        # Another process (the CLI here) promotes a new version; the service is not restarted.
+        assert main(["policy", "shadow", str(candidate(tmp_path, "2026-03.1"))]) == 0
+        assert main(["policy", "promote", "2026-03.1"]) == 0
+        wait_until(lambda: container.service.policy.version == "2026-03.1", 2.0, "the promotion")
+        after = container.service.send_message(alice, conversation.id, "Hello again")
+        assert after.turn.decision.policy_version == "2026-03.1"
     finally:
         container.close()
 
