@@ -5,7 +5,7 @@ service starts on the registry's live policy."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -165,9 +165,15 @@ def test_an_empty_registry_falls_back_to_the_policy_file(
 
 
 @pytest.fixture
-def seeded() -> str:
-    """A version of the test's own: the registry behind `client` is shared by the session."""
-    return f"t-{uuid.uuid4().hex[:8]}"
+def seeded(container: Container) -> Iterator[str]:
+    """A version of the test's own: the registry behind `client` is shared by the session,
+    and the running service follows it, so the version live before is promoted back."""
+    container.registry.seed(container.service.policy)  # the session's database: unseeded
+    before = container.registry.live()
+    assert before is not None
+    yield f"t-{uuid.uuid4().hex[:8]}"
+    container.registry.promote(Principal("cleanup", Role.ADMIN), before.version)
+    wait_until(lambda: container.service.policy == before, 2.0, "the service back on its policy")
 
 
 def test_graphql_users_are_refused_reviewers_read_admins_change(
