@@ -13,9 +13,9 @@ from copy import copy
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 from uuid import UUID
 
+from domain.aggregate import EventSourced
 from domain.assessment import Assessment, Crisis
 from domain.decision import Decision
 from domain.errors import BadInput, ConversationEnded
@@ -60,12 +60,11 @@ class Message:
     at: datetime
 
 
-class Conversation:
+class Conversation(EventSourced):
     """One conversation path: its turns, its ladder, and whether it has ended."""
 
     def __init__(self, id: UUID) -> None:
-        self.id = id
-        self.version = 0
+        super().__init__(id)
         self.owner = ""
         self.model = ""
         self.started_at: datetime | None = None
@@ -74,7 +73,6 @@ class Conversation:
         self.turns: list[Turn] = []
         self.ladder = Ladder()
         self.ended: Ended | None = None
-        self.pending: list[Event] = []
         self.message_keys: dict[str, int] = {}
         self.feedback_keys: dict[str, FeedbackGiven] = {}
         self._sent: MessageSent | None = None
@@ -250,25 +248,9 @@ class Conversation:
         )
         return position
 
-    def collect_events(self) -> list[Event]:
-        events, self.pending = self.pending, []
-        return events
-
     # -- applying events ------------------------------------------------------
 
-    def _trigger(self, cls: type[Event], at: datetime, **fields: Any) -> None:
-        event = cls(
-            originator_id=self.id, originator_version=self.version + 1, timestamp=at, **fields
-        )
-        self._apply(event)
-        self.pending.append(event)
-
-    def _apply(self, event: Event) -> None:
-        if event.originator_version != self.version + 1:
-            raise ValueError(
-                f"event version {event.originator_version} does not follow {self.version}"
-            )
-        self.version = event.originator_version
+    def _mutate(self, event: Event) -> None:
         match event:
             case Started():
                 self.owner, self.model, self.started_at = event.owner, event.model, event.timestamp

@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 from uuid import UUID
 
+from domain.aggregate import EventSourced
 from domain.errors import IdempotencyKeyReused, NotFound, PolicyConflict
 from domain.events import Event
 from domain.policy import Policy
@@ -84,15 +84,13 @@ class Entry:
         return self.policy.version
 
 
-class PolicyRegistry:
+class PolicyRegistry(EventSourced):
     """The registry's state, changed only by applying events (new or replayed)."""
 
     def __init__(self, id: UUID = REGISTRY_ID) -> None:
-        self.id = id
-        self.version = 0
+        super().__init__(id)
         self.entries: dict[str, Entry] = {}
         self.keys: dict[tuple[str, str], tuple[type[PolicyEvent], str]] = {}
-        self.pending: list[Event] = []
 
     @classmethod
     def from_events(cls, events: Iterable[Event], id: UUID = REGISTRY_ID) -> PolicyRegistry:
@@ -191,25 +189,9 @@ class PolicyRegistry:
             raise IdempotencyKeyReused("a different policy change was made with this key")
         return True
 
-    def collect_events(self) -> list[Event]:
-        events, self.pending = self.pending, []
-        return events
-
     # -- applying events --------------------------------------------------------------
 
-    def _trigger(self, cls: type[PolicyEvent], at: datetime, **fields: Any) -> None:
-        event = cls(
-            originator_id=self.id, originator_version=self.version + 1, timestamp=at, **fields
-        )
-        self._apply(event)
-        self.pending.append(event)
-
-    def _apply(self, event: Event) -> None:
-        if event.originator_version != self.version + 1:
-            raise ValueError(
-                f"event version {event.originator_version} does not follow {self.version}"
-            )
-        self.version = event.originator_version
+    def _mutate(self, event: Event) -> None:
         if not isinstance(event, PolicyEvent):
             raise ValueError(f"{type(event).__name__} is not a policy registry event")
         version, at, by = event.policy.version, event.timestamp, event.by
