@@ -20,7 +20,9 @@ from typing import Any
 
 import psycopg
 
+from application.policies import load_policy
 from bootstrap.container import Container
+from bootstrap.registry import registry_service
 from bootstrap.settings import Settings
 from eventstore.database import with_dbname
 from eventstore.migrate import migrate
@@ -79,6 +81,7 @@ class Run:
         try:
             url = with_dbname(self.server, name)
             migrate(url)
+            seed_registry(url)
             yield url
         finally:
             with psycopg.connect(self.server, autocommit=True) as conn:
@@ -94,6 +97,15 @@ class Run:
             yield container
         finally:
             container.close()
+
+
+def seed_registry(url: str) -> None:
+    """Make the shipped policy live in a scratch database, as `lastresort migrate` does."""
+    service = registry_service(url)
+    try:
+        service.seed(load_policy(Settings(secret=SECRET).policy_file))
+    finally:
+        service.close()
 
 
 def server_url() -> str:

@@ -19,7 +19,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from application.service import utc_now
-from bench.harness import ResultLine, Run, latency, percentile, timed
+from bench.harness import ResultLine, Run, latency, percentile, ratio_row, timed
 from bench.write import MODEL, TEXT, RawWriter, timed_turns, turn_rows
 from bootstrap.container import Container
 from domain.access import Principal
@@ -35,7 +35,7 @@ TEXTS = [
     "Yes, I understand it's permanent. End it.",
 ]
 BATCH = 1000
-CATCH_UP_GOAL = 20_000
+CATCH_UP_GOAL = 0.25  # of the raw SELECT of the same rows
 LAG_GOAL_MS = 100.0
 
 
@@ -79,14 +79,12 @@ def catch_up(run: Run, container: Container, total: int, baseline: float) -> lis
         rate = total / (time.perf_counter() - started)
         runner.stop()
         rows.append(
-            ResultLine(
-                f"projections: catch-up from 0, {runner.view.name}",
-                f"{rate:,.0f} events/s",
-                f"{baseline:,.0f} rows/s (SELECT)",
-                f"{rate / baseline:.0%}",
-                f"≥ {CATCH_UP_GOAL:,} events/s",
-                rate >= CATCH_UP_GOAL,
+            ratio_row(
+                f"projections: catch-up from 0, {runner.view.name} (vs raw SELECT)",
                 rate,
+                baseline,
+                "events/s",
+                CATCH_UP_GOAL,
             )
         )
     return rows
