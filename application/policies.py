@@ -1,8 +1,9 @@
 """Policy files: TOML (on disk or as text) to a validated `Policy`; and where the service
 finds the policy in force for a new turn.
 
-`ConversationService` asks a `LivePolicy` for the policy at each turn: `FixedPolicy` for
-one chosen at start, `PolledPolicy` to follow the registry as it changes, without restart.
+`ConversationService` asks a `LivePolicy` for the policies in force at each turn (the live
+one and those in shadow, in one answer): `FixedPolicy` for those chosen at start,
+`PolledPolicy` to follow the registry as it changes, without restart.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from domain.errors import InvalidPolicy
-from domain.policy import Policy
+from domain.policy import InForce, Policy
 
 # The policy in force unless `LASTRESORT_POLICY` names another; measurements compare to it.
 DEFAULT_POLICY_FILE = Path(__file__).resolve().parent.parent / "policies" / "default.toml"
@@ -43,31 +44,32 @@ def parse_policy(text: str, source: str = "policy") -> Policy:
 
 
 class LivePolicy(Protocol):
-    def current(self) -> Policy:
-        """The policy a turn starting now decides under."""
+    def current(self) -> InForce:
+        """The policies a turn starting now decides under (live and in shadow)."""
         ...
 
 
 @dataclass(frozen=True)
 class FixedPolicy:
-    """The policy chosen at start, for the life of the process."""
+    """The policies chosen at start, for the life of the process."""
 
-    policy: Policy
+    policies: InForce
 
-    def current(self) -> Policy:
-        return self.policy
+    def current(self) -> InForce:
+        return self.policies
 
 
 class PolledPolicy:
-    """The registry's live policy, asked again when a turn starts at least `interval`
+    """The registry's live and shadowed policies, asked again when a turn starts at least `interval`
     seconds after the last question: every process follows a promotion within that
     interval, at the cost of one small read per interval, and a turn still decides wholly
-    under the one policy it was handed. While the registry is empty, `initial` stays."""
+    under the one live policy it was handed, shadowed by those in shadow with it. While the
+    registry is empty, `initial` stays."""
 
     def __init__(
         self,
-        read: Callable[[], Policy | None],
-        initial: Policy,
+        read: Callable[[], InForce | None],
+        initial: InForce,
         interval: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -75,7 +77,7 @@ class PolledPolicy:
         self._asked = clock()
         self._asking = threading.Lock()  # one question at a time; the others keep the last
 
-    def current(self) -> Policy:
+    def current(self) -> InForce:
         if self._clock() - self._asked >= self._interval and self._asking.acquire(False):
             try:
                 self._policy = self._read() or self._policy

@@ -21,7 +21,7 @@ from application.service import utc_now
 from domain import validation
 from domain.access import Principal, Role
 from domain.errors import Conflict
-from domain.policy import Policy
+from domain.policy import InForce, Policy
 from domain.registry import Entry, PolicyRegistry
 
 SYSTEM = Principal("system", Role.ADMIN)
@@ -51,6 +51,11 @@ class RegistryService:
     def live(self) -> Policy | None:
         """The live policy, for starting the service (None while the registry is empty)."""
         return self.store.get_registry().live
+
+    def in_force(self) -> InForce | None:
+        """The live policy and those in shadow, from one read of the registry (None while
+        nothing is live)."""
+        return self.store.get_registry().in_force
 
     def seed(self, policy: Policy) -> bool:
         """Register and promote `policy` as "system" if the registry is empty; whether it was."""

@@ -43,7 +43,7 @@ from domain.conversation import Conversation
 from domain.deadline import Deadline, DeadlinePassed
 from domain.errors import Conflict, DomainError, IdempotencyKeyReused, ModelUnavailable, NotFound
 from domain.events import Rating, Turn
-from domain.policy import Policy
+from domain.policy import InForce, Policy
 from domain.ports import Assessor, Assistant
 
 T = TypeVar("T")
@@ -68,7 +68,7 @@ class ConversationService:
         store: Repository,
         assessor: Assessor,
         assistant: Assistant,
-        policy: Policy | LivePolicy,
+        policy: Policy | InForce | LivePolicy,
         *,
         default_model: str = "claude-opus-4-1",
         max_text_chars: int = 8000,
@@ -83,7 +83,9 @@ class ConversationService:
         self.store = store
         self.assessor = assessor
         self.assistant = assistant
-        self.live = FixedPolicy(policy) if isinstance(policy, Policy) else policy
+        if isinstance(policy, Policy):
+            policy = InForce(policy)
+        self.live = FixedPolicy(policy) if isinstance(policy, InForce) else policy
         self.max_text_chars = max_text_chars
         self.max_attempts = max_attempts
         self.turn_deadline = turn_deadline
@@ -106,7 +108,7 @@ class ConversationService:
     @property
     def policy(self) -> Policy:
         """The policy in force now (the registry's live one when started from it)."""
-        return self.live.current()
+        return self.live.current().live
 
     def start(
         self, principal: Principal, model: str, request_key: str | None = None
@@ -275,7 +277,8 @@ class ConversationService:
     def _taker(self, text: str, watcher: TurnWatcher | None = None) -> TurnTaker:
         """What takes one command's turn: its deadline starts now."""
         deadline = Deadline.after(self.turn_deadline, self.monotonic)
-        return TurnTaker(text, self.assessor, self.assistant, self.policy, deadline, watcher)
+        policies = self.live.current()  # one question for the live policy and its shadows
+        return TurnTaker(text, self.assessor, self.assistant, policies, deadline, watcher)
 
     def _take_turn(
         self, conversation: Conversation, text: str, request_key: str | None = None

@@ -28,8 +28,9 @@ from domain.deadline import Deadline
 from domain.decision import Decision
 from domain.errors import Conflict
 from domain.events import Turn
-from domain.policy import Policy
+from domain.policy import InForce
 from domain.ports import Assessor, Assistant, WrittenReply
+from domain.replay import shadow_decisions
 
 CONTEXT_MESSAGES = 6
 AssessmentContext = Sequence[tuple[str, Assessment]]
@@ -53,7 +54,7 @@ class TurnTaker:
     text: str
     assessor: Assessor
     assistant: Assistant
-    policy: Policy
+    policies: InForce
     deadline: Deadline
     watcher: TurnWatcher | None = None
     _assessed: tuple[AssessmentContext, Assessment] | None = field(default=None, init=False)
@@ -61,15 +62,18 @@ class TurnTaker:
     _announced: int | None = field(default=None, init=False)  # the streamed reply's position
 
     def take(self, conversation: Conversation, at: datetime, request_key: str | None) -> Turn:
-        """Record the turn on `conversation` (not saved yet) and return it."""
+        """Record the turn on `conversation` (not saved yet) and return it, with what the
+        policies in shadow decided from the same assessment (they never change the reply)."""
         context = conversation.recent_user_messages(CONTEXT_MESSAGES)
         assessment = self._assess(context)
-        decision = self.policy.decide(
+        live = self.policies.live
+        decision = live.decide(
             conversation.ladder, assessment, conversation.next_position, conversation.model
         )
         reply = self._write(decision, conversation)
+        shadows = shadow_decisions(self.policies.shadows, conversation, assessment)
         conversation.record_turn(
-            self.text, assessment, decision, self.policy, reply, at, request_key
+            self.text, assessment, decision, live, reply, at, request_key, shadows
         )
         return conversation.turns[-1]
 

@@ -23,6 +23,7 @@ from application.registry import RegistryService
 from application.service import ConversationService
 from bootstrap.registry import registry_service
 from bootstrap.settings import Settings
+from domain.policy import InForce
 from domain.ports import Assessor, Assistant
 from eventstore.database import eventsourcing_env
 from eventstore.store import ConversationStore
@@ -91,20 +92,25 @@ POLICY_POLL_SECONDS = 1.0
 
 
 def live_policy(registry: RegistryService, settings: Settings) -> PolledPolicy:
-    """The registry's live policy, followed as it changes (a promotion reaches every worker
-    within `POLICY_POLL_SECONDS`); the policy file while the registry is empty (a database
-    migrated without `lastresort migrate`'s seed)."""
-    live = registry.live()
-    if live is not None:
-        log.info("policy %s is live (from the policy registry)", live.version)
-        return PolledPolicy(registry.live, live, POLICY_POLL_SECONDS)
+    """The registry's live policy and those in shadow, followed as they change (a promotion
+    or a shadow reaches every worker within `POLICY_POLL_SECONDS`); the policy file while
+    the registry is empty (a database migrated without `lastresort migrate`'s seed)."""
+    in_force = registry.in_force()
+    if in_force is not None:
+        shadows = ", ".join(p.version for p in in_force.shadows) or "none"
+        log.info(
+            "policy %s is live (from the policy registry); in shadow: %s",
+            in_force.live.version,
+            shadows,
+        )
+        return PolledPolicy(registry.in_force, in_force, POLICY_POLL_SECONDS)
     policy = load_policy(settings.policy_file)
     log.warning(
         "the policy registry is empty: using %s from %s (run `lastresort migrate` to seed it)",
         policy.version,
         settings.policy_file,
     )
-    return PolledPolicy(registry.live, policy, POLICY_POLL_SECONDS)
+    return PolledPolicy(registry.in_force, InForce(policy), POLICY_POLL_SECONDS)
 
 
 def web_app(container: Container) -> FastAPI:

@@ -31,6 +31,7 @@ from domain.events import (
     LadderReset,
     MessageSent,
     Rating,
+    Shadow,
     Started,
     Turn,
 )
@@ -188,8 +189,10 @@ class Conversation(EventSourced):
         reply: WrittenReply,
         at: datetime,
         request_key: str | None = None,
+        shadows: tuple[Shadow, ...] = (),
     ) -> None:
-        """Record a user message with the decision made on it and the reply written for it."""
+        """Record a user message with the decision made on it and the reply written for it,
+        and what the policies in shadow decided on it."""
         self.check_open()
         position = self.next_position
         self._trigger(
@@ -214,6 +217,7 @@ class Conversation(EventSourced):
             decision=replace(decision, model_request=reply.model_request),
             policy=policy,
             usage=reply.usage,
+            shadows=shadows,
         )
 
     def note_branch(self, branch_id: UUID, position: int, at: datetime) -> None:
@@ -286,6 +290,7 @@ class Conversation(EventSourced):
                 reply=event.text,
                 replied_at=event.timestamp,
                 usage=event.usage,
+                shadows=event.shadows,
             )
         )
         if isinstance(event, Ended):

@@ -24,6 +24,16 @@ class Rating(StrEnum):
 
 
 @dataclass(frozen=True)
+class Shadow:
+    """What a policy in shadow decided on a turn, from the same assessment as the live
+    decision, with the policy itself so the record alone can replay it. Recorded for
+    reviewers; it never changes, and is never part of, what the user gets."""
+
+    policy: Policy
+    decision: Decision
+
+
+@dataclass(frozen=True)
 class Turn:
     """One user message with the decision and reply it got.
 
@@ -40,6 +50,7 @@ class Turn:
     reply: str
     replied_at: datetime
     usage: Mapping[str, float] | None = None
+    shadows: tuple[Shadow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,9 @@ class AssistantEvent(Event):
     decision: Decision
     policy: Policy
     usage: Mapping[str, float] | None = None
+    shadows: tuple[Shadow, ...] = ()
+    """The decisions of the policies in shadow on this turn (none in events recorded before
+    shadows were decided, or while none ran)."""
 
 
 @dataclass(frozen=True)

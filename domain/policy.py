@@ -171,6 +171,16 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class InForce:
+    """The policies a turn is decided under, read together so that a turn sees one state of
+    the registry: the live one, whose decision the user gets, and those in shadow, whose
+    decisions are only recorded beside it."""
+
+    live: Policy
+    shadows: tuple[Policy, ...] = ()
+
+
+@dataclass(frozen=True)
 class _Base:
     """The fields every decision of one `decide` call shares."""
 

@@ -19,7 +19,7 @@ from uuid import UUID
 from domain.aggregate import EventSourced
 from domain.errors import IdempotencyKeyReused, NotFound, PolicyConflict
 from domain.events import Event
-from domain.policy import Policy
+from domain.policy import InForce, Policy
 
 REGISTRY_ID = UUID("0c5d2a0e-3f4b-4e0b-9d8e-6a1f2b7c9e01")
 
@@ -110,6 +110,13 @@ class PolicyRegistry(EventSourced):
     @property
     def shadows(self) -> list[Policy]:
         return [e.policy for e in self.entries.values() if e.status is PolicyStatus.SHADOW]
+
+    @property
+    def in_force(self) -> InForce | None:
+        """What a turn decides under: the live policy and those in shadow (None while
+        nothing is live)."""
+        live = self.live
+        return None if live is None else InForce(live, tuple(self.shadows))
 
     def entry(self, version: str) -> Entry:
         found = self.entries.get(version)

@@ -23,15 +23,16 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from domain.assessment import Category
+from domain.assessment import Assessment, Category
 from domain.conversation import Conversation
 from domain.decision import Action, Decision, EndReason
-from domain.events import Turn
+from domain.events import Shadow, Turn
 from domain.ladder import Ladder
 from domain.policy import Policy
 
 # What the model supplies rather than the policy: never part of a comparison.
 NOT_DECIDED_BY_POLICY = frozenset({"model_request"})
+NOT_A_PARAMETER = frozenset({"version"})
 
 
 class Change(StrEnum):
@@ -142,22 +143,73 @@ class Mismatch:
     conversation_id: UUID
     position: int
     fields: Mapping[str, tuple[str, str]]
+    shadow: str | None = None
+    """The version in shadow whose recorded decision this is; None for the live one."""
 
     def describe(self) -> str:
         parts = ", ".join(f"{k}: recorded {a} ≠ replayed {b}" for k, (a, b) in self.fields.items())
-        return f"{self.conversation_id} at {self.position}: {parts}"
+        whose = "" if self.shadow is None else f" (shadow {self.shadow})"
+        return f"{self.conversation_id} at {self.position}{whose}: {parts}"
+
+
+class PolicyPath:
+    """One policy's own way through a conversation's recorded assessments: its ladder is
+    folded from its own decisions (not the recorded ones) until it ends the conversation.
+
+    Replay, the decisions of policies in shadow and `verify`'s check of them all walk
+    this one path, so a shadow decision recorded on a turn is exactly what replaying its
+    policy over the same turns gives.
+    """
+
+    def __init__(self, policy: Policy, model: str) -> None:
+        self.policy = policy
+        self.model = model
+        self.ladder = Ladder()
+
+    @classmethod
+    def along(cls, policy: Policy, model: str, turns: Iterable[Turn]) -> PolicyPath:
+        """The path after `turns` (stopped where the policy ends the conversation)."""
+        path = cls(policy, model)
+        for turn in turns:
+            if path.ended:
+                break
+            path.decide(turn.assessment, turn.position)
+        return path
+
+    @property
+    def ended(self) -> bool:
+        """Whether this policy has ended the conversation: it decides nothing more in it."""
+        return self.ladder.ended
+
+    def decide(self, assessment: Assessment, position: int) -> Decision:
+        """The policy's decision on the user message at `position`; its ladder moves on."""
+        decision = self.policy.decide(self.ladder, assessment, position, self.model)
+        self.ladder = self.ladder.advance(position, decision)
+        return decision
+
+
+def shadow_decisions(
+    shadows: Iterable[Policy], conversation: Conversation, assessment: Assessment
+) -> tuple[Shadow, ...]:
+    """What each policy in `shadows` decides on `conversation`'s next user message, each on
+    its own path; a policy that would have ended the conversation already decides nothing."""
+    out = []
+    for policy in shadows:
+        path = PolicyPath.along(policy, conversation.model, conversation.turns)
+        if not path.ended:
+            out.append(Shadow(policy, path.decide(assessment, conversation.next_position)))
+    return tuple(out)
 
 
 def replay(conversation: Conversation, candidate: Policy) -> Outcome:
     """Re-decide `conversation` under `candidate` until it ends or its history runs out."""
-    ladder = Ladder()
+    path = PolicyPath(candidate, conversation.model)
     turns = conversation.turns
     first: Difference | None = None
     candidate_end: ConversationEnd | None = None
     replayed = 0
     for turn in turns:
-        decision = candidate.decide(ladder, turn.assessment, turn.position, conversation.model)
-        ladder = ladder.advance(turn.position, decision)
+        decision = path.decide(turn.assessment, turn.position)
         replayed += 1
         recorded = turn.decision
         if first is None and decision.action is not recorded.action:
@@ -198,6 +250,50 @@ def check(conversation: Conversation) -> list[Mismatch]:
         if differing:
             mismatches.append(Mismatch(conversation.id, turn.position + 1, differing))
         ladder = ladder.advance(turn.position, turn.decision)
+    return mismatches
+
+
+def check_shadows(
+    conversation: Conversation, registered: Mapping[str, Policy] | None = None
+) -> list[Mismatch]:
+    """Every recorded shadow decision that replaying its policy over the conversation's
+    turns does not reproduce, and every one recorded after that policy's own ending.
+
+    Each shadowed version is replayed under `registered[version]` when given (the policy
+    registry's content, so a policy altered in the record is caught too), else under the
+    policy recorded with its first shadow decision.
+    """
+    policies: dict[str, Policy] = {}
+    for turn in conversation.turns:
+        for shadow in turn.shadows:
+            policies.setdefault(shadow.policy.version, shadow.policy)
+    mismatches = []
+    for version, recorded_policy in policies.items():
+        policy = (registered or {}).get(version, recorded_policy)
+        path = PolicyPath(policy, conversation.model)
+        for turn in conversation.turns:
+            recorded = next((s for s in turn.shadows if s.policy.version == version), None)
+            if path.ended:
+                if recorded is not None:
+                    mismatches.append(
+                        Mismatch(
+                            conversation.id,
+                            turn.position + 1,
+                            {"action": (str(recorded.decision.action), "none: it had ended")},
+                            version,
+                        )
+                    )
+                continue
+            replayed = path.decide(turn.assessment, turn.position)
+            if recorded is None:
+                continue
+            differing = _differing_fields(recorded.decision, replayed)
+            as_recorded, as_registered = recorded.policy.to_mapping(), policy.to_mapping()
+            for key in as_recorded.keys() - NOT_A_PARAMETER:
+                if as_recorded[key] != as_registered[key]:
+                    differing[f"policy.{key}"] = (str(as_recorded[key]), str(as_registered[key]))
+            if differing:
+                mismatches.append(Mismatch(conversation.id, turn.position + 1, differing, version))
     return mismatches
 
 

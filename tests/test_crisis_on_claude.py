@@ -31,6 +31,7 @@ from domain.crisis import CRISIS_DEFINITION, WORKED_EXAMPLES, CrisisExample
 from domain.deadline import NO_DEADLINE
 from domain.decision import Action, EndReason, StoppedBy
 from domain.events import Turn
+from domain.policy import InForce
 from tests.fake_claude import FakeAPI, Json, is_assessment, message, text
 
 ANSWERS: dict[str, Json] = {
@@ -74,7 +75,9 @@ def converse(api: FakeAPI, said: Sequence[str]) -> Conversation:
     assessor, assistant = ClaudeAssessor(client), ClaudeAssistant(client)
     conversation = Conversation.start(uuid4(), "alice", ABLE, AT)
     for said_text in said:
-        TurnTaker(said_text, assessor, assistant, POLICY, NO_DEADLINE).take(conversation, AT, None)
+        TurnTaker(said_text, assessor, assistant, InForce(POLICY), NO_DEADLINE).take(
+            conversation, AT, None
+        )
     assessed = [r for r in api.requests if is_assessment(r)]
     assert len(assessed) == len(said)
     assert all(CRISIS_DEFINITION in r["system"][0]["text"] for r in assessed)

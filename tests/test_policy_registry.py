@@ -17,7 +17,7 @@ from application.registry import RegistryService
 from cli.main import main
 from domain.access import Principal, Role
 from domain.errors import Conflict, Forbidden, IdempotencyKeyReused, NotFound, PolicyConflict
-from domain.policy import Policy
+from domain.policy import InForce, Policy
 from domain.registry import (
     PolicyRegistered,
     PolicyRegistry,
@@ -233,8 +233,8 @@ class Switchable:
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
 
-    def current(self) -> Policy:
-        return self.policy
+    def current(self) -> InForce:
+        return InForce(self.policy)
 
 
 def test_each_turn_decides_under_the_policy_live_when_it_starts(make_service: MakeService) -> None:
@@ -258,23 +258,23 @@ class Clock:
 
 
 def test_a_polled_policy_follows_the_registry_once_its_interval_has_passed() -> None:
-    clock, answers = Clock(), {"live": ONE}
+    clock, answers = Clock(), {"live": InForce(ONE)}
     asked: list[float] = []
 
-    def read() -> Policy | None:
+    def read() -> InForce | None:
         asked.append(clock.now)
         return answers["live"]
 
-    live = PolledPolicy(read, ONE, interval=1.0, clock=clock)
-    answers["live"] = TWO  # promoted elsewhere
+    live = PolledPolicy(read, InForce(ONE), interval=1.0, clock=clock)
+    answers["live"] = InForce(TWO, (ONE,))  # promoted elsewhere, the old one shadowed
     clock.now += 0.5
-    assert live.current() == ONE and asked == []  # within the interval: no read
+    assert live.current() == InForce(ONE) and asked == []  # within the interval: no read
     clock.now += 0.5
-    assert live.current() == TWO and asked == [101.0]
-    assert live.current() == TWO and asked == [101.0]  # asked again only after the interval
+    assert live.current() == InForce(TWO, (ONE,)) and asked == [101.0]
+    assert live.current().live == TWO and asked == [101.0]  # asked again only after the interval
     answers["live"] = None  # an emptied registry (a fresh database): keep what was live
     clock.now += 1.0
-    assert live.current() == TWO and asked == [101.0, 102.0]
+    assert live.current() == InForce(TWO, (ONE,)) and asked == [101.0, 102.0]
 
 
 def test_the_cli_mints_admin_tokens(

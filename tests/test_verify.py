@@ -6,17 +6,23 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import orjson
 import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 
+from application.policies import DEFAULT_POLICY_FILE, load_policy
+from application.registry import SYSTEM
 from bootstrap.container import Container
+from bootstrap.registry import registry_service
 from bootstrap.settings import Settings
 from cli.main import main
 from domain.access import Principal
 from domain.conversation import Conversation
 from domain.events import Branched, Ended, Event, MessageSent, Rating, Started
+from domain.policy import Policy
 from eventstore.database import eventsourcing_env, with_dbname
 from eventstore.migrate import migrate
 from eventstore.store import EVENTS_TABLE, ConversationStore
@@ -28,9 +34,11 @@ Fixture = dict[str, uuid.UUID]
 
 @pytest.fixture(scope="module")
 def template(fresh_database: Callable[[], str], tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A store written by the service: endings of both kinds, branches, feedback; projected."""
+    """A store written by the service: endings of both kinds, branches, feedback, a stricter
+    policy in shadow; projected."""
     url = fresh_database()
     migrate(url)
+    shadow(url, load_policy(DEFAULT_POLICY_FILE.parent / "stricter.toml"))
     settings = Settings(database_url=url, secret="s" * 40, home=tmp_path_factory.mktemp("v"))
     container = Container.build(settings, url)
     container.read_side.start()
@@ -52,6 +60,15 @@ def template(fresh_database: Callable[[], str], tmp_path_factory: pytest.TempPat
     finally:
         container.close()
     return url
+
+
+def shadow(url: str, policy: Policy) -> None:
+    registry = registry_service(url)
+    try:
+        registry.seed(load_policy(DEFAULT_POLICY_FILE))
+        registry.shadow(SYSTEM, policy)
+    finally:
+        registry.close()
 
 
 @pytest.fixture
@@ -254,3 +271,43 @@ def test_a_lagging_read_model_is_not_a_problem(copy: str) -> None:
     report = verify(copy)
     assert report.clean, [p.describe() for p in report.problems]
     assert report.positions["audit"] == cut - 1
+
+
+def _forge(url: str, cid: uuid.UUID, position: int, change: Callable[[Any], None]) -> None:
+    """Change the stored JSON of the reply at `position` in place, as a tampering hand would."""
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            f"SELECT originator_version, state FROM {EVENTS_TABLE} WHERE originator_id = %s",
+            (cid,),
+        ).fetchall()
+        version, data = next(
+            (v, d)
+            for v, d in ((v, orjson.loads(state)) for v, state in rows)
+            if "decision" in d and d["position"] == position
+        )
+        change(data)
+        conn.execute(
+            f"UPDATE {EVENTS_TABLE} SET state = %s WHERE originator_id = %s "
+            "AND originator_version = %s",
+            (orjson.dumps(data), cid, version),
+        )
+
+
+def test_a_shadow_decision_that_replay_does_not_reproduce(
+    copy: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    c = _find(copy, _harm_ended)
+    recorded = c.turns[1].shadows[0]  # the stricter policy warned at 3, the live one redirected
+    assert (recorded.policy.version, str(recorded.decision.action)) == (
+        "2025-08.2-stricter",
+        "warning",
+    )
+
+    def forge(data: Any) -> None:
+        data["shadows"][0]["decision"]["action"] = "redirect"
+
+    _forge(copy, c.id, 3, forge)
+    _expect(copy, "shadow_mismatch", c.id, capsys)
+    (problem,) = [p for p in verify(copy).problems if p.kind == "shadow_mismatch"]
+    assert "at 3 (shadow 2025-08.2-stricter)" in problem.detail
+    assert "action: recorded redirect ≠ replayed warning" in problem.detail

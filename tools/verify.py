@@ -19,6 +19,7 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
+from eventsourcing.persistence import StoredEvent
 from psycopg import sql
 from psycopg.rows import dict_row
 
@@ -35,8 +36,11 @@ from domain.events import (
     MessageSent,
     Started,
 )
-from domain.replay import check
+from domain.policy import Policy
+from domain.registry import PolicyRegistry
+from domain.replay import check, check_shadows
 from eventstore.reading import read_only, stream_rows
+from eventstore.registry import REGISTRY_EVENTS_TABLE
 from eventstore.store import EVENTS_TABLE
 from eventstore.transcoder import EventMapper, event_mapper
 from projections import quarantine
@@ -51,6 +55,9 @@ SHOWN_PROBLEMS = 200
 EVENT_COLUMNS = sql.SQL("originator_id, originator_version, topic, state, notification_id")
 ALL_EVENTS = sql.SQL("SELECT {} FROM {} ORDER BY originator_id, originator_version").format(
     EVENT_COLUMNS, sql.Identifier(EVENTS_TABLE)
+)
+REGISTRY_EVENTS = sql.SQL("SELECT {} FROM {} ORDER BY originator_id, originator_version").format(
+    EVENT_COLUMNS, sql.Identifier(REGISTRY_EVENTS_TABLE)
 )
 EVENTS_OF = sql.SQL(
     "SELECT {} FROM {} WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
@@ -152,6 +159,7 @@ def verify(url: str) -> Report:
             stream_rows(conn, ALL_EVENTS, name="verify_events", row_factory=dict_row), mapper
         )
         rows = stream_rows(conn, READ_MODEL_ROWS, name="verify_read_models", row_factory=dict_row)
+        registered = _registered_policies(conn, mapper)
         for cid, (located, unreadable), row in _merge(events, rows):
             if located or unreadable:
                 report.conversations += 1
@@ -161,7 +169,7 @@ def verify(url: str) -> Report:
             if unreadable:
                 continue
             if located:
-                links.extend(_check_conversation(cid, located, report))
+                links.extend(_check_conversation(cid, located, report, registered))
             _check_read_models(cid, located, row, report, set_aside)
         _check_links(conn, mapper, links, report)
         for event in held:
@@ -215,8 +223,23 @@ def _merge(
             event, row = next(events, None), next(rows, None)
 
 
-def _check_conversation(cid: UUID, located: list[Located], report: Report) -> list[BranchLink]:
-    """Versions, positions, nothing after `Ended` but feedback, decisions reproducible."""
+def _registered_policies(conn: psycopg.Connection[Any], mapper: EventMapper) -> dict[str, Policy]:
+    """Every policy version in the registry, as registered: shadow decisions are replayed
+    under these, so a policy altered where a shadow decision records it is caught."""
+    rows = conn.cursor(row_factory=dict_row).execute(REGISTRY_EVENTS).fetchall()
+    events = [mapper.to_domain_event(_stored(row)) for row in rows]
+    return {v: entry.policy for v, entry in PolicyRegistry.from_events(events).entries.items()}
+
+
+def _stored(row: dict[str, Any]) -> StoredEvent:
+    return StoredEvent(row["originator_id"], row["originator_version"], row["topic"], row["state"])
+
+
+def _check_conversation(
+    cid: UUID, located: list[Located], report: Report, registered: dict[str, Policy]
+) -> list[BranchLink]:
+    """Versions, positions, nothing after `Ended` but feedback, decisions reproducible, the
+    decisions of the policies in shadow reproduced by replaying them."""
     events = [event for event, _ in located]
     bad = len(report.offending_ids)
     versions = [e.originator_version for e in events]
@@ -286,13 +309,16 @@ def _check_conversation(cid: UUID, located: list[Located], report: Report) -> li
     if sent is not None:
         report.add(cid, "partial_turn", f"message at {sent.position} has no reply")
     if len(report.offending_ids) == bad:  # well-formed: the aggregate can fold it
-        for mismatch in check(Conversation.from_events(events)):
+        conversation = Conversation.from_events(events)
+        for mismatch in check(conversation):
             kind = (
                 "unjustified_ending"
                 if mismatch.position == getattr(ended, "position", -1)
                 else "unjustified_decision"
             )
             report.add(cid, kind, mismatch.describe())
+        for mismatch in check_shadows(conversation, registered):
+            report.add(cid, "shadow_mismatch", mismatch.describe())
     return links
 
 
