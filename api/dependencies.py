@@ -18,6 +18,7 @@ from fastapi import Depends, Request
 from api.auth import TokenSigner
 from api.metrics import Metrics
 from application.registry import RegistryService
+from application.reviews import ReviewService
 from application.service import ConversationService
 from projections.readside import ReadSide
 
@@ -36,6 +37,7 @@ class HttpLimits:
 class Services:
     service: ConversationService
     registry: RegistryService
+    reviews: ReviewService
     read_side: ReadSide
     signer: TokenSigner
     metrics: Metrics

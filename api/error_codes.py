@@ -17,6 +17,8 @@ STATUS_OF_CODE = {
     "not_found": 404,
     "conversation_ended": 409,
     "policy_conflict": 409,
+    "review_claimed": 409,
+    "review_not_claimed": 409,
     "text_too_long": 413,
     "model_error": 502,  # the Messages API refused the request itself: retrying won't help
     "busy": 503,

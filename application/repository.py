@@ -14,7 +14,9 @@ from uuid import UUID
 
 from eventsourcing.persistence import Recording
 
+from domain.aggregate import EventSourced
 from domain.conversation import Conversation
+from domain.review import Review
 
 
 class Repository(Protocol):
@@ -28,6 +30,11 @@ class Repository(Protocol):
         primary key refuses if it does (`get_conversation` when none is cached)."""
         ...
 
-    def save_conversations(self, *conversations: Conversation) -> Sequence[Recording[UUID]]:
-        """Store every pending event of `conversations` in one transaction."""
+    def get_review(self, conversation_id: UUID) -> Review | None:
+        """The review of `conversation_id`'s ending; None while none was requested."""
+        ...
+
+    def save_conversations(self, *conversations: EventSourced) -> Sequence[Recording[UUID]]:
+        """Store every pending event of `conversations` (and of the reviews saved with them)
+        in one transaction."""
         ...

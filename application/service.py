@@ -39,12 +39,14 @@ from application.repository import Repository
 from application.turns import TurnTaker, TurnWatcher
 from domain import validation
 from domain.access import Principal
+from domain.aggregate import EventSourced
 from domain.conversation import Conversation
 from domain.deadline import Deadline, DeadlinePassed
 from domain.errors import Conflict, DomainError, IdempotencyKeyReused, ModelUnavailable, NotFound
 from domain.events import Rating, Turn
 from domain.policy import InForce, Policy
 from domain.ports import Assessor, Assistant
+from domain.review import RequestReason, Review
 
 T = TypeVar("T")
 Load: TypeAlias = Callable[[UUID], Conversation]
@@ -230,13 +232,27 @@ class ConversationService:
                 ):
                     raise IdempotencyKeyReused("different feedback was given with this key")
                 return done.position
+            now = self.clock()
             rated = conversation.give_feedback(
-                principal.name, rating, comment, position, self.clock(), request_key
+                principal.name, rating, comment, position, now, request_key
             )
-            self._save(principal, conversation)
+            self._save(principal, conversation, *self._contested(conversation, rating, rated, now))
             return rated
 
         return self._retrying(attempt)
+
+    def _contested(
+        self, conversation: Conversation, rating: Rating, position: int, at: datetime
+    ) -> list[Review]:
+        """An ending rated down by its user enters the review queue, saved in the rating's
+        transaction (a racing rating makes one of the two saves fail and run again). Once
+        requested, the case is the reviewers': a later rating down does not reopen it."""
+        ended = conversation.ended
+        if rating is not Rating.DOWN or ended is None or position != ended.position:
+            return []
+        if self.store.get_review(conversation.id) is not None:
+            return []
+        return [Review.request(conversation.id, conversation.owner, RequestReason.RATED_DOWN, at)]
 
     def check_text(self, text: str, what: str = "text") -> None:
         validation.text(text, self.max_text_chars, what)
@@ -247,9 +263,10 @@ class ConversationService:
             validation.idempotency_key(request_key)
 
     def _save(
-        self, principal: Principal, *conversations: Conversation, deadline: Deadline | None = None
+        self, principal: Principal, *conversations: EventSourced, deadline: Deadline | None = None
     ) -> int | None:
-        """Store the conversations' new events in one transaction; tell the write observer.
+        """Store the conversations' (and reviews') new events in one transaction; tell the
+        write observer.
 
         A turn's `deadline` is checked last, just before that short transaction: past it
         the client has been told the turn failed, so it must not appear afterwards.

@@ -20,6 +20,7 @@ from api.dependencies import HttpLimits, Services
 from api.metrics import Metrics
 from application.policies import PolledPolicy, load_policy
 from application.registry import RegistryService
+from application.reviews import ReviewService
 from application.service import ConversationService
 from bootstrap.registry import registry_service
 from bootstrap.settings import Settings
@@ -40,6 +41,7 @@ class Container:
     store: ConversationStore
     service: ConversationService
     registry: RegistryService
+    reviews: ReviewService
     signer: TokenSigner
     read_side: ReadSide
     metrics: Metrics
@@ -73,13 +75,19 @@ class Container:
             on_turn=metrics.observe_turn,
             on_refused=metrics.observe_refused_turn,
         )
+        reviews = ReviewService(
+            store,
+            claim_seconds=settings.review_claim_seconds,
+            max_note_chars=settings.max_text_chars,
+            on_write=read_side.last_writes.note,
+        )
         signer = TokenSigner(settings.signing_secret(), settings.token_ttl_seconds)
         # What start-up made (modules, rule sets, the schema) lives as long as the process:
         # frozen, full collections stop walking it. Without this, a projection catching up
         # (a batch's decoded events surviving into the old generation) spent about a quarter
         # of its time in collections walking these objects.
         gc.freeze()
-        return cls(settings, url, store, service, registry, signer, read_side, metrics)
+        return cls(settings, url, store, service, registry, reviews, signer, read_side, metrics)
 
     def close(self) -> None:
         self.read_side.close()
@@ -125,6 +133,7 @@ def web_app(container: Container) -> FastAPI:
     services = Services(
         service=container.service,
         registry=container.registry,
+        reviews=container.reviews,
         read_side=container.read_side,
         signer=container.signer,
         metrics=container.metrics,

@@ -109,6 +109,13 @@ class Settings(BaseSettings):
         description="longest a turn may take, model calls and retries included "
         "(503 + `Retry-After` past it, nothing stored)",
     )
+    review_claim_seconds: float = Field(
+        900.0,
+        gt=0,
+        validation_alias="LASTRESORT_REVIEW_CLAIM_SECONDS",
+        description="how long a reviewer's claim on a contested ending holds; after it, "
+        "another reviewer may claim the case",
+    )
     context_tokens: int = Field(
         DEFAULT_CONTEXT_TOKENS,
         ge=MIN_CONTEXT_TOKENS,

@@ -1,4 +1,4 @@
-"""Who may read and write which conversation, and the policy registry.
+"""Who may read and write which conversation, the policy registry and the review queue.
 
 An admin changes the policy registry and is otherwise a user: conversations stay the
 business of their owners and of reviewers. Refusals are `Forbidden` (403, FORBIDDEN),
@@ -41,6 +41,12 @@ class Principal:
         self.check_read_policies()
         if self.role is not Role.ADMIN:
             raise Forbidden(f"only admins change the policy registry; your role is {self.role}")
+
+    def check_review(self) -> None:
+        """The review queue and its verdicts are for reviewers, like the audit; users (and
+        admins, users otherwise) are refused."""
+        if not self.is_reviewer:
+            raise Forbidden(f"reviewing endings is for reviewers; your role is {self.role}")
 
     def check_read(self, conversation: Conversation) -> None:
         """Users see only their own conversations; others' are indistinguishable from missing."""

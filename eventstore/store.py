@@ -33,15 +33,23 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import EnvType, get_topic, retry
 from psycopg import ClientCursor
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier, Literal
 
+from domain.aggregate import EventSourced
 from domain.conversation import Conversation
 from domain.errors import NotFound
-from domain.events import Event
+from domain.events import Event, Started
+from domain.review import REVIEW_EVENTS, Review, review_id
 from eventstore.transcoder import event_mapper
 
 EVENTS_TABLE = "lastresort_events"
 CACHE_SIZE = 2000
+CONVERSATION_ROWS: Composed = SQL("topic <> ALL({})").format(
+    Literal([get_topic(cls) for cls in REVIEW_EVENTS])
+)
+"""The rows of the events table that are conversations' events: reviews share the table (so a
+rating down and the review it requests are saved in one transaction), and readers of whole
+conversations (verify, replay) leave their streams out with this condition."""
 
 
 class TurnRecorder(PostgresApplicationRecorder):
@@ -138,7 +146,7 @@ class ConversationStore(Application[UUID]):
         """The conversation with every recorded event, caught up from `cached` if given."""
         if cached is None:
             events = cast(list[Event], list(self.events.get(conversation_id)))
-            if not events:
+            if not events or not isinstance(events[0], Started):  # none, or a review's
                 raise NotFound(f"conversation {conversation_id} not found")
             conversation = Conversation.from_events(events)
         else:
@@ -148,8 +156,15 @@ class ConversationStore(Application[UUID]):
         self._remember(conversation)
         return conversation
 
-    def save_conversations(self, *conversations: Conversation) -> Sequence[Recording[UUID]]:
-        """Store every pending event of `conversations` in one transaction.
+    def get_review(self, conversation_id: UUID) -> Review | None:
+        """The review of `conversation_id`'s ending, None while none was requested."""
+        return Review.from_events(
+            cast(list[Event], list(self.events.get(review_id(conversation_id))))
+        )
+
+    def save_conversations(self, *conversations: EventSourced) -> Sequence[Recording[UUID]]:
+        """Store every pending event of `conversations` (and of reviews saved with them) in
+        one transaction.
 
         Straight to the event store: `Application.save` would find each conversation's
         events through runtime `Protocol` checks (slow `isinstance`) and then call hooks
@@ -159,7 +174,8 @@ class ConversationStore(Application[UUID]):
         ]
         recordings = self.events.put(events)
         for conversation in conversations:
-            self._remember(conversation)
+            if isinstance(conversation, Conversation):
+                self._remember(conversation)
         return recordings
 
     def _remember(self, conversation: Conversation) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import adapters.claude  # noqa: F401  (their errors become DomainError subclasses)
 import api.auth  # noqa: F401
-import domain.deadline  # noqa: F401
+import domain.deadline
+import domain.review  # noqa: F401
 from api.error_codes import STATUS_OF_CODE, http_status
 from domain.errors import DomainError, NotFound
 

@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 import psycopg
 import pytest
+from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
 from application.policies import DEFAULT_POLICY_FILE, load_policy
@@ -25,7 +26,7 @@ from domain.events import Branched, Ended, Event, MessageSent, Rating, Started
 from domain.policy import Policy
 from eventstore.database import eventsourcing_env, with_dbname
 from eventstore.migrate import migrate
-from eventstore.store import EVENTS_TABLE, ConversationStore
+from eventstore.store import CONVERSATION_ROWS, EVENTS_TABLE, ConversationStore
 from tests.procs import END_CONFIRM, END_REQUEST, HARM, wait_projected
 from tools.verify import verify
 
@@ -82,11 +83,16 @@ def copy(template: str, server_url: str) -> Iterator[str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+CONVERSATION_IDS = sql.SQL("SELECT DISTINCT originator_id FROM {} WHERE {}").format(
+    sql.Identifier(EVENTS_TABLE), CONVERSATION_ROWS
+)
+
+
 def _conversations(url: str) -> dict[uuid.UUID, Conversation]:
     store = ConversationStore(env=eventsourcing_env(url))
     try:
         with psycopg.connect(url) as conn:
-            ids = [r[0] for r in conn.execute(f"SELECT DISTINCT originator_id FROM {EVENTS_TABLE}")]
+            ids = [r[0] for r in conn.execute(CONVERSATION_IDS)]
         return {cid: store.get_conversation(cid) for cid in ids}
     finally:
         store.close()

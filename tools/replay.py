@@ -35,7 +35,7 @@ from domain.events import AssistantEvent, Branched, MessageSent, Started
 from domain.policy import Policy
 from domain.replay import Summary, check, replay
 from eventstore.reading import read_only, stream_rows
-from eventstore.store import EVENTS_TABLE
+from eventstore.store import CONVERSATION_ROWS, EVENTS_TABLE
 from eventstore.transcoder import Reads, event_mapper, fields_for, partial_event
 from reports.markdown import render
 
@@ -46,8 +46,8 @@ UUID_SPACE = 2**128
 EventRow = tuple[UUID, int, str, bytes]  # a stored event: originator, version, topic, state
 FIRST_EVENTS = sql.SQL(
     "SELECT originator_id, originator_version, topic, state FROM {} "
-    "WHERE originator_version = 1 ORDER BY originator_id"
-).format(sql.Identifier(EVENTS_TABLE))
+    "WHERE originator_version = 1 AND {} ORDER BY originator_id"
+).format(sql.Identifier(EVENTS_TABLE), CONVERSATION_ROWS)
 
 
 ASSESSED = frozenset({"category", "severity", "crisis", "intent", "assessor"})
@@ -122,7 +122,7 @@ def spans(count: int, upper: UUID | None = None) -> list[Span]:
 
 def rows_query(span: Span) -> sql.Composed:
     """The events of the conversations in `span`, a conversation's events together."""
-    where = [sql.SQL("originator_id >= {}").format(sql.Literal(span.low))]
+    where = [CONVERSATION_ROWS, sql.SQL("originator_id >= {}").format(sql.Literal(span.low))]
     if span.high is not None:
         where.append(sql.SQL("originator_id < {}").format(sql.Literal(span.high)))
     return sql.SQL(

@@ -41,7 +41,7 @@ from domain.registry import PolicyRegistry
 from domain.replay import check, check_shadows
 from eventstore.reading import read_only, stream_rows
 from eventstore.registry import REGISTRY_EVENTS_TABLE
-from eventstore.store import EVENTS_TABLE
+from eventstore.store import CONVERSATION_ROWS, EVENTS_TABLE
 from eventstore.transcoder import EventMapper, event_mapper
 from projections import quarantine
 from projections.base import Undecodable
@@ -53,15 +53,16 @@ LINK_CHUNK = 500
 SHOWN_PROBLEMS = 200
 
 EVENT_COLUMNS = sql.SQL("originator_id, originator_version, topic, state, notification_id")
-ALL_EVENTS = sql.SQL("SELECT {} FROM {} ORDER BY originator_id, originator_version").format(
-    EVENT_COLUMNS, sql.Identifier(EVENTS_TABLE)
-)
+ALL_EVENTS = sql.SQL(
+    "SELECT {} FROM {} WHERE {} ORDER BY originator_id, originator_version"
+).format(EVENT_COLUMNS, sql.Identifier(EVENTS_TABLE), CONVERSATION_ROWS)
 REGISTRY_EVENTS = sql.SQL("SELECT {} FROM {} ORDER BY originator_id, originator_version").format(
     EVENT_COLUMNS, sql.Identifier(REGISTRY_EVENTS_TABLE)
 )
 EVENTS_OF = sql.SQL(
-    "SELECT {} FROM {} WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
-).format(EVENT_COLUMNS, sql.Identifier(EVENTS_TABLE))
+    "SELECT {} FROM {} WHERE originator_id = ANY(%s) AND {} "
+    "ORDER BY originator_id, originator_version"
+).format(EVENT_COLUMNS, sql.Identifier(EVENTS_TABLE), CONVERSATION_ROWS)
 # One row per id any read model mentions, with the facts verify compares.
 READ_MODEL_ROWS = sql.SQL(
     "WITH ids AS (SELECT id FROM rm_conversations UNION SELECT id FROM rm_audit_conversations "

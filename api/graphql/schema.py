@@ -37,6 +37,7 @@ from api.graphql.ide import graphiql_page
 from api.graphql.idempotency import OneMutationPerKey
 from api.graphql.policies import PolicyNode
 from api.graphql.production import PRODUCTION_EXTENSIONS
+from api.graphql.reviews import ReviewNode, VerdictChoice
 from api.graphql.types import (
     Audit,
     Connection,
@@ -51,12 +52,13 @@ from api.graphql.types import (
     StatsNode,
     connection,
 )
-from application.service import TurnResult
+from application.service import TurnResult, utc_now
 from domain import validation
 from domain.answer import TurnAnswer, TurnEnding, TurnReply
 from domain.errors import BadInput, NotFound
 from domain.events import Rating as DomainRating
 from domain.registry import Entry
+from domain.review import Review, Verdict
 from projections import audit as audit_reads
 from projections import conversations as conversation_reads
 from projections.pages import decode_cursor, page_size
@@ -253,6 +255,30 @@ async def promote_policy(info: Ctx, version: str) -> Entry:
     return entry
 
 
+async def claim_review(info: Ctx, conversation_id: strawberry.ID) -> ReviewNode:
+    """Reviewers: hold the case (an ending not in the queue is picked first)."""
+    reviews = info.context.services.reviews
+    review: Review = await run(info, reviews.claim, validation.conversation_id(conversation_id))
+    await after_write(info)
+    return ReviewNode.of(review, utc_now())
+
+
+async def review_ending(
+    info: Ctx, conversation_id: strawberry.ID, verdict: VerdictChoice, note: str | None = None
+) -> ReviewNode:
+    """Reviewers: the verdict on an ending whose case the caller holds."""
+    reviews = info.context.services.reviews
+    review: Review = await run(
+        info,
+        reviews.decide,
+        validation.conversation_id(conversation_id),
+        Verdict(verdict.value),
+        note,
+    )
+    await after_write(info)
+    return ReviewNode.of(review, utc_now())
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation
@@ -323,6 +349,16 @@ class Mutation:
         resolver=promote_policy,
         graphql_type=PolicyNode,
         description="Admins: make it live; the live one until now is registered again.",
+    )
+    claim_review = strawberry.mutation(
+        resolver=claim_review,
+        description="Reviewers: hold the case of this ending for LASTRESORT_REVIEW_CLAIM_SECONDS "
+        "(an ending not in the queue is picked first); REVIEW_CLAIMED while another holds it.",
+    )
+    review_ending = strawberry.mutation(
+        resolver=review_ending,
+        description="Reviewers: record the verdict on an ending whose case you hold "
+        "(REVIEW_NOT_CLAIMED otherwise); the case leaves the queue.",
     )
 
 
