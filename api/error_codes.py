@@ -16,6 +16,7 @@ STATUS_OF_CODE = {
     "forbidden": 403,
     "not_found": 404,
     "conversation_ended": 409,
+    "conversation_erased": 409,
     "policy_conflict": 409,
     "review_claimed": 409,
     "review_not_claimed": 409,

@@ -71,7 +71,7 @@ def raw_select_rate(url: str, total: int) -> float:
 
 def catch_up(run: Run, container: Container, total: int, baseline: float) -> list[ResultLine]:
     rows = []
-    for runner in make_runners(container.url, container.store.mapper, batch_size=BATCH):
+    for runner in make_runners(container.url, container.store.event_mapper, batch_size=BATCH):
         started = time.perf_counter()
         runner.start()
         while runner.processed < total:
@@ -104,7 +104,7 @@ def paced(rate: float, seconds: float, action: Callable[[], float | None]) -> li
 
 
 def steady_lag(run: Run, url: str, container: Container) -> ResultLine:
-    runners = [r.start() for r in make_runners(url, container.store.mapper)]
+    runners = [r.start() for r in make_runners(url, container.store.event_mapper)]
     service, watcher = container.service, container.read_side.watcher
     who = Principal("bench-steady")
     try:

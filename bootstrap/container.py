@@ -22,6 +22,7 @@ from application.policies import PolledPolicy, load_policy
 from application.registry import RegistryService
 from application.reviews import ReviewService
 from application.service import ConversationService
+from bootstrap.database import data_keys
 from bootstrap.registry import registry_service
 from bootstrap.settings import Settings
 from domain.policy import InForce
@@ -49,14 +50,15 @@ class Container:
     @classmethod
     def build(cls, settings: Settings, url: str, *, run_projections: bool = True) -> Container:
         store = ConversationStore(
-            env=eventsourcing_env(url, POSTGRES_POOL_SIZE="8", POSTGRES_MAX_OVERFLOW="16")
+            env=eventsourcing_env(url, POSTGRES_POOL_SIZE="8", POSTGRES_MAX_OVERFLOW="16"),
+            keys=data_keys(settings, url),
         )
         metrics = Metrics()
         assessor, assistant = model_adapters(settings, metrics.observe_model_failure)
         # The one place the read side learns its database: the replica when there is one.
         read_side = ReadSide(
             url,
-            store.mapper,
+            store.event_mapper,
             read_url=settings.database_read_url,
             run_projections=run_projections,
             pool_size=settings.read_pool_size,

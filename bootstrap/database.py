@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from bootstrap.settings import Settings
 from eventstore.database import start_embedded
+from eventstore.keys import PostgresKeys
+from eventstore.transcoder import EventMapper, event_mapper
 
 
 def database_url(settings: Settings) -> str:
@@ -12,3 +14,13 @@ def database_url(settings: Settings) -> str:
     if settings.database_url:
         return settings.database_url
     return start_embedded(settings.require_home("DATABASE_URL") / "pgdata")
+
+
+def data_keys(settings: Settings, url: str) -> PostgresKeys:
+    """The conversations' data keys in the database at `url`, opened with the master key."""
+    return PostgresKeys(url, settings.master())
+
+
+def keyed_mapper(settings: Settings, url: str) -> EventMapper:
+    """The event mapper of a process that reads text (the projections): with the data keys."""
+    return event_mapper(data_keys(settings, url))

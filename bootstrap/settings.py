@@ -26,6 +26,7 @@ from pydantic_settings import (
 
 from adapters.claude_context import DEFAULT_CONTEXT_TOKENS
 from application.policies import DEFAULT_POLICY_FILE
+from eventstore.keys import KeyRefused, MasterKey
 
 DEFAULT_MODEL = "claude-opus-4-1"
 DEFAULT_ASSESSOR_MODEL = "claude-haiku-4-5"
@@ -84,6 +85,18 @@ class Settings(BaseSettings):
         validation_alias="LASTRESORT_SECRET",
         description="token signing secret (HS256); unset: generated once into the home folder "
         "(required, 32 characters or more, when `LASTRESORT_ENV=production`)",
+    )
+    master_key: str | None = Field(
+        None,
+        validation_alias="LASTRESORT_MASTER_KEY",
+        description="key-encryption key (URL-safe base64 of 32 bytes: `lastresort "
+        "new-master-key`) wrapping each conversation's data key; unset: generated once into "
+        "the home folder (required when `LASTRESORT_ENV=production`)",
+    )
+    previous_master_key: str | None = Field(
+        None,
+        validation_alias="LASTRESORT_PREVIOUS_MASTER_KEY",
+        description="the master key being replaced, for `lastresort rotate-master-key`",
     )
     anthropic_api_key: str | None = Field(
         None,
@@ -241,6 +254,29 @@ class Settings(BaseSettings):
             path.chmod(0o600)
         return path.read_text().strip()
 
+    def master(self) -> MasterKey:
+        """`LASTRESORT_MASTER_KEY`, or one generated once and kept under the home folder
+        (never in production: a key lost with a container would erase every text)."""
+        if self.master_key:
+            return _master_key("LASTRESORT_MASTER_KEY", self.master_key)
+        if self.production:
+            raise ConfigurationError(
+                "LASTRESORT_MASTER_KEY must be set when LASTRESORT_ENV=production"
+            )
+        path = self.require_home("LASTRESORT_MASTER_KEY") / "master_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch(0o600)
+            path.write_text(MasterKey.generate())
+        return _master_key(str(path), path.read_text())
+
+    def previous_master(self) -> MasterKey:
+        if not self.previous_master_key:
+            raise ConfigurationError(
+                "LASTRESORT_PREVIOUS_MASTER_KEY must name the master key being replaced"
+            )
+        return _master_key("LASTRESORT_PREVIOUS_MASTER_KEY", self.previous_master_key)
+
     def hand_down(self, url: str) -> None:
         """Put what this process resolved (the database URL, the home) into its environment,
         so the processes it starts (`serve --workers`) build the same settings from it."""
@@ -258,6 +294,13 @@ class Settings(BaseSettings):
                 f"`lastresort serve`), or set LASTRESORT_HOME or {variable}"
             )
         return self.home
+
+
+def _master_key(source: str, text: str) -> MasterKey:
+    try:
+        return MasterKey.parse(text)
+    except KeyRefused as refused:
+        raise ConfigurationError(f"{source}: {refused}") from None
 
 
 def _first_problem(error: ValidationError) -> str:

@@ -15,11 +15,13 @@ from bootstrap.database import database_url
 from bootstrap.settings import HOME_NAME, ConfigurationError, Settings
 from domain.errors import DomainError
 from eventstore.database import log_to_file
+from eventstore.keys import KeyRefused
 from eventstore.store import EVENTS_TABLE
 
 MISTAKES = (
     ConfigurationError,
     DomainError,
+    KeyRefused,
     psycopg.OperationalError,
     sqlalchemy.exc.OperationalError,
 )

@@ -16,7 +16,7 @@ import typer
 
 from api.auth import TokenSigner
 from bootstrap.database import database_url
-from cli import policy, replay, serve
+from cli import policy, privacy, replay, serve
 from cli.environment import MISTAKES, describe, fail, load_settings, make_home, migrated_database
 from domain.access import Role
 from eventstore.migrate import migrate as migrate_to_head
@@ -36,6 +36,8 @@ app.command(help="re-decide the recorded history under a candidate policy (or --
     replay.replay
 )
 app.add_typer(policy.app, name="policy")
+app.command()(privacy.new_master_key)
+app.command()(privacy.rotate_master_key)
 
 
 @app.command()

@@ -74,6 +74,7 @@ def serve(
 
     settings = make_home(load_settings(), signs=True)
     settings.signing_secret()  # refuse to start without a secret in production, before anything
+    settings.master()  # nor without a master key
     url = database_url(settings)
     migrate(url)
     seed(settings, url)
@@ -164,11 +165,13 @@ def _serve_workers(
     would move whenever uvicorn replaces a worker. The workers inherit what this process
     resolved through the environment: the database URL (so the embedded Postgres, started
     here, is started once) and the home (where the generated secret is)."""
-    from eventstore.transcoder import event_mapper
+    from bootstrap.database import keyed_mapper
     from projections.readside import make_runners
 
     settings.hand_down(url)
-    runners = [r.start() for r in make_runners(url, event_mapper())] if projections else []
+    runners = (
+        [r.start() for r in make_runners(url, keyed_mapper(settings, url))] if projections else []
+    )
     config = _uvicorn_config(
         "cli.serve:worker_app", settings, host, port, proxy_headers, forwarded_allow_ips, workers
     )
@@ -237,7 +240,7 @@ def project(
     ] = False,
 ) -> None:
     """Run every projection until interrupted or terminated; a second copy waits to take over."""
-    from eventstore.transcoder import event_mapper
+    from bootstrap.database import keyed_mapper
     from projections.readside import VIEW_NAMES, make_runners
 
     if rebuild and retry_quarantined:
@@ -251,7 +254,7 @@ def project(
     settings = load_settings()
     url = database_url(settings)
     migrate(url)  # a projector may start before the server: it brings the schema up itself
-    mapper = event_mapper()
+    mapper = keyed_mapper(settings, url)
     if retry_quarantined:
         raise typer.Exit(_retry_quarantined(url, mapper))
     runners = [r.start() for r in make_runners(url, mapper, rebuild=rebuild or [])]

@@ -18,7 +18,7 @@ from uuid import UUID
 from domain.aggregate import EventSourced
 from domain.assessment import Assessment, Crisis
 from domain.decision import Decision
-from domain.errors import BadInput, ConversationEnded
+from domain.errors import BadInput, ConversationEnded, ConversationErased
 from domain.events import (
     REPLY_EVENTS,
     AssistantEvent,
@@ -26,6 +26,8 @@ from domain.events import (
     Branched,
     CrisisSignalDetected,
     Ended,
+    Erased,
+    ErasureScope,
     Event,
     FeedbackGiven,
     LadderReset,
@@ -74,6 +76,7 @@ class Conversation(EventSourced):
         self.turns: list[Turn] = []
         self.ladder = Ladder()
         self.ended: Ended | None = None
+        self.erased: Erased | None = None
         self.message_keys: dict[str, int] = {}
         self.feedback_keys: dict[str, FeedbackGiven] = {}
         self._sent: MessageSent | None = None
@@ -92,6 +95,7 @@ class Conversation(EventSourced):
         cls, id: UUID, parent: Conversation, position: int, owner: str, at: datetime
     ) -> Conversation:
         """A new conversation sharing `parent`'s turns before the user message at `position`."""
+        parent.check_not_erased()
         parent.check_user_position(position)
         conversation = cls.start(id, owner, parent.model, at)
         inherited = tuple(turn for turn in parent.turns if turn.position < position)
@@ -171,7 +175,15 @@ class Conversation(EventSourced):
                 f"(user messages are at even positions below {self.next_position})"
             )
 
+    def check_not_erased(self) -> None:
+        if self.erased is not None:
+            raise ConversationErased(
+                f"conversation {self.id} was erased on {self.erased.timestamp.date()}; "
+                "start a new one"
+            )
+
     def check_open(self) -> None:
+        self.check_not_erased()
         if self.ended is not None:
             raise ConversationEnded(
                 f"conversation {self.id} has ended; start a new one or branch from an "
@@ -222,7 +234,7 @@ class Conversation(EventSourced):
 
     def note_branch(self, branch_id: UUID, position: int, at: datetime) -> None:
         """Note on the parent that a branch was made; an ended conversation stays as it is."""
-        if self.ended is None:
+        if self.ended is None and self.erased is None:
             self._trigger(BranchCreated, at, branch_id=branch_id, branch_position=position)
 
     def give_feedback(
@@ -235,6 +247,7 @@ class Conversation(EventSourced):
         request_key: str | None = None,
     ) -> int:
         """Rate an assistant message; without a position, the feedback is on the ending."""
+        self.check_not_erased()
         if position is None:
             if self.ended is None:
                 raise BadInput("position is required unless the feedback is on an ending")
@@ -251,6 +264,13 @@ class Conversation(EventSourced):
             request_key=request_key,
         )
         return position
+
+    def erase(self, by: str, scope: ErasureScope, at: datetime) -> bool:
+        """Record that this conversation's text is erased (False: it was already)."""
+        if self.erased is not None:
+            return False
+        self._trigger(Erased, at, by=by, scope=scope)
+        return True
 
     # -- applying events ------------------------------------------------------
 
@@ -271,8 +291,21 @@ class Conversation(EventSourced):
             case FeedbackGiven():
                 if event.request_key is not None:
                     self.feedback_keys[event.request_key] = event
+            case Erased():
+                self._forget_text(event)
             case CrisisSignalDetected() | LadderReset() | BranchCreated():
                 pass
+
+    def _forget_text(self, erased: Erased) -> None:
+        """Drop from memory what the erasure made unreadable in the store, as the store
+        now reads it: every text empty, every quote of it gone."""
+        self.erased = erased
+        self.turns = [_without_text(turn) for turn in self.turns]
+        self.feedback_keys = {k: replace(f, comment=None) for k, f in self.feedback_keys.items()}
+        if self.ended is not None:
+            self.ended = replace(
+                self.ended, text="", decision=_without_request(self.ended.decision)
+            )
 
     def _complete_turn(self, event: AssistantEvent) -> None:
         sent = self._sent
@@ -300,3 +333,17 @@ class Conversation(EventSourced):
         self.turns.append(turn)
         if self._folds_ladder:
             self.ladder = self.ladder.advance(turn.position, turn.decision)
+
+
+def _without_request(decision: Decision) -> Decision:
+    return replace(decision, model_request=None)
+
+
+def _without_text(turn: Turn) -> Turn:
+    return replace(
+        turn,
+        text="",
+        reply="",
+        assessment=replace(turn.assessment, rationale="", raw=None),
+        decision=_without_request(turn.decision),
+    )

@@ -34,6 +34,12 @@ class ConversationEnded(DomainError):
     code = "conversation_ended"
 
 
+class ConversationErased(DomainError):
+    """The conversation's text was erased: it takes no new turn, feedback or branch."""
+
+    code = "conversation_erased"
+
+
 class IdempotencyKeyReused(DomainError):
     """An idempotency key came back with a different request than the first one."""
 

@@ -158,6 +158,26 @@ class FeedbackGiven(Event):
     request_key: str | None = None
 
 
+class ErasureScope(StrEnum):
+    """What an erasure was asked for: one conversation (and the branches that copied its
+    text), all of a user's data, or text past the retention period."""
+
+    CONVERSATION = "conversation"
+    USER = "user"
+    RETENTION = "retention"
+
+
+@dataclass(frozen=True)
+class Erased(Event):
+    """Everything people wrote in this conversation was erased (its data key deleted).
+
+    It records who asked and why, never the text; positions, kinds, assessments' figures,
+    decisions, policies and endings stay. After it nothing more is recorded."""
+
+    by: str
+    scope: ErasureScope
+
+
 REPLY_EVENTS: dict[Action, type[AssistantEvent]] = {
     Action.REPLY: Replied,
     Action.REDIRECT: Redirected,

@@ -40,7 +40,8 @@ from domain.conversation import Conversation
 from domain.errors import NotFound
 from domain.events import Event, Started
 from domain.review import REVIEW_EVENTS, Review, review_id
-from eventstore.transcoder import event_mapper
+from eventstore.keys import DataKeys, InMemoryKeys
+from eventstore.transcoder import EventMapper, event_mapper
 
 EVENTS_TABLE = "lastresort_events"
 CACHE_SIZE = 2000
@@ -112,10 +113,19 @@ class ConversationStore(Application[UUID]):
 
     name = "lastresort"
 
-    def __init__(self, env: EnvType | None = None, *, cache_size: int = CACHE_SIZE) -> None:
+    def __init__(
+        self,
+        env: EnvType | None = None,
+        *,
+        cache_size: int = CACHE_SIZE,
+        keys: DataKeys | None = None,
+    ) -> None:
         """On Postgres (`eventstore.database.eventsourcing_env`) saves go through
         `TurnRecorder`; any other persistence module of the library (its in-memory `popo`
-        store, for tests without a database) keeps that module's own recorder."""
+        store, for tests without a database) keeps that module's own recorder. Texts are
+        sealed under `keys` (the service's are in Postgres; without any, this process's
+        own, which no other process can open)."""
+        self.keys = InMemoryKeys() if keys is None else keys
         env = dict(env or {})
         if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
             env.setdefault("APPLICATION_RECORDER_TOPIC", get_topic(TurnRecorder))
@@ -125,7 +135,11 @@ class ConversationStore(Application[UUID]):
         self._cache_lock = threading.Lock()
 
     def construct_mapper(self) -> Mapper[UUID]:
-        return event_mapper()
+        return event_mapper(self.keys)
+
+    @property
+    def event_mapper(self) -> EventMapper:
+        return cast(EventMapper, self.mapper)
 
     def get_conversation(self, conversation_id: UUID) -> Conversation:
         with self._cache_lock:

@@ -4,6 +4,10 @@ orjson writes dataclasses, UUIDs, datetimes and enums natively; reading back, ea
 field is converted by its annotation, so stored events decode to the exact objects
 the domain made (nested assessments, decisions and policies included). Policies repeat
 in nearly every assistant event, so each distinct one is decoded once and shared.
+
+What a person wrote is sealed here, on the way in and out of the store, under its
+conversation's data key (`eventstore/sealing.py`, `eventstore/keys.py`): the domain's events
+stay plain, and no text reaches the events table in the clear.
 """
 
 from __future__ import annotations
@@ -15,14 +19,17 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from enum import Enum
 from functools import cache
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import orjson
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
-from eventsourcing.utils import resolve_topic
+from eventsourcing.utils import get_topic, resolve_topic
 
+from domain.events import Branched, Erased, Started
 from domain.policy import Policy
+from eventstore.keys import DataKeys, InMemoryKeys
+from eventstore.sealing import SEALED, merge, seal, shape_of, split, unseal
 
 Convert = Callable[[Any], Any]
 
@@ -41,14 +48,54 @@ class OrjsonTranscoder(Transcoder):
 
 
 class EventMapper(Mapper[UUID]):
-    """A mapper whose events are typed dataclasses rather than library aggregates' events."""
+    """A mapper whose events are typed dataclasses rather than library aggregates' events,
+    their personal fields sealed under `keys`."""
+
+    def __init__(self, transcoder: Transcoder, keys: DataKeys) -> None:
+        super().__init__(transcoder)
+        self.keys = keys
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        cls = type(domain_event)
+        state = dict(vars(domain_event))
+        originator_id = state.pop("originator_id")
+        version = state.pop("originator_version")
+        if cls is Started:
+            self.keys.create(originator_id, state["owner"])
+        elif cls is Branched:
+            self.keys.note_parent(originator_id, state["parent_id"])
+        shape = shape_of(cls)
+        if shape is not None:
+            secret = split(state, shape)
+            key = self.keys.for_writing(originator_id)
+            state[SEALED] = seal(key, originator_id, version, secret)
+        return StoredEvent(originator_id, version, get_topic(cls), self.transcoder.encode(state))
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         cls = resolve_topic(stored_event.topic)
-        state = self.transcoder.decode(stored_event.state)
+        state = self.state_of(stored_event)
         state["originator_id"] = stored_event.originator_id
         state["originator_version"] = stored_event.originator_version
         return _converter(cls)(state)
+
+    def state_of(self, stored_event: StoredEvent, *, personal: bool = True) -> dict[str, Any]:
+        """The event's fields as decoded JSON; with `personal`, its sealed fields opened when
+        its conversation's key exists (else they stay placeholders: erased). Reading an
+        erasure drops the conversation's key from this process's memory."""
+        state: dict[str, Any] = self.transcoder.decode(stored_event.state)
+        sealed = state.pop(SEALED, None)
+        cid, version = cast(UUID, stored_event.originator_id), stored_event.originator_version
+        if sealed is not None and personal:
+            key = self.keys.for_reading(cid)
+            shape = shape_of(resolve_topic(stored_event.topic))
+            if key is not None and shape is not None:
+                merge(state, unseal(key, cid, version, sealed), shape)
+        elif stored_event.topic == ERASED_TOPIC:
+            self.keys.forget(cid)
+        return state
+
+
+ERASED_TOPIC = get_topic(Erased)
 
 
 Reads = Mapping[type, frozenset[str]]
@@ -62,17 +109,24 @@ def fields_for(reads: Reads, cls: type) -> frozenset[str] | None:
 
 
 def partial_event(
-    mapper: Mapper[UUID], cls: type, stored_event: StoredEvent, fields: frozenset[str]
+    mapper: EventMapper, cls: type, stored_event: StoredEvent, fields: frozenset[str]
 ) -> Any:
     """`stored_event`, of class `cls`, with only `fields` decoded (and its originator): what a
     reader that reads no other field pays for. Every other field is None, and the classes'
-    own validation does not run; with no fields, the state is not even parsed. A listed
-    field that is missing and has no default raises TypeError."""
-    state = mapper.transcoder.decode(stored_event.state) if fields else {}
+    own validation does not run; with no fields, the state is not even parsed, and sealed
+    fields are opened only when one is read. A listed field that is missing and has no
+    default raises TypeError."""
+    state = mapper.state_of(stored_event, personal=_reads_personal(cls, fields)) if fields else {}
     obj = _partial_converter(cls, fields)(state)
     obj.__dict__["originator_id"] = stored_event.originator_id
     obj.__dict__["originator_version"] = stored_event.originator_version
     return obj
+
+
+@cache
+def _reads_personal(cls: type, fields: frozenset[str]) -> bool:
+    shape = shape_of(cls)
+    return shape is not None and any(f.partition(".")[0] in shape for f in fields)
 
 
 @cache
@@ -107,10 +161,11 @@ def _partial_converter(cls: type, fields: frozenset[str]) -> Convert:
     return convert
 
 
-def event_mapper() -> EventMapper:
+def event_mapper(keys: DataKeys | None = None) -> EventMapper:
     """The mapper every reader and writer of the event store uses (store, replay, verify,
-    the projection runners), so they all encode and decode events the same way."""
-    return EventMapper(transcoder=OrjsonTranscoder())
+    the projection runners), so they all encode and decode events the same way. Without
+    `keys` (a reader that needs no text, a unit test) keys live in this process only."""
+    return EventMapper(OrjsonTranscoder(), InMemoryKeys() if keys is None else keys)
 
 
 @cache

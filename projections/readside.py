@@ -19,15 +19,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, TypeVar
-from uuid import UUID
 
 import psycopg
-from eventsourcing.persistence import Mapper
 from eventsourcing.postgres import PostgresDatastore
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 from eventstore.database import eventsourcing_env
+from eventstore.transcoder import EventMapper
 from projections.audit import AuditView
 from projections.consistency import LastWrites, ProgressWatcher
 from projections.conversations import ConversationsView
@@ -72,7 +71,7 @@ def view_datastore(url: str) -> PostgresDatastore:
 
 def make_runners(
     url: str,
-    mapper: Mapper[UUID],
+    mapper: EventMapper,
     names: Sequence[str] = VIEW_NAMES,
     *,
     rebuild: Sequence[str] = (),
@@ -95,7 +94,7 @@ class ReadSide:
     def __init__(
         self,
         url: str,
-        mapper: Mapper[UUID],
+        mapper: EventMapper,
         *,
         read_url: str | None = None,
         run_projections: bool = True,

@@ -14,9 +14,9 @@ from typing import Literal
 from uuid import UUID
 
 import psycopg
-from eventsourcing.persistence import Mapper
 from psycopg.rows import dict_row
 
+from eventstore.transcoder import EventMapper
 from projections import quarantine
 from projections.readside import VIEWS, view_datastore
 from projections.runner import read_event
@@ -39,7 +39,7 @@ class RetryOutcome:
         return f"{line}: {self.error}" if self.error else line
 
 
-def retry_quarantined(url: str, mapper: Mapper[UUID]) -> list[RetryOutcome]:
+def retry_quarantined(url: str, mapper: EventMapper) -> list[RetryOutcome]:
     """Retry every quarantined event of every read model, in position order."""
     datastore = view_datastore(url)
     outcomes: list[RetryOutcome] = []

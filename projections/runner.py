@@ -17,7 +17,7 @@ from collections.abc import Callable
 from uuid import UUID
 
 import psycopg
-from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import resolve_topic
 from psycopg import Connection, sql
 from psycopg.rows import DictRow, dict_row, tuple_row
@@ -25,7 +25,7 @@ from tenacity import wait_exponential
 
 from domain.events import Event
 from eventstore.store import EVENTS_TABLE
-from eventstore.transcoder import partial_event
+from eventstore.transcoder import EventMapper, partial_event
 from projections.base import APPLICATION, Batch, Entry, ReadModel, Undecodable
 from projections.supervisor import supervise
 
@@ -48,7 +48,7 @@ Reads = Callable[[type], frozenset[str] | None]
 
 def read_batch(
     conn: Connection[DictRow],
-    mapper: Mapper[UUID],
+    mapper: EventMapper,
     after: int,
     limit: int,
     reads: Reads | None = None,
@@ -62,7 +62,7 @@ def read_batch(
 
 def read_event(
     conn: Connection[DictRow],
-    mapper: Mapper[UUID],
+    mapper: EventMapper,
     notification_id: int,
     reads: Reads | None = None,
 ) -> Entry | None:
@@ -73,7 +73,7 @@ def read_event(
 
 
 def decode(
-    mapper: Mapper[UUID],
+    mapper: EventMapper,
     originator_id: UUID,
     version: int,
     topic: str,
@@ -112,7 +112,7 @@ class ReadModelRunner:
         self,
         view: ReadModel,
         conninfo: str,
-        mapper: Mapper[UUID],
+        mapper: EventMapper,
         *,
         batch_size: int = 1000,
         rebuild: bool = False,

@@ -21,6 +21,7 @@ from domain.conversation import Conversation
 from domain.events import Rating
 from domain.policy import Policy
 from eventstore.database import eventsourcing_env
+from eventstore.keys import MasterKey, PostgresKeys
 from eventstore.store import ConversationStore
 from tests.services import offline_service
 
@@ -64,8 +65,14 @@ class Checkouts:
 
 @pytest.fixture
 def stores(database_url: str) -> Iterator[list[ConversationStore]]:
-    """Two stores on one database: two processes' caches."""
-    stores = [ConversationStore(env=eventsourcing_env(database_url)) for _ in range(2)]
+    """Two stores on one database: two processes' caches (and data keys)."""
+    master = MasterKey.parse(MasterKey.generate())
+    stores = [
+        ConversationStore(
+            env=eventsourcing_env(database_url), keys=PostgresKeys(database_url, master)
+        )
+        for _ in range(2)
+    ]
     yield stores
     for store in stores:
         store.close()

@@ -393,7 +393,7 @@ def test_a_turn_whose_client_left_is_finished_before_the_server_stops(
     thread.join(GATE_SECONDS * 2)
 
     assert not thread.is_alive()
-    store = ConversationStore(env=eventsourcing_env(url))
+    store = ConversationStore(env=eventsourcing_env(url), keys=container.store.keys)
     try:
         assert [t.reply for t in store.get_conversation(UUID(cid)).turns] == [ANSWER]
     finally:

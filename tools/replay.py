@@ -26,7 +26,7 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
-from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import resolve_topic
 from psycopg import sql
 
@@ -36,7 +36,7 @@ from domain.policy import Policy
 from domain.replay import Summary, check, replay
 from eventstore.reading import read_only, stream_rows
 from eventstore.store import CONVERSATION_ROWS, EVENTS_TABLE
-from eventstore.transcoder import Reads, event_mapper, fields_for, partial_event
+from eventstore.transcoder import EventMapper, Reads, event_mapper, fields_for, partial_event
 from reports.markdown import render
 
 PARTITIONS_PER_WORKER = 4
@@ -200,7 +200,7 @@ def run_job(job: Job) -> tuple[Summary, int, int]:
     return summary, events, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def _decoder(mapper: Mapper[UUID], reads: Reads) -> Callable[[EventRow], Any]:
+def _decoder(mapper: EventMapper, reads: Reads) -> Callable[[EventRow], Any]:
     """Decodes a stored event's row, only the fields in `reads` (topics resolved once)."""
     classes: dict[str, tuple[type, frozenset[str]]] = {}
 

@@ -1,0 +1,265 @@
+"""Data keys: one AES-256 key per conversation, wrapped by the master key.
+
+Every text a person wrote (or that quotes them) is sealed under its conversation's data key
+(`eventstore/sealing.py`); erasing deletes the key, so the sealed text in the events table —
+and in every backup of it — can no longer be read. The key is per conversation rather than
+per user because a user may erase one conversation and keep the others; a key row names its
+owner (so erasing a user finds all of theirs) and its parent (so erasing a conversation
+finds the branches that copied its text).
+
+A data key is stored wrapped (AES-GCM) by the key-encryption key from `LASTRESORT_MASTER_KEY`,
+with the master key's id beside it, so rotating the master key re-wraps each row once and
+can stop and resume. Unwrapped keys are kept in memory per process; `forget` drops one (the
+mapper calls it when it reads a conversation's erasure, so no process keeps reading it).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+import psycopg
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+KEYS_TABLE = "lastresort_data_keys"
+KEY_BYTES = 32
+NONCE_BYTES = 12
+CACHE_SIZE = 10_000
+
+
+class KeyRefused(RuntimeError):
+    """A master key that is malformed or does not open a stored data key."""
+
+
+@dataclass(frozen=True)
+class MasterKey:
+    """The key-encryption key; `id` names it in each row it wrapped (never the key itself)."""
+
+    secret: bytes
+
+    @classmethod
+    def parse(cls, text: str) -> MasterKey:
+        """A master key from its URL-safe base64 text (32 bytes, as `generate` makes)."""
+        try:
+            secret = base64.urlsafe_b64decode(text.strip().encode() + b"==")
+        except (binascii.Error, ValueError):
+            raise KeyRefused("is not URL-safe base64") from None
+        if len(secret) != KEY_BYTES:
+            raise KeyRefused(f"must decode to {KEY_BYTES} bytes, got {len(secret)}")
+        return cls(secret)
+
+    @staticmethod
+    def generate() -> str:
+        return base64.urlsafe_b64encode(os.urandom(KEY_BYTES)).decode().rstrip("=")
+
+    @property
+    def id(self) -> str:
+        return hashlib.sha256(b"lastresort master key" + self.secret).hexdigest()[:16]
+
+    def wrap(self, conversation_id: UUID, data_key: bytes) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + AESGCM(self.secret).encrypt(nonce, data_key, conversation_id.bytes)
+
+    def unwrap(self, conversation_id: UUID, wrapped: bytes) -> bytes:
+        try:
+            return AESGCM(self.secret).decrypt(
+                wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], conversation_id.bytes
+            )
+        except InvalidTag:
+            raise KeyRefused(
+                f"the master key does not open the data key of conversation {conversation_id}"
+            ) from None
+
+
+class DataKeys:
+    """Data keys by conversation, cached in memory; subclasses say where they are kept."""
+
+    def __init__(self) -> None:
+        self._cache: OrderedDict[UUID, AESGCM] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def create(self, conversation_id: UUID, owner: str) -> AESGCM:
+        """A new key for a conversation just started by `owner` (kept, then cached)."""
+        key = os.urandom(KEY_BYTES)
+        self._store(conversation_id, owner, key)
+        return self._remember(conversation_id, AESGCM(key))
+
+    def for_writing(self, conversation_id: UUID) -> AESGCM:
+        """The conversation's key; one is made (with no owner known) for a conversation
+        recorded before its text was sealed."""
+        key = self.for_reading(conversation_id)
+        if key is None:
+            key = self.create(conversation_id, "")
+        return key
+
+    def for_reading(self, conversation_id: UUID) -> AESGCM | None:
+        """The conversation's key, or None once erased."""
+        with self._lock:
+            cached = self._cache.get(conversation_id)
+            if cached is not None:
+                self._cache.move_to_end(conversation_id)
+                return cached
+        raw = self._load(conversation_id)
+        return None if raw is None else self._remember(conversation_id, AESGCM(raw))
+
+    def note_parent(self, conversation_id: UUID, parent_id: UUID) -> None:
+        """Remember that `conversation_id` branched from `parent_id` (and copied its text)."""
+
+    def forget(self, conversation_id: UUID) -> None:
+        with self._lock:
+            self._cache.pop(conversation_id, None)
+
+    def _remember(self, conversation_id: UUID, key: AESGCM) -> AESGCM:
+        with self._lock:
+            self._cache[conversation_id] = key
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return key
+
+    def _store(self, conversation_id: UUID, owner: str, key: bytes) -> None:
+        raise NotImplementedError
+
+    def _load(self, conversation_id: UUID) -> bytes | None:
+        raise NotImplementedError
+
+
+class InMemoryKeys(DataKeys):
+    """Keys that live as long as the process: for the in-memory event store of unit tests,
+    and for a store built without keys (its text is readable by that store only)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[UUID, tuple[str, UUID | None, bytes]] = {}
+
+    def _store(self, conversation_id: UUID, owner: str, key: bytes) -> None:
+        self.rows.setdefault(conversation_id, (owner, None, key))
+
+    def _load(self, conversation_id: UUID) -> bytes | None:
+        row = self.rows.get(conversation_id)
+        return None if row is None else row[2]
+
+    def note_parent(self, conversation_id: UUID, parent_id: UUID) -> None:
+        owner, _, key = self.rows[conversation_id]
+        self.rows[conversation_id] = (owner, parent_id, key)
+
+    def with_descendants(self, conversation_ids: Iterable[UUID]) -> list[UUID]:
+        found = list(dict.fromkeys(conversation_ids))
+        for cid in found:  # grows while it is walked: breadth first
+            found.extend(c for c, (_, p, _) in self.rows.items() if p == cid and c not in found)
+        return found
+
+    def owned_by(self, owner: str) -> list[UUID]:
+        return [c for c, (o, _, _) in self.rows.items() if o == owner]
+
+    def shred(self, conversation_ids: Sequence[UUID]) -> None:
+        for cid in conversation_ids:
+            self.rows.pop(cid, None)
+            self.forget(cid)
+
+
+class PostgresKeys(DataKeys):
+    """Keys in the `lastresort_data_keys` table, wrapped by `master`."""
+
+    def __init__(self, url: str, master: MasterKey) -> None:
+        super().__init__()
+        self.url = url
+        self.master = master
+        self._conn: psycopg.Connection[tuple[object, ...]] | None = None
+        self._conn_lock = threading.Lock()
+
+    def _execute(self, sql: str, params: Sequence[object]) -> list[tuple[object, ...]]:
+        """Run one autocommitted statement on this process's key connection (made again
+        after a failure)."""
+        with self._conn_lock:
+            if self._conn is None or self._conn.closed:
+                self._conn = psycopg.connect(self.url, autocommit=True)
+            try:
+                cursor = self._conn.execute(sql.replace("{keys}", KEYS_TABLE), params)
+                return cursor.fetchall() if cursor.description else []
+            except psycopg.OperationalError:
+                self._conn.close()
+                raise
+
+    def _store(self, conversation_id: UUID, owner: str, key: bytes) -> None:
+        self._execute(
+            "INSERT INTO {keys} (conversation_id, owner, kek_id, wrapped) "
+            "VALUES (%s, %s, %s, %s) ON CONFLICT (conversation_id) DO NOTHING",
+            (conversation_id, owner, self.master.id, self.master.wrap(conversation_id, key)),
+        )
+
+    def _load(self, conversation_id: UUID) -> bytes | None:
+        rows = self._execute(
+            "SELECT wrapped FROM {keys} WHERE conversation_id = %s", (conversation_id,)
+        )
+        if not rows:
+            return None
+        wrapped = rows[0][0]
+        assert isinstance(wrapped, bytes)
+        return self.master.unwrap(conversation_id, wrapped)
+
+    def note_parent(self, conversation_id: UUID, parent_id: UUID) -> None:
+        self._execute(
+            "UPDATE {keys} SET parent_id = %s WHERE conversation_id = %s",
+            (parent_id, conversation_id),
+        )
+
+    def with_descendants(self, conversation_ids: Iterable[UUID]) -> list[UUID]:
+        """`conversation_ids` and every branch made from them, at any depth."""
+        ids = list(conversation_ids)
+        rows = self._execute(
+            "WITH RECURSIVE tree(id) AS (SELECT unnest(%s::uuid[]) "
+            "UNION SELECT k.conversation_id FROM {keys} k JOIN tree ON k.parent_id = tree.id) "
+            "SELECT id FROM tree",
+            (ids,),
+        )
+        found = [UUID(str(r[0])) for r in rows]
+        return list(dict.fromkeys([*ids, *found]))
+
+    def owned_by(self, owner: str) -> list[UUID]:
+        rows = self._execute("SELECT conversation_id FROM {keys} WHERE owner = %s", (owner,))
+        return [UUID(str(r[0])) for r in rows]
+
+    def shred(self, conversation_ids: Sequence[UUID]) -> None:
+        self._execute(
+            "DELETE FROM {keys} WHERE conversation_id = ANY(%s)", (list(conversation_ids),)
+        )
+        for cid in conversation_ids:
+            self.forget(cid)
+
+    def close(self) -> None:
+        with self._conn_lock:
+            if self._conn is not None:
+                self._conn.close()
+
+
+def rotate_master_key(url: str, previous: MasterKey, current: MasterKey, batch: int = 500) -> int:
+    """Re-wrap every data key wrapped by `previous` with `current`, `batch` rows per
+    transaction; rows already re-wrapped are skipped, so an interrupted run resumes. Returns
+    how many rows it re-wrapped."""
+    done = 0
+    with psycopg.connect(url) as conn:
+        while True:
+            with conn.transaction():
+                rows = conn.execute(
+                    f"SELECT conversation_id, wrapped FROM {KEYS_TABLE} WHERE kek_id = %s "
+                    "LIMIT %s FOR UPDATE",
+                    (previous.id, batch),
+                ).fetchall()
+                for cid, wrapped in rows:
+                    key = previous.unwrap(cid, wrapped)
+                    conn.execute(
+                        f"UPDATE {KEYS_TABLE} SET kek_id = %s, wrapped = %s "
+                        "WHERE conversation_id = %s",
+                        (current.id, current.wrap(cid, key), cid),
+                    )
+            done += len(rows)
+            if len(rows) < batch:
+                return done
