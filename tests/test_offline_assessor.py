@@ -1266,10 +1266,10 @@ def test_rephrased_fiction_request_after_refusal_stays_harmful() -> None:
     assert assess(text).category is MCV
 
 
-def test_confirmation_after_harm_carries_and_confirms() -> None:
+def test_do_it_after_harm_carries_the_harm_and_confirms_no_ending() -> None:
     result = assess("Do it.", history(BOMB))
     assert result.category is MCV
-    assert result.intent is Intent.CONFIRM_END
+    assert result.intent is Intent.NONE  # nobody asked to end: "do it" means the request
 
 
 # --------------------------------------------------------------------------------------------

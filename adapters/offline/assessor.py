@@ -58,8 +58,13 @@ class OfflineAssessor:
         notes = {c: self._cite(reading, verdict, c) for c in scores}
         crisis = Crisis(verdict.crisis.target) if verdict.crisis else Crisis.NONE
         crisis_note = self._cite_one(reading, verdict.crisis)
+        intent = Intent(verdict.intent.target) if verdict.intent else Intent.NONE
+        intent_note = self._cite_one(reading, verdict.intent)
         if context:
             earlier = _earlier(context[-1])
+            answer = Intent(self._follow.answer(intent.value, earlier))
+            if answer is not intent:
+                intent, intent_note = answer, "read as an answer to the previous message"
             carried = self._follow.carry(reading, scores, earlier, self._rescore)
             if carried is not None:
                 scores[carried.category] = carried.severity
@@ -75,7 +80,6 @@ class OfflineAssessor:
         eligible = scores[best] >= self.book.settings["eligible"]
         category = Category(best) if eligible else Category.NONE
         severity = round(scores[best], 3) if eligible else 0.0
-        intent = Intent(verdict.intent.target) if verdict.intent else Intent.NONE
         rationale = [
             f"{best} {severity:.2f}: {notes[best]}"
             if eligible
@@ -87,7 +91,7 @@ class OfflineAssessor:
         if crisis is not Crisis.NONE:
             rationale.append(f"crisis {crisis.value}: {crisis_note}")
         if intent is not Intent.NONE:
-            rationale.append(f"intent {intent.value}: {self._cite_one(reading, verdict.intent)}")
+            rationale.append(f"intent {intent.value}: {intent_note}")
         return Assessment(
             category=category,
             severity=severity,
@@ -123,5 +127,9 @@ class OfflineAssessor:
 def _earlier(entry: tuple[str, Assessment]) -> Earlier:
     text, assessment = entry
     return Earlier(
-        normalise(text), assessment.category.value, assessment.severity, assessment.crisis.value
+        normalise(text),
+        assessment.category.value,
+        assessment.severity,
+        assessment.crisis.value,
+        assessment.intent.value,
     )

@@ -27,6 +27,7 @@ class Earlier:
     category: str
     severity: float
     crisis: str
+    intent: str = "none"
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,15 @@ class Follow:
         new = self._content(words) - set(_words(earlier.text))
         asks = "?" in plain or reading.hit("quantity") or reading.hit("pointer")
         return earlier.crisis if asks and len(words) <= 8 and len(new) <= 1 else None
+
+    @staticmethod
+    def answer(intent: str, earlier: Earlier) -> str:
+        """What the user's words do to a request to end: "yes", "no" and "do it" confirm or
+        decline only right after one ("Should I shorten it?" "Yes, do it." is no consent to
+        end), and asking again right after one ("Yes. Close it.") confirms it."""
+        if earlier.intent != "end_request":
+            return "none" if intent in ("confirm_end", "decline_end") else intent
+        return "confirm_end" if intent == "end_request" else intent
 
     def _why(self, reading: Reading, scores: Mapping[str, float], earlier: Earlier) -> str | None:
         abuse = earlier.category == "abuse_of_assistant"

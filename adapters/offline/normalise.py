@@ -56,6 +56,11 @@ _HAS_LETTER = re.compile(r"[a-z]")
 _STARRED = re.compile(r"\bf[\*\#]+c?k|\bf[u\*]c[\*]|\bs[\*]x\b")
 # Three or more single letters separated the same way: "b o m b", "b.o.m.b", "b-o-m-b".
 _SPACED = re.compile(r"\b[a-z](?P<sep>[ .\-_*·])[a-z](?:(?P=sep)[a-z])+\b")
+# Letters spaced by one space with words set apart by more ("s t u p i d  b o t"): the wider
+# gaps are word breaks, kept through the joining as `_GAP`.
+_SINGLE_SPACED = re.compile(r"\b[a-z] [a-z] [a-z]\b")
+_WORD_GAP = re.compile(r"(?<=\b[a-z])[ \t]{2,}(?=[a-z]\b)")
+_GAP = "\x00"
 _LEADING_WORD = re.compile(r"^(a)(?=[a-z]{3})")
 _TRAILING_WORD = re.compile(r"(?<=[a-z]{4})([aeoyu])$")
 _SPACE = re.compile(r"\s+")
@@ -124,8 +129,10 @@ def _joined(folded: str, split_ends: bool) -> str:
     maison": "sarin a"), the other reading of an ambiguous run."""
     # Whitespace first, so that letters spaced by tabs or double spaces join as well, and the
     # canonical form of a canonical form is itself.
+    if _SINGLE_SPACED.search(folded):
+        folded = _WORD_GAP.sub(f" {_GAP} ", folded)
     t = _SPACED.sub(lambda m: _join_letters(m, split_ends), _SPACE.sub(" ", folded))
-    return _SPACE.sub(" ", t).strip()
+    return _SPACE.sub(" ", t.replace(_GAP, " ")).strip()
 
 
 def _unleet(text: str, numbers: bool = False) -> str:
