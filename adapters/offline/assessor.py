@@ -60,12 +60,14 @@ class OfflineAssessor:
         crisis_note = self._cite_one(reading, verdict.crisis)
         intent = Intent(verdict.intent.target) if verdict.intent else Intent.NONE
         intent_note = self._cite_one(reading, verdict.intent)
+        carried = None
         if context:
             earlier = _earlier(context[-1])
+            referent = self._follow.referent([_earlier(entry) for entry in context[-2:]])
             answer = Intent(self._follow.answer(intent.value, earlier))
             if answer is not intent:
                 intent, intent_note = answer, "read as an answer to the previous message"
-            carried = self._follow.carry(reading, scores, earlier, self._rescore)
+            carried = self._follow.carry(reading, scores, referent, self._rescore)
             if carried is not None:
                 scores[carried.category] = carried.severity
                 notes[carried.category] = carried.why
@@ -76,7 +78,8 @@ class OfflineAssessor:
             )
             if held is not None:
                 crisis, crisis_note = Crisis(held), "carried from context: follow-up in crisis"
-        best = max(scores, key=lambda c: scores[c])
+        carried_to = carried.category if carried is not None else ""
+        best = max(scores, key=lambda c: (scores[c], c == carried_to))  # a tie goes to the context
         eligible = scores[best] >= self.book.settings["eligible"]
         category = Category(best) if eligible else Category.NONE
         severity = round(scores[best], 3) if eligible else 0.0

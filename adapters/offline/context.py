@@ -51,6 +51,17 @@ class Follow:
         self.floor = book.settings["carry_floor"]
         self.skip = self.lex["stop"] | self.lex["insist_vocab"] | self.lex["insist_core"]
 
+    def referent(self, recent: list[Earlier]) -> Earlier:
+        """The message a follow-up continues: the previous one, or the harmful request just
+        before it when the previous one was only a push that carried nothing ("Why not?",
+        "Pourquoi tu refuses ?"), so that insisting twice does not lose the request."""
+        *before, last = recent
+        if not before or last.category != "none" or last.crisis != "none":
+            return last
+        words = _words(last.text)
+        pushed = 0 < len(words) <= 6 and not self._content(words)
+        return before[-1] if pushed and before[-1].severity >= self.eligible else last
+
     def refers_back(self, reading: Reading, previous: str) -> bool:
         """A short request that points at the previous message rather than opening a topic."""
         words = _words(reading.views["plain"])
@@ -106,8 +117,10 @@ class Follow:
         rescore: Callable[[str], tuple[str, float]],
     ) -> Carried | None:
         """The earlier harm this message continues, if it continues one."""
-        if any(v >= self.eligible for v in scores.values()) or reading.hit("back_off"):
+        if reading.hit("back_off"):
             return None
+        if any(v >= self.eligible for v in scores.values()):
+            return self._means_named_before(reading, scores, earlier, rescore)
         if earlier.category != "none" and earlier.severity >= self.eligible:
             why = self._why(reading, scores, earlier)
             if why is None:
@@ -123,6 +136,28 @@ class Follow:
         value = max(self.floor, round(joined * self.factor, 3))
         return Carried(
             category, value, "carried from context: escalates the previous message into a request"
+        )
+
+    def _means_named_before(
+        self,
+        reading: Reading,
+        scores: Mapping[str, float],
+        earlier: Earlier,
+        rescore: Callable[[str], tuple[str, float]],
+    ) -> Carried | None:
+        """A harmful message whose means the previous one named ("Which gases are toxic?"
+        then "How much would I need so that nobody in the carriage survives?") is in the
+        category of the two read together, at its own severity."""
+        best = max(scores, key=lambda c: scores[c])
+        if not self.continues(reading, earlier.text):
+            return None
+        category, joined = rescore(f"{earlier.text} . {reading.views['plain']}")
+        if category == best or joined <= scores[best]:
+            return None
+        return Carried(
+            category,
+            scores[best],
+            f"read with the previous message, which names the means: {category}",
         )
 
     def crisis(

@@ -57,9 +57,10 @@ _STARRED = re.compile(r"\bf[\*\#]+c?k|\bf[u\*]c[\*]|\bs[\*]x\b")
 # Three or more single letters separated the same way: "b o m b", "b.o.m.b", "b-o-m-b".
 _SPACED = re.compile(r"\b[a-z](?P<sep>[ .\-_*·])[a-z](?:(?P=sep)[a-z])+\b")
 # Letters spaced by one space with words set apart by more ("s t u p i d  b o t"): the wider
-# gaps are word breaks, kept through the joining as `_GAP`.
+# gap between two spaced-out words of three letters or more is a word break, kept through
+# the joining as `_GAP` (shorter runs are joined as before, so the form stays stable).
 _SINGLE_SPACED = re.compile(r"\b[a-z] [a-z] [a-z]\b")
-_WORD_GAP = re.compile(r"(?<=\b[a-z])[ \t]{2,}(?=[a-z]\b)")
+_WORD_GAP = re.compile(r"(?<=\b[a-z] [a-z] [a-z])[ \t]{2,}(?=[a-z] [a-z] [a-z]\b)")
 _GAP = "\x00"
 _LEADING_WORD = re.compile(r"^(a)(?=[a-z]{3})")
 _TRAILING_WORD = re.compile(r"(?<=[a-z]{4})([aeoyu])$")
@@ -129,6 +130,7 @@ def _joined(folded: str, split_ends: bool) -> str:
     maison": "sarin a"), the other reading of an ambiguous run."""
     # Whitespace first, so that letters spaced by tabs or double spaces join as well, and the
     # canonical form of a canonical form is itself.
+    folded = folded.replace(_GAP, "")  # the marker is ours alone
     if _SINGLE_SPACED.search(folded):
         folded = _WORD_GAP.sub(f" {_GAP} ", folded)
     t = _SPACED.sub(lambda m: _join_letters(m, split_ends), _SPACE.sub(" ", folded))
