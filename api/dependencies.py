@@ -59,6 +59,10 @@ async def _read_side(request: Request) -> ReadSide:
     return services(request).read_side
 
 
+async def _registry(request: Request) -> RegistryService:
+    return services(request).registry
+
+
 async def _signer(request: Request) -> TokenSigner:
     return services(request).signer
 
@@ -69,5 +73,6 @@ async def _metrics(request: Request) -> Metrics:
 
 Service = Annotated[ConversationService, Depends(_service)]
 Reads = Annotated[ReadSide, Depends(_read_side)]
+Registry = Annotated[RegistryService, Depends(_registry)]
 Signer = Annotated[TokenSigner, Depends(_signer)]
 Meters = Annotated[Metrics, Depends(_metrics)]

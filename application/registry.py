@@ -48,6 +48,11 @@ class RegistryService:
         principal.check_read_policies()
         return list(self.store.get_registry().entries.values())
 
+    def entry(self, principal: Principal, version: str) -> Entry:
+        """One version (`NotFound` when not registered), for a reviewer or an admin."""
+        principal.check_read_policies()
+        return self.store.get_registry().entry(validation.label(version, "version"))
+
     def live(self) -> Policy | None:
         """The live policy, for starting the service (None while the registry is empty)."""
         return self.store.get_registry().live

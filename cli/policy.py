@@ -8,9 +8,12 @@ or "cli" when it cannot be told).
 from __future__ import annotations
 
 import getpass
+import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -24,10 +27,13 @@ from bootstrap.settings import Settings
 from cli.environment import load_settings, migrated_database
 from domain.access import Principal, Role
 from domain.registry import Entry
+from projections.shadows import shadow_report
+from reports.shadow import ShadowReport
 from tools.corpus import show as show_table
 
 app = typer.Typer(
-    help="the policy registry: list, shadow, stop, promote, retire", no_args_is_help=True
+    help="the policy registry: list, shadow, stop, promote, retire, and a shadow's report",
+    no_args_is_help=True,
 )
 
 
@@ -87,6 +93,31 @@ def promote(version: Version, as_: As = None) -> None:
     """make VERSION live (the live one until now goes back to registered)"""
     with registry() as service:
         show(service.promote(admin(as_), version))
+
+
+class Format(StrEnum):
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+def report(
+    version: Version,
+    format_: Annotated[Format, typer.Option("--format", help="markdown or json")] = Format.markdown,
+) -> None:
+    """what VERSION did in shadow: conversations it would end earlier, later or not at all"""
+    from cli.audit import catch_up, current_container  # the container: only for this command
+
+    settings = load_settings()
+    with current_container(settings) as container:
+        container.registry.entry(admin(None), version)
+        if not catch_up(container):
+            print("warning: projections are behind; the report may be stale", file=sys.stderr)
+        shadowed = ShadowReport.of(container.read_side.read(shadow_report, version))
+    if format_ is Format.json:
+        print(json.dumps(shadowed.to_json(), indent=2))
+    else:
+        print(shadowed.to_markdown(), end="")
 
 
 @app.command()

@@ -201,6 +201,39 @@ def shadow_decisions(
     return tuple(out)
 
 
+class ShadowChange(StrEnum):
+    """How a conversation's outcome under a policy in shadow differs from the live one.
+
+    A shadow decides nothing after its own ending, and a conversation has nothing after
+    the live ending, so "later" is read at the live ending: the shadow was still climbing
+    its harm ladder there (a redirect or a warning), and would have ended only if the user
+    had persisted; "not at all" is anything else it would have done there.
+    """
+
+    EARLIER = "earlier"
+    LATER = "later"
+    NOT_AT_ALL = "not_at_all"
+    DIFFERENT_REASON = "different_reason"
+
+    @property
+    def label(self) -> str:
+        return _SHADOW_LABELS[self]
+
+
+_SHADOW_LABELS = {
+    ShadowChange.EARLIER: "would end earlier (where the live policy went on)",
+    ShadowChange.LATER: "would end later (still redirecting or warning at the live ending)",
+    ShadowChange.NOT_AT_ALL: "would not end (at the live ending it would have gone on)",
+    ShadowChange.DIFFERENT_REASON: "would end at the same reply for another reason",
+}
+
+
+def diverges(live: Decision, shadow: Decision) -> bool:
+    """Whether a shadow decided otherwise than the live policy: another reply, another
+    rule, or an ending for another reason (the versions differ by definition)."""
+    return (live.action, live.rule, live.reason) != (shadow.action, shadow.rule, shadow.reason)
+
+
 def replay(conversation: Conversation, candidate: Policy) -> Outcome:
     """Re-decide `conversation` under `candidate` until it ends or its history runs out."""
     path = PolicyPath(candidate, conversation.model)

@@ -33,9 +33,14 @@ from projections.conversations import ConversationsView
 from projections.page_views import PageViewLog
 from projections.queries import Query, run, run_async
 from projections.runner import ReadModelRunner
+from projections.shadows import ShadowsView
 
 T = TypeVar("T")
-VIEWS: tuple[type[ConversationsView | AuditView], ...] = (ConversationsView, AuditView)
+VIEWS: tuple[type[ConversationsView | AuditView | ShadowsView], ...] = (
+    ConversationsView,
+    AuditView,
+    ShadowsView,
+)
 VIEW_NAMES = tuple(view.name for view in VIEWS)
 READ_POOL_SIZE = 10
 

@@ -1,4 +1,5 @@
-"""Audit pages for trust & safety reviewers: endings, case timelines, exports, statistics.
+"""Audit pages for trust & safety reviewers: endings, case timelines, exports, statistics,
+and what a policy in shadow would have done.
 
 Server-rendered (Jinja2, autoescaped: message text is hostile) from the read models only.
 Reviewers sign in by pasting their token, which becomes an HttpOnly SameSite=Strict session
@@ -27,17 +28,19 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from api.audit import csrf
 from api.audit.charts import bars, columns
 from api.auth import Unauthorized
-from api.dependencies import Reads, Signer
+from api.dependencies import Reads, Registry, Signer
 from api.error_codes import http_status
 from api.errors import error_response
 from domain.access import Principal
 from domain.decision import EndReason
 from domain.errors import BadInput, DomainError, NotFound
 from projections import audit as reads
+from projections import shadows as shadow_reads
 from projections.pages import decode_cursor, encode_cursor, page_of
 from projections.readside import ReadSide
 from projections.stats import Stats
 from reports import case as cases
+from reports.shadow import ShadowReport
 
 COOKIE = "lastresort_audit"
 PAGE = 50
@@ -325,6 +328,21 @@ def access_log(request: Request, who: Reviewer, read_side: Reads) -> HTMLRespons
     _seen(read_side, who, request.url.path)
     views = read_side.page_views.recent(None, 500)
     return _html("views.html", request, who, views=views)
+
+
+# -- a policy in shadow --------------------------------------------------------------------------
+
+
+@router.get("/shadow/{version}", response_class=HTMLResponse)
+def shadow_report(
+    request: Request, who: Reviewer, read_side: Reads, registry: Registry, version: str
+) -> HTMLResponse:
+    """What a shadowed version would have done to the conversations it decided on: ended
+    earlier, later or not at all, by category and model, with examples."""
+    entry = registry.entry(who, version)
+    report = ShadowReport.of(read_side.read(shadow_reads.shadow_report, entry.version))
+    _seen(read_side, who, request.url.path)
+    return _html("shadow.html", request, who, report=report, entry=entry)
 
 
 # -- one case -----------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from api.graphql.idempotency import OneMutationPerKey
 from api.graphql.policies import PolicyNode
 from api.graphql.production import PRODUCTION_EXTENSIONS
 from api.graphql.reviews import ReviewNode, VerdictChoice
+from api.graphql.shadows import ShadowDivergence
 from api.graphql.types import (
     Audit,
     Connection,
@@ -61,6 +62,7 @@ from domain.registry import Entry
 from domain.review import Review, Verdict
 from projections import audit as audit_reads
 from projections import conversations as conversation_reads
+from projections import shadows as shadow_reads
 from projections.pages import decode_cursor, page_size
 from projections.stats import Stats
 
@@ -92,6 +94,19 @@ async def policies_of(info: Ctx) -> list[Entry]:
     registry service refuses a user."""
     registry = info.context.services.registry
     return await asyncio.to_thread(registry.entries, info.context.caller)
+
+
+async def shadow_divergences_of(
+    info: Ctx, version: str, first: int = 20, after: str | None = None
+) -> Connection[ShadowDivergence]:
+    """`Query.shadowDivergences`: the registry refuses a user (FORBIDDEN) and names an
+    unknown version (NOT_FOUND) before the read model is read."""
+    size = page_size(first)
+    cursor = decode_cursor("divergence", after)
+    registry = info.context.services.registry
+    await asyncio.to_thread(registry.entry, info.context.caller, version)
+    rows = await info.context.read(shadow_reads.divergences_page, version, cursor, size + 1)
+    return connection("divergence", rows, size, ShadowDivergence.of)
 
 
 @strawberry.type
@@ -179,6 +194,11 @@ class Query:
         resolver=policies_of,
         graphql_type=list[PolicyNode],
         description="The policy registry, in the order registered (reviewers and admins).",
+    )
+    shadow_divergences = strawberry.field(
+        resolver=shadow_divergences_of,
+        description="Replies where the shadowed `version` decided otherwise than the live "
+        "policy, newest first, with both decisions (reviewers and admins).",
     )
 
 
