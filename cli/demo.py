@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import sys
 
+from application.policies import load_policy
 from bootstrap.container import Container
 from bootstrap.settings import Settings
 from cli.audit import catch_up, current_container
 from domain.access import Role
-from tools.demo import seed
+from tools.demo import CANDIDATE_FILE, seed
 
 REVIEWER = "demo-reviewer"
+CANDIDATE_VERSION = load_policy(CANDIDATE_FILE).version
 
 
 def sign_in_hint(container: Container, base_url: str) -> str:
@@ -34,7 +36,11 @@ def run(settings: Settings, base_url: str) -> int:
 def record(container: Container, base_url: str) -> str:
     """Record the demo conversations (idempotent), say so, and return the one-click sign-in
     link to print (`serve --demo` prints it once the server listens, as the last line)."""
-    ids = seed(container.service)
+    ids = seed(container.service, container.registry)
     print(f"demo: {len(ids)} conversations recorded (running it again records nothing new)")
     print(f"a persistent-harm ending: {base_url}/audit/{ids['harm-ended']}")
+    print(
+        f"a stricter policy in shadow: {base_url}/audit/shadow/{CANDIDATE_VERSION} "
+        f"(or `lastresort policy report {CANDIDATE_VERSION}`)"
+    )
     return sign_in_hint(container, base_url)

@@ -22,6 +22,7 @@ from cli.audit import catch_up
 from cli.demo import REVIEWER
 from domain.access import Role
 from eventstore.migrate import migrate
+from projections.shadows import shadow_report
 from tools.demo import seed
 
 HOSTILE = "<script>alert('pwned')</script>"
@@ -355,9 +356,9 @@ def test_demo_is_idempotent_and_shows_every_kind_of_case(
     container = Container.build(settings.model_copy(update={"database_url": url}), url)
     container.read_side.start()
     try:
-        first = seed(container.service)
+        first = seed(container.service, container.registry)
         last = container.store.recorder.max_notification_id()
-        assert seed(container.service) == first
+        assert seed(container.service, container.registry) == first
         assert container.store.recorder.max_notification_id() == last, "second run wrote"
         assert catch_up(container)
         with psycopg.connect(url) as conn:
@@ -371,6 +372,7 @@ def test_demo_is_idempotent_and_shows_every_kind_of_case(
             branches = conn.execute(
                 "SELECT parent_id FROM rm_conversations WHERE parent_id IS NOT NULL"
             ).fetchall()
+        shadowed = container.read_side.read(shadow_report, "2025-08.2-stricter")
     finally:
         container.close()
     assert [(e[1], e[2]) for e in endings] == [
@@ -380,6 +382,8 @@ def test_demo_is_idempotent_and_shows_every_kind_of_case(
     ]
     assert first["crisis"] not in {e[0] for e in endings} and vetoes and vetoes[0] >= 1
     assert branches == [(first["harm-ended"],)]
+    earlier = {e["conversation_id"] for e in shadowed["examples"] if e["change"] == "earlier"}
+    assert earlier == {first[name] for name in ("abuse-ended", "harm-ended", "crisis")}
     assert (
         command.run(settings.model_copy(update={"database_url": url}), str(first["harm-ended"]))
         == 0

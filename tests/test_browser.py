@@ -38,7 +38,7 @@ def served(
     url = fresh_database()
     migrate(url)
     container = Container.build(settings.model_copy(update={"database_url": url}), url)
-    seed(container.service)
+    seed(container.service, container.registry)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(web_app(container), port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -1,9 +1,10 @@
 """`lastresort demo`: realistic conversations, so a first run shows a meaningful audit.
 
 Everything goes through `ConversationService` with the offline assessor and assistant,
-exactly as a user's requests would. Every command carries a fixed idempotency key, so a
-second run records nothing new. The service's clock is set back over the past week so the
-statistics have days to show; the events are otherwise ordinary.
+exactly as a user's requests would, with a stricter candidate policy in shadow. Every
+command carries a fixed idempotency key, so a second run records nothing new. The
+service's clock is set back over the past week so the statistics have days to show; the
+events are otherwise ordinary.
 """
 
 from __future__ import annotations
@@ -13,9 +14,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+from application.policies import DEFAULT_POLICY_FILE, load_policy
+from application.registry import RegistryService
 from application.service import ConversationService
-from domain.access import Principal
+from domain.access import Principal, Role
 from domain.events import Rating
+from domain.policy import InForce, Policy
+
+CANDIDATE_FILE = DEFAULT_POLICY_FILE.parent / "stricter.toml"
+"""A stricter candidate (one redirection before the warning) the demo runs in shadow, so
+`lastresort policy report` and `/audit/shadow/{version}` have divergences to show."""
+DEMO_ADMIN = Principal("demo", Role.ADMIN)
 
 EVERYDAY = (
     (
@@ -102,16 +111,28 @@ class Demo:
         self.ids[name] = result.conversation.id
 
 
-def seed(live: ConversationService) -> dict[str, UUID]:
-    """Record the demo conversations through `live`'s store, models and policy
-    (idempotent); return the ids of the notable ones."""
+def shadow_candidate(registry: RegistryService, live: Policy) -> InForce:
+    """Seed an empty registry with `live`, and shadow the stricter candidate unless the
+    registry already knows it (an admin's later change to it stands); what the demo's
+    turns are decided under, read back from the registry."""
+    registry.seed(live)
+    candidate = load_policy(CANDIDATE_FILE)
+    if candidate.version not in {e.version for e in registry.entries(DEMO_ADMIN)}:
+        registry.shadow(DEMO_ADMIN, candidate)
+    return registry.in_force() or InForce(live)
+
+
+def seed(live: ConversationService, registry: RegistryService) -> dict[str, UUID]:
+    """Record the demo conversations through `live`'s store and models, under the
+    registry's live policy with the stricter candidate in shadow (idempotent); return the
+    ids of the notable ones."""
     clock = DemoClock()
     demo = Demo(
         ConversationService(
             live.store,
             live.assessor,
             live.assistant,
-            live.policy,
+            shadow_candidate(registry, live.policy),
             default_model=live.default_model,
             clock=clock,
             on_write=live.on_write,
