@@ -18,6 +18,7 @@ from api.dependencies import Services
 from api.errors import BodyLimit, install_error_handlers, responses
 from api.graphql.schema import graphql_router
 from api.home import install as install_home
+from api.me import router as me
 from api.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from api.operations import Readiness, RequestContext, is_reviewer, readiness, readiness_body
 from api.rest_models import body_limit, document_text_limit
@@ -49,6 +50,7 @@ def create_app(services: Services) -> FastAPI:
     app.openapi = cache(lambda: document_text_limit(schema(), limits.max_text_chars))  # type: ignore[method-assign]
     install_error_handlers(app)
     app.include_router(conversations)
+    app.include_router(me)
     app.include_router(graphql_router(limits.production), prefix="/graphql")
     install_audit_pages(app)
     install_static_files(app)

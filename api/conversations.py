@@ -24,6 +24,7 @@ from api.rest_models import (
     ConversationPage,
     ConversationSummary,
     ConversationView,
+    ErasureDone,
     FeedbackRecorded,
     GiveFeedback,
     MessageResult,
@@ -137,7 +138,7 @@ async def send_message(
     "/{id}/branches",
     status_code=201,
     response_model=BranchCreatedResult,
-    responses={**STREAMED, **responses(401, 403, 404, 413, 422, 503)},
+    responses={**STREAMED, **responses(401, 403, 404, 409, 413, 422, 503)},
 )
 async def branch_conversation(
     id: str,
@@ -177,7 +178,9 @@ def _branch_result(result: TurnResult, from_position: int) -> BranchCreatedResul
     )
 
 
-@router.post("/{id}/feedback", status_code=201, responses=responses(401, 403, 404, 413, 422, 503))
+@router.post(
+    "/{id}/feedback", status_code=201, responses=responses(401, 403, 404, 409, 413, 422, 503)
+)
 def give_feedback(
     id: str, body: GiveFeedback, caller: Caller, service: Service, key: IdempotencyKey = None
 ) -> FeedbackRecorded:
@@ -185,6 +188,14 @@ def give_feedback(
         caller, conversation_id(id), Rating(body.rating), body.comment, body.position, key
     )
     return FeedbackRecorded(conversation_id=id, position=position, rating=body.rating)
+
+
+@router.post("/{id}/erasure", responses=responses(401, 403, 404, 413, 422, 503))
+def erase_conversation(id: str, caller: Caller, service: Service) -> ErasureDone:
+    """Erase what was written in this conversation of the caller's (and in the branches made
+    from it): its texts, replies, comments and quotes can never be read again; what was
+    decided and why stays. Erasing again answers the same conversations."""
+    return ErasureDone.of(service.erase_conversation(caller, conversation_id(id)))
 
 
 @router.get("/{id}", responses=responses(401, 404, 503))

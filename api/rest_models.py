@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, Field, StrictInt, StrictStr
 from pydantic.json_schema import WithJsonSchema
 
+from application.service import Erasure
 from domain.answer import TurnAnswer
 from domain.conversation import Conversation
 from domain.events import Turn
@@ -151,6 +152,10 @@ class ConversationView(BaseModel):
     model: str
     parent_id: str | None
     branch_position: int | None
+    erased_at: datetime | None = Field(
+        description="When what was written in it was erased (each text then says so); "
+        "null while it is not"
+    )
     messages: list[MessageView]
 
     @classmethod
@@ -161,12 +166,34 @@ class ConversationView(BaseModel):
             model=conversation.model,
             parent_id=str(conversation.parent_id) if conversation.parent_id else None,
             branch_position=conversation.branch_position,
+            erased_at=conversation.erased.timestamp if conversation.erased else None,
             messages=[
                 MessageView(
                     position=m.position, author=str(m.author), kind=m.kind, text=m.text, at=m.at
                 )
                 for m in conversation.messages
             ],
+        )
+
+
+class ErasureDone(BaseModel):
+    """An erasure, as recorded on each conversation it covered (never the text)."""
+
+    by: str
+    scope: str = Field(description="`conversation`, `user` or `retention`")
+    erased_at: datetime
+    conversations: list[str] = Field(
+        description="Every conversation whose text is now erased (a conversation's branches "
+        "with it: they copied its text)"
+    )
+
+    @classmethod
+    def of(cls, erasure: Erasure) -> ErasureDone:
+        return cls(
+            by=erasure.by,
+            scope=str(erasure.scope),
+            erased_at=erasure.at,
+            conversations=[str(c) for c in erasure.conversation_ids],
         )
 
 

@@ -38,3 +38,15 @@ class Repository(Protocol):
         """Store every pending event of `conversations` (and of the reviews saved with them)
         in one transaction."""
         ...
+
+    def with_branches(self, conversation_ids: Sequence[UUID]) -> list[UUID]:
+        """`conversation_ids` and every branch made from them (which copied their text)."""
+        ...
+
+    def owned_by(self, owner: str) -> list[UUID]:
+        """Every conversation `owner` started or branched."""
+        ...
+
+    def shred(self, conversation_ids: Sequence[UUID]) -> None:
+        """Delete the conversations' data keys: what people wrote in them is gone for good."""
+        ...

@@ -43,7 +43,7 @@ from domain.aggregate import EventSourced
 from domain.conversation import Conversation
 from domain.deadline import Deadline, DeadlinePassed
 from domain.errors import Conflict, DomainError, IdempotencyKeyReused, ModelUnavailable, NotFound
-from domain.events import Rating, Turn
+from domain.events import ErasureScope, Rating, Turn
 from domain.policy import InForce, Policy
 from domain.ports import Assessor, Assistant
 from domain.review import RequestReason, Review
@@ -58,6 +58,16 @@ class TurnResult:
     conversation: Conversation
     turn: Turn
     notification_id: int | None
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What one erasure did: who asked, why, when, and the conversations whose text is gone."""
+
+    by: str
+    scope: ErasureScope
+    at: datetime
+    conversation_ids: tuple[UUID, ...]
 
 
 def utc_now() -> datetime:
@@ -240,6 +250,39 @@ class ConversationService:
             return rated
 
         return self._retrying(attempt)
+
+    def erase_conversation(self, principal: Principal, conversation_id: UUID) -> Erasure:
+        """Erase what was written in the caller's conversation and in the branches made from
+        it (they copied its text)."""
+        principal.check_write(self.store.get_conversation(conversation_id))
+        ids = self.store.with_branches([conversation_id])
+        return self._erase(principal, ErasureScope.CONVERSATION, ids)
+
+    def erase_user(self, principal: Principal, user: str) -> Erasure:
+        """Erase everything `user` wrote: a user's own request, or an admin's."""
+        principal.check_erase_user(user)
+        ids = self.store.with_branches(self.store.owned_by(user))
+        return self._erase(principal, ErasureScope.USER, ids)
+
+    def erase_expired(self, conversation_ids: list[UUID]) -> Erasure:
+        """Erase the text of conversations past the retention period."""
+        return self._erase(Principal("retention"), ErasureScope.RETENTION, conversation_ids)
+
+    def _erase(self, principal: Principal, scope: ErasureScope, ids: list[UUID]) -> Erasure:
+        """Record the erasure on each conversation, then delete their keys: a failure in
+        between leaves the text readable but the conversations closed, and erasing again
+        finishes the job."""
+        at = self.clock()
+        for cid in ids:
+
+            def attempt(load: Load, cid: UUID = cid) -> None:
+                conversation = load(cid)
+                if conversation.erase(principal.name, scope, at):
+                    self._save(principal, conversation)
+
+            self._retrying(attempt)
+        self.store.shred(ids)
+        return Erasure(principal.name, scope, at, tuple(ids))
 
     def _contested(
         self, conversation: Conversation, rating: Rating, position: int, at: datetime

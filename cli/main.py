@@ -38,6 +38,7 @@ app.command(help="re-decide the recorded history under a candidate policy (or --
 app.add_typer(policy.app, name="policy")
 app.command()(privacy.new_master_key)
 app.command()(privacy.rotate_master_key)
+app.command()(privacy.erase)
 
 
 @app.command()

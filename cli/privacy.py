@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import typer
+
 from cli.environment import load_settings, migrated_database
+from cli.policy import operator
+from domain.access import Principal, Role
 
 
 def new_master_key() -> None:
@@ -21,3 +27,27 @@ def rotate_master_key() -> None:
     previous, current = settings.previous_master(), settings.master()
     done = rotate(migrated_database(settings), previous, current)
     print(f"re-wrapped {done} data keys under master key {current.id}")
+
+
+def erase(
+    user: Annotated[str, typer.Option(help="the user whose data is erased")],
+    as_: Annotated[
+        str | None,
+        typer.Option("--as", help="who the erasure records (default: the OS user, else 'cli')"),
+    ] = None,
+) -> None:
+    """erase everything USER wrote (as an admin): each conversation records the erasure, and
+    its text can never be read again"""
+    from bootstrap.container import Container
+
+    settings = load_settings()
+    container = Container.build(settings, migrated_database(settings), run_projections=False)
+    try:
+        admin = Principal((as_ or operator()).strip(), Role.ADMIN)
+        erasure = container.service.erase_user(admin, user.strip())
+    finally:
+        container.close()
+    print(
+        f"erased {len(erasure.conversation_ids)} conversations of {user} "
+        f"on {erasure.at.isoformat()} (by {erasure.by})"
+    )

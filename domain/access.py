@@ -48,6 +48,11 @@ class Principal:
         if not self.is_reviewer:
             raise Forbidden(f"reviewing endings is for reviewers; your role is {self.role}")
 
+    def check_erase_user(self, user: str) -> None:
+        """A user erases their own data; an admin anyone's."""
+        if user != self.name and self.role is not Role.ADMIN:
+            raise Forbidden(f"only an admin erases another user's data; your role is {self.role}")
+
     def check_read(self, conversation: Conversation) -> None:
         """Users see only their own conversations; others' are indistinguishable from missing."""
         if conversation.owner != self.name and not self.is_reviewer:

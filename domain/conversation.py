@@ -63,6 +63,11 @@ class Message:
     at: datetime
 
 
+def erased_note(at: datetime) -> str:
+    """What is shown where an erased text was."""
+    return f"erased on {at.date().isoformat()}"
+
+
 class Conversation(EventSourced):
     """One conversation path: its turns, its ladder, and whether it has ended."""
 
@@ -145,15 +150,19 @@ class Conversation(EventSourced):
 
     @property
     def messages(self) -> list[Message]:
+        """Every message; an erased conversation's texts say when they were erased."""
+        note = None if self.erased is None else erased_note(self.erased.timestamp)
         out: list[Message] = []
         for turn in self.turns:
-            out.append(Message(turn.position, Author.USER, USER_KIND, turn.text, turn.sent_at))
+            out.append(
+                Message(turn.position, Author.USER, USER_KIND, note or turn.text, turn.sent_at)
+            )
             out.append(
                 Message(
                     turn.position + 1,
                     Author.ASSISTANT,
                     str(turn.decision.action),
-                    turn.reply,
+                    note or turn.reply,
                     turn.replied_at,
                 )
             )

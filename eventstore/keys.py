@@ -113,6 +113,18 @@ class DataKeys:
     def note_parent(self, conversation_id: UUID, parent_id: UUID) -> None:
         """Remember that `conversation_id` branched from `parent_id` (and copied its text)."""
 
+    def with_descendants(self, conversation_ids: Iterable[UUID]) -> list[UUID]:
+        """`conversation_ids` and every branch made from them, at any depth."""
+        raise NotImplementedError
+
+    def owned_by(self, owner: str) -> list[UUID]:
+        """The conversations `owner` started (branches included)."""
+        raise NotImplementedError
+
+    def shred(self, conversation_ids: Sequence[UUID]) -> None:
+        """Delete the conversations' keys: their sealed text can never be read again."""
+        raise NotImplementedError
+
     def forget(self, conversation_id: UUID) -> None:
         with self._lock:
             self._cache.pop(conversation_id, None)
@@ -212,7 +224,6 @@ class PostgresKeys(DataKeys):
         )
 
     def with_descendants(self, conversation_ids: Iterable[UUID]) -> list[UUID]:
-        """`conversation_ids` and every branch made from them, at any depth."""
         ids = list(conversation_ids)
         rows = self._execute(
             "WITH RECURSIVE tree(id) AS (SELECT unnest(%s::uuid[]) "

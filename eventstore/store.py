@@ -137,6 +137,15 @@ class ConversationStore(Application[UUID]):
     def construct_mapper(self) -> Mapper[UUID]:
         return event_mapper(self.keys)
 
+    def with_branches(self, conversation_ids: Sequence[UUID]) -> list[UUID]:
+        return self.keys.with_descendants(conversation_ids)
+
+    def owned_by(self, owner: str) -> list[UUID]:
+        return self.keys.owned_by(owner)
+
+    def shred(self, conversation_ids: Sequence[UUID]) -> None:
+        self.keys.shred(conversation_ids)
+
     @property
     def event_mapper(self) -> EventMapper:
         return cast(EventMapper, self.mapper)

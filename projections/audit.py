@@ -27,6 +27,7 @@ from domain.events import (
     Branched,
     CrisisSignalDetected,
     Ended,
+    Erased,
     Event,
     FeedbackGiven,
     LadderReset,
@@ -77,6 +78,27 @@ INSERT_ENDING = Rows(
 )
 """`cites` goes as an array literal (`{1,3}`): `unnest` would flatten an array of arrays."""
 
+# What the trail quoted from a person, dropped on their conversation's erasure (rows from
+# events replayed after it hold placeholders already, as the events read without a key).
+NO_RATIONALE = """'{{"rationale": "", "raw": null}}'"""
+NO_REQUEST = """'{{"model_request": null}}'"""
+ERASE_TRAIL = Rows(
+    "UPDATE rm_audit_trail t SET data = CASE t.kind "
+    f"WHEN 'assessment' THEN t.data || {NO_RATIONALE} "
+    f"WHEN 'decision' THEN t.data || {NO_REQUEST} "
+    """WHEN 'feedback' THEN t.data || '{{"comment": null}}' """
+    "WHEN 'branched' THEN jsonb_set(t.data, '{{inherited}}', (SELECT coalesce(jsonb_agg("
+    f"i || jsonb_build_object('assessment', (i->'assessment') || {NO_RATIONALE}, "
+    f"'decision', (i->'decision') || {NO_REQUEST})), '[]') "
+    "FROM jsonb_array_elements(t.data->'inherited') i)) "
+    "ELSE t.data END FROM {rows} WHERE t.conversation_id = r.id",
+    (("id", "uuid"),),
+)
+SET_ERASED = Rows(
+    "UPDATE rm_audit_conversations c SET erased_at = r.at FROM {rows} WHERE c.id = r.id",
+    (("at", "timestamptz"), ("id", "uuid")),
+)
+
 VISIBLE = sql.SQL("(%(owner)s::text IS NULL OR c.owner = %(owner)s)")
 ENDING_COLUMNS = sql.SQL(
     "e.conversation_id, e.seq, e.position, e.reason, e.rule, e.policy_version, e.policy, "
@@ -107,7 +129,7 @@ SELECT_FACETS = sql.SQL(
     "FROM rm_endings e JOIN rm_audit_conversations c ON c.id = e.conversation_id WHERE {}"
 ).format(VISIBLE)
 SELECT_CONVERSATION = sql.SQL(
-    "SELECT c.id, c.owner, c.model, c.started_at FROM rm_audit_conversations c "
+    "SELECT c.id, c.owner, c.model, c.started_at, c.erased_at FROM rm_audit_conversations c "
     "WHERE c.id = %(id)s AND {}"
 ).format(VISIBLE)
 SELECT_ENDING = sql.SQL("SELECT {} FROM rm_endings e WHERE e.conversation_id = %(id)s").format(
@@ -168,7 +190,7 @@ def _json(value: Any) -> str:
 class AuditView(ReadModel):
     name = "audit"
     tables = ("rm_audit_conversations", "rm_endings", "rm_audit_trail")
-    statements = (INSERT_CONVERSATION, INSERT_TRAIL, INSERT_ENDING)
+    statements = (INSERT_CONVERSATION, INSERT_TRAIL, INSERT_ENDING, ERASE_TRAIL, SET_ERASED)
     reads: ClassVar[Mapping[type[Event], frozenset[str]]] = {
         Started: frozenset({"owner", "model", "timestamp"}),
         Branched: frozenset({"parent_id", "branch_position", "inherited", "timestamp"}),
@@ -179,6 +201,7 @@ class AuditView(ReadModel):
         Ended: frozenset({"position", "decision", "policy", "timestamp"}),
         AssistantEvent: frozenset({"position", "decision", "timestamp"}),
         FeedbackGiven: frozenset({"position", "rating", "comment", "user", "timestamp"}),
+        Erased: frozenset({"by", "scope", "timestamp"}),
     }
 
     def operations(self, event: Event, notification_id: int) -> Iterable[Operation]:
@@ -224,6 +247,10 @@ class AuditView(ReadModel):
                     "feedback",
                     {"rating": event.rating, "comment": event.comment, "user": event.user},
                 )
+            case Erased():
+                yield ERASE_TRAIL, (cid,)
+                yield trail(-1, "erased", {"by": event.by, "scope": event.scope})
+                yield SET_ERASED, (at, cid)
 
 
 def _inherited(turn: Turn) -> dict[str, Any]:

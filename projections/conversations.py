@@ -13,8 +13,17 @@ from uuid import UUID
 
 from psycopg import sql
 
-from domain.conversation import USER_KIND, Author
-from domain.events import AssistantEvent, Branched, Ended, Event, MessageSent, Started, Turn
+from domain.conversation import USER_KIND, Author, erased_note
+from domain.events import (
+    AssistantEvent,
+    Branched,
+    Ended,
+    Erased,
+    Event,
+    MessageSent,
+    Started,
+    Turn,
+)
 from projections.base import Operation, ReadModel, Row, Rows
 from projections.queries import Query
 
@@ -52,7 +61,19 @@ INSERT_MESSAGE = Rows.insert(
     ),
 )
 
-COLUMNS = sql.SQL("id, seq, owner, model, status, parent_id, branch_position, started_at, ended_at")
+# An erasure comes once per conversation and after every message of it.
+ERASE_MESSAGES = Rows(
+    "UPDATE rm_messages m SET text = r.note FROM {rows} WHERE m.conversation_id = r.id",
+    (("note", "text"), ("id", "uuid")),
+)
+SET_ERASED = Rows(
+    "UPDATE rm_conversations c SET erased_at = r.at FROM {rows} WHERE c.id = r.id",
+    (("at", "timestamptz"), ("id", "uuid")),
+)
+
+COLUMNS = sql.SQL(
+    "id, seq, owner, model, status, parent_id, branch_position, started_at, ended_at, erased_at"
+)
 VISIBLE = sql.SQL("(%(owner)s::text IS NULL OR owner = %(owner)s)")
 SELECT_BY_IDS = sql.SQL("SELECT {} FROM rm_conversations WHERE id = ANY(%(ids)s) AND {}").format(
     COLUMNS, VISIBLE
@@ -75,12 +96,20 @@ SELECT_MESSAGES = sql.SQL(
 class ConversationsView(ReadModel):
     name = "conversations"
     tables = ("rm_conversations", "rm_messages")
-    statements = (INSERT_CONVERSATION, SET_PARENT, INSERT_MESSAGE, SET_ENDED)
+    statements = (
+        INSERT_CONVERSATION,
+        SET_PARENT,
+        INSERT_MESSAGE,
+        SET_ENDED,
+        ERASE_MESSAGES,
+        SET_ERASED,
+    )
     reads: ClassVar[Mapping[type[Event], frozenset[str]]] = {
         Started: frozenset({"owner", "model", "timestamp"}),
         Branched: frozenset({"parent_id", "branch_position", "inherited"}),
         MessageSent: frozenset({"position", "text", "assessment.category", "timestamp"}),
         AssistantEvent: frozenset({"position", "text", "decision.action", "timestamp"}),
+        Erased: frozenset({"timestamp"}),
     }
 
     def operations(self, event: Event, notification_id: int) -> Iterable[Operation]:
@@ -123,6 +152,9 @@ class ConversationsView(ReadModel):
                 )
                 if isinstance(event, Ended):
                     yield SET_ENDED, (event.timestamp, cid)
+            case Erased():
+                yield ERASE_MESSAGES, (erased_note(event.timestamp), cid)
+                yield SET_ERASED, (event.timestamp, cid)
 
 
 def _turn_messages(cid: UUID, turn: Turn) -> Iterable[Operation]:

@@ -132,6 +132,12 @@ class CaseFile:
     ladder_resets: list[Note]
     feedback: list[FeedbackEntry]
     branches: list[BranchEntry]
+    erasure: Note | None = None
+    """Who erased what was written here, and when; each text then reads "erased on DATE"."""
+
+    @property
+    def erased_at(self) -> datetime | None:
+        return None if self.erasure is None else self.erasure.at
 
     @property
     def contested(self) -> bool:
@@ -179,6 +185,7 @@ def build(row: Mapping[str, Any]) -> CaseFile:
     decisions: dict[int, tuple[Mapping[str, Any], datetime]] = {}
     notes: dict[int, list[Note]] = {}
     crisis, resets, feedback, branches = [], [], [], []
+    erasure: Note | None = None
     parent: UUID | None = None
     branch_position: int | None = None
     inherited_below = -1
@@ -205,6 +212,12 @@ def build(row: Mapping[str, Any]) -> CaseFile:
             note = Note(kind, at, f"Ladder reset after {data['ordinary_turns']} ordinary turns")
             resets.append(note)
             notes.setdefault(position, []).append(note)
+        elif kind == "erased":
+            erasure = Note(
+                kind,
+                at,
+                f"Text erased on {at.date().isoformat()} by {data['by']} ({data['scope']})",
+            )
         elif kind == "feedback":
             fb = FeedbackEntry(
                 position,
@@ -259,6 +272,7 @@ def build(row: Mapping[str, Any]) -> CaseFile:
         ladder_resets=resets,
         feedback=feedback,
         branches=branches,
+        erasure=erasure,
     )
 
 

@@ -30,6 +30,7 @@ from domain.events import (
     Branched,
     CrisisSignalDetected,
     Ended,
+    Erased,
     Event,
     FeedbackGiven,
     LadderReset,
@@ -252,10 +253,13 @@ def _check_conversation(
     expected = 0  # the position of the next message
     sent: MessageSent | None = None
     ended: Ended | None = None
+    erased: Erased | None = None
     for index, event in enumerate(events):
         where = f"event {event.originator_version} ({type(event).__name__})"
-        if ended is not None and not isinstance(event, FeedbackGiven):
+        if ended is not None and not isinstance(event, FeedbackGiven | Erased):
             report.add(cid, "after_end", f"{where} after Ended at {ended.position}")
+        if erased is not None:
+            report.add(cid, "after_erasure", f"{where} after Erased")
         match event:
             case Started() if index:
                 report.add(cid, "positions", f"{where}: Started again")
@@ -300,6 +304,8 @@ def _check_conversation(
                 if isinstance(event, Ended):
                     ended = event
                     report.endings += 1
+            case Erased():
+                erased = event
             case FeedbackGiven():
                 if event.position % 2 == 0 or event.position >= expected:
                     report.add(

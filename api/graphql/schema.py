@@ -234,6 +234,17 @@ class FeedbackPayload:
     rating: RatingChoice
 
 
+@strawberry.type
+class ErasurePayload:
+    by: str
+    scope: str = strawberry.field(description="`conversation`, `user` or `retention`")
+    erased_at: datetime
+    conversation_ids: list[strawberry.ID] = strawberry.field(
+        description="Every conversation whose text is now erased: the one asked for and the "
+        "branches made from it"
+    )
+
+
 async def run(info: Ctx, command: Any, *args: Any) -> Any:
     """Run a service command off the event loop, as the caller, with the request's
     `Idempotency-Key` (so a retried request records nothing twice, as over REST)."""
@@ -356,6 +367,24 @@ class Mutation:
         )
         await after_write(info)
         return FeedbackPayload(conversation_id=conversation_id, position=rated, rating=rating)
+
+    @strawberry.mutation
+    async def erase_conversation(self, info: Ctx, conversation_id: strawberry.ID) -> ErasurePayload:
+        """Erase what was written in one of your conversations and its branches (texts,
+        replies, comments, quotes of them); what was decided and why stays."""
+        service = info.context.services.service
+        erasure = await asyncio.to_thread(
+            service.erase_conversation,
+            info.context.caller,
+            validation.conversation_id(conversation_id),
+        )
+        await after_write(info)
+        return ErasurePayload(
+            by=erasure.by,
+            scope=str(erasure.scope),
+            erased_at=erasure.at,
+            conversation_ids=[strawberry.ID(str(c)) for c in erasure.conversation_ids],
+        )
 
     shadow_policy = strawberry.mutation(
         resolver=shadow_policy,

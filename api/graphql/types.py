@@ -105,6 +105,9 @@ class ConversationNode(Node):
     model: str
     started_at: datetime
     ended_at: datetime | None
+    erased_at: datetime | None = strawberry.field(
+        description="When what was written in it was erased (each text then says so)"
+    )
     branch_position: int | None
     parent_id: strawberry.Private[UUID | None]
     uuid: strawberry.Private[UUID]
@@ -118,6 +121,7 @@ class ConversationNode(Node):
             model=row["model"],
             started_at=row["started_at"],
             ended_at=row["ended_at"],
+            erased_at=row["erased_at"],
             branch_position=row["branch_position"],
             parent_id=row["parent_id"],
         )
@@ -289,6 +293,9 @@ class Audit:
     branch_position: int | None
     contested: bool
     ended_at: datetime | None
+    erased_at: datetime | None = strawberry.field(
+        description="When what was written in it was erased; what was decided stays"
+    )
     reason: EndReason | None
     rule: str | None
     policy_version: str | None
@@ -325,6 +332,7 @@ class Audit:
             branch_position=file.branch_position,
             contested=file.contested,
             ended_at=None if ending is None else ending.at,
+            erased_at=file.erased_at,
             reason=None if ending is None else EndReason(ending.reason),
             rule=None if ending is None else ending.rule,
             policy_version=None if ending is None else ending.policy_version,
