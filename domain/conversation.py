@@ -39,6 +39,7 @@ from domain.events import (
 )
 from domain.ladder import Ladder
 from domain.policy import Policy
+from domain.policy_path import PolicyPath
 from domain.ports import WrittenReply
 
 USER_KIND = "message"
@@ -86,6 +87,7 @@ class Conversation(EventSourced):
         self.feedback_keys: dict[str, FeedbackGiven] = {}
         self._sent: MessageSent | None = None
         self._folds_ladder = True
+        self._paths: dict[Policy, tuple[int, Ladder]] = {}
 
     # -- creation -------------------------------------------------------------
 
@@ -136,6 +138,7 @@ class Conversation(EventSourced):
         other.pending = list(self.pending)
         other.message_keys = dict(self.message_keys)
         other.feedback_keys = dict(self.feedback_keys)
+        other._paths = dict(self._paths)
         return other
 
     # -- queries --------------------------------------------------------------
@@ -171,6 +174,17 @@ class Conversation(EventSourced):
     def recent_user_messages(self, limit: int) -> list[tuple[str, Assessment]]:
         """The last user messages with their assessments, oldest first (assessor context)."""
         return [(t.text, t.assessment) for t in self.turns[-limit:]] if limit > 0 else []
+
+    def path_under(self, policy: Policy) -> PolicyPath:
+        """`policy`'s own path through this conversation's turns, as replay walks it (a
+        policy in shadow decides the next turn on it). Turns are only ever appended, so
+        the path is resumed from where it was last asked: a turn costs each shadow one
+        decision, not a fold of the whole conversation."""
+        folded, ladder = self._paths.get(policy, (0, Ladder()))
+        path = PolicyPath(policy, self.model, ladder)
+        path.follow(self.turns[folded:])
+        self._paths[policy] = (len(self.turns), path.ladder)
+        return path
 
     def turn_for_key(self, request_key: str) -> Turn | None:
         """The turn a message command with this idempotency key recorded, if any."""

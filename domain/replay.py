@@ -29,6 +29,7 @@ from domain.decision import Action, Decision, EndReason
 from domain.events import Shadow, Turn
 from domain.ladder import Ladder
 from domain.policy import Policy
+from domain.policy_path import PolicyPath
 
 # What the model supplies rather than the policy: never part of a comparison.
 NOT_DECIDED_BY_POLICY = frozenset({"model_request"})
@@ -152,42 +153,6 @@ class Mismatch:
         return f"{self.conversation_id} at {self.position}{whose}: {parts}"
 
 
-class PolicyPath:
-    """One policy's own way through a conversation's recorded assessments: its ladder is
-    folded from its own decisions (not the recorded ones) until it ends the conversation.
-
-    Replay, the decisions of policies in shadow and `verify`'s check of them all walk
-    this one path, so a shadow decision recorded on a turn is exactly what replaying its
-    policy over the same turns gives.
-    """
-
-    def __init__(self, policy: Policy, model: str) -> None:
-        self.policy = policy
-        self.model = model
-        self.ladder = Ladder()
-
-    @classmethod
-    def along(cls, policy: Policy, model: str, turns: Iterable[Turn]) -> PolicyPath:
-        """The path after `turns` (stopped where the policy ends the conversation)."""
-        path = cls(policy, model)
-        for turn in turns:
-            if path.ended:
-                break
-            path.decide(turn.assessment, turn.position)
-        return path
-
-    @property
-    def ended(self) -> bool:
-        """Whether this policy has ended the conversation: it decides nothing more in it."""
-        return self.ladder.ended
-
-    def decide(self, assessment: Assessment, position: int) -> Decision:
-        """The policy's decision on the user message at `position`; its ladder moves on."""
-        decision = self.policy.decide(self.ladder, assessment, position, self.model)
-        self.ladder = self.ladder.advance(position, decision)
-        return decision
-
-
 def shadow_decisions(
     shadows: Iterable[Policy], conversation: Conversation, assessment: Assessment
 ) -> tuple[Shadow, ...]:
@@ -195,7 +160,7 @@ def shadow_decisions(
     its own path; a policy that would have ended the conversation already decides nothing."""
     out = []
     for policy in shadows:
-        path = PolicyPath.along(policy, conversation.model, conversation.turns)
+        path = conversation.path_under(policy)
         if not path.ended:
             out.append(Shadow(policy, path.decide(assessment, conversation.next_position)))
     return tuple(out)

@@ -104,8 +104,13 @@ def test_a_reply_recorded_before_shadows_existed_reads_as_shadowed_by_none() -> 
 
 def record(words: list[str], shadows: tuple[Policy, ...], model: str = OPUS) -> Conversation:
     """Turn by turn as the service records them: the live decision and the shadows'."""
-    live = default_policy()
-    conversation = Conversation.start(uuid4(), "ana", model, AT)
+    return extend(Conversation.start(uuid4(), "ana", model, AT), words, shadows)
+
+
+def extend(
+    conversation: Conversation, words: list[str], shadows: tuple[Policy, ...]
+) -> Conversation:
+    live, model = default_policy(), conversation.model
     for word in words:
         if conversation.ended is not None:
             break
@@ -160,3 +165,17 @@ def test_verify_names_a_tampered_shadow_decision_and_a_policy_altered_in_the_rec
     assert [m.position for m in mismatches] == [1, 3]
     assert mismatches[0].fields == {"policy.min_redirects": ("1", "2")}
     assert mismatches[1].fields["action"] == ("warning", "redirect")
+
+
+def test_a_copy_and_its_original_each_follow_their_own_shadow_path() -> None:
+    """The shadows' paths are resumed from the last turn they were asked about, never
+    shared between copies that go different ways (a cached copy and a fresh one)."""
+    original = record(["harm"], (STRICTER, LAXER))
+    copy = original.clone()
+    extend(original, ["harm", "harm"], (STRICTER, LAXER))
+    extend(copy, ["hi", "harm", "harm", "harm"], (STRICTER, LAXER))
+    assert check_shadows(original) == [] and check_shadows(copy) == []
+    stricter = [
+        str(s.decision.action) for t in copy.turns for s in t.shadows if s.policy == STRICTER
+    ]
+    assert stricter == ["redirect", "reply", "warning", "ended"]

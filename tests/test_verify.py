@@ -317,3 +317,15 @@ def test_a_shadow_decision_that_replay_does_not_reproduce(
     (problem,) = [p for p in verify(copy).problems if p.kind == "shadow_mismatch"]
     assert "at 3 (shadow 2025-08.2-stricter)" in problem.detail
     assert "action: recorded redirect ≠ replayed warning" in problem.detail
+
+
+def test_a_divergence_missing_from_the_shadows_read_model(
+    copy: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    c = _find(copy, _harm_ended)
+    _sql(
+        copy, "DELETE FROM rm_shadow_divergences WHERE conversation_id = %s AND position = 3", c.id
+    )
+    _expect(copy, "read_model", c.id, capsys)
+    (problem,) = [p for p in verify(copy).problems if p.conversation_id == c.id]
+    assert problem.detail == "shadow_divergences: events imply 2, read model has 1"

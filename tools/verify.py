@@ -39,7 +39,7 @@ from domain.events import (
 )
 from domain.policy import Policy
 from domain.registry import PolicyRegistry
-from domain.replay import check, check_shadows
+from domain.replay import check, check_shadows, diverges
 from eventstore.reading import read_only, stream_rows
 from eventstore.registry import REGISTRY_EVENTS_TABLE
 from eventstore.store import CONVERSATION_ROWS, EVENTS_TABLE
@@ -68,15 +68,23 @@ EVENTS_OF = sql.SQL(
 READ_MODEL_ROWS = sql.SQL(
     "WITH ids AS (SELECT id FROM rm_conversations UNION SELECT id FROM rm_audit_conversations "
     "UNION SELECT conversation_id FROM rm_endings UNION SELECT conversation_id FROM rm_messages "
-    "UNION SELECT conversation_id FROM rm_audit_trail) "
+    "UNION SELECT conversation_id FROM rm_audit_trail "
+    "UNION SELECT conversation_id FROM rm_shadowed_conversations "
+    "UNION SELECT conversation_id FROM rm_shadow_divergences), "
+    "shadowed AS (SELECT conversation_id, sum(turns) AS n FROM rm_shadowed_conversations "
+    "GROUP BY 1), "
+    "diverged AS (SELECT conversation_id, count(*) AS n FROM rm_shadow_divergences GROUP BY 1) "
     "SELECT ids.id, c.id IS NOT NULL AS listed, c.owner, c.model, c.status, c.parent_id, "
     "c.branch_position, c.ended_at IS NOT NULL AS has_ended_at, "
     "(SELECT count(*) FROM rm_messages m WHERE m.conversation_id = ids.id) AS messages, "
     "a.id IS NOT NULL AS audited, "
     "(SELECT count(*) FROM rm_audit_trail t WHERE t.conversation_id = ids.id) AS trail, "
     "e.position AS end_position, e.reason AS end_reason, e.rule AS end_rule, "
-    "e.policy_version AS end_policy_version "
+    "e.policy_version AS end_policy_version, "
+    "coalesce(s.n, 0) AS shadow_decisions, coalesce(d.n, 0) AS shadow_divergences "
     "FROM ids LEFT JOIN rm_conversations c ON c.id = ids.id "
+    "LEFT JOIN shadowed s ON s.conversation_id = ids.id "
+    "LEFT JOIN diverged d ON d.conversation_id = ids.id "
     "LEFT JOIN rm_audit_conversations a ON a.id = ids.id "
     "LEFT JOIN rm_endings e ON e.conversation_id = ids.id ORDER BY ids.id"
 )
@@ -357,6 +365,19 @@ def _implied(
                 if isinstance(e, Branched | MessageSent | AssistantEvent)
             ),
         }
+    replies = [
+        e
+        for e, n in located
+        if isinstance(e, AssistantEvent)
+        and n <= positions["shadows"]
+        and n not in set_aside["shadows"]
+    ]
+    facts |= {
+        "shadow_decisions": sum(len(e.shadows) for e in replies),
+        "shadow_divergences": sum(
+            diverges(e.decision, s.decision) for e in replies for s in e.shadows
+        ),
+    }
     ending = next((e for e in audit if isinstance(e, Ended)), None)
     facts |= {
         "trail": sum(1 for e in audit if not isinstance(e, Started)),
@@ -376,7 +397,13 @@ def _check_read_models(
     set_aside: dict[str, set[int]],
 ) -> None:
     implied = _implied(located, report.positions, set_aside)
-    found = dict.fromkeys(implied) | {"listed": False, "audited": False, "trail": 0}
+    found = dict.fromkeys(implied) | {
+        "listed": False,
+        "audited": False,
+        "trail": 0,
+        "shadow_decisions": 0,
+        "shadow_divergences": 0,
+    }
     if row is not None:
         found |= {k: row[k] for k in implied}
     if not implied["listed"] and row is not None and row["messages"]:
