@@ -179,8 +179,14 @@ def test_the_audit_page_shows_each_outcome_and_escapes_the_version(shadowed: Sha
     hostile = pages[NARROWER.version].text
     assert "<img src=x" not in hostile and "&lt;img src=x onerror=alert(1)&gt;" in hostile
 
+    listed = client.get("/audit/shadow", headers=rita).text
+    for policy in (LIVE, STRICTER, LAXER, NARROWER):
+        assert f'href="/audit/shadow/{quote(policy.version, safe="")}"' in listed
+    assert "<img src=x" not in listed
+
     user = bearer(container, "alice") | {"Accept": "text/html"}
     assert client.get(f"/audit/shadow/{STRICTER.version}", headers=user).status_code == 403
+    assert client.get("/audit/shadow", headers=user).status_code == 403
     assert client.get("/audit/shadow/nope", headers=rita).status_code == 404
 
 

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as day_start
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, quote, urlencode
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -52,6 +52,7 @@ templates = Environment(
 )
 templates.filters["when"] = lambda at: at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 templates.filters["short"] = lambda value: str(value)[:8]
+templates.filters["segment"] = lambda value: quote(str(value), safe="")  # one path segment
 BEARER = re.compile(r"^bearer\s+", re.IGNORECASE)
 
 
@@ -333,7 +334,17 @@ def access_log(request: Request, who: Reviewer, read_side: Reads) -> HTMLRespons
 # -- a policy in shadow --------------------------------------------------------------------------
 
 
-@router.get("/shadow/{version}", response_class=HTMLResponse)
+@router.get("/shadow", response_class=HTMLResponse)
+def shadow_versions(
+    request: Request, who: Reviewer, read_side: Reads, registry: Registry
+) -> HTMLResponse:
+    """Every policy version in the registry, each linking to what it did in shadow."""
+    entries = registry.entries(who)
+    _seen(read_side, who, request.url.path)
+    return _html("shadows.html", request, who, entries=entries)
+
+
+@router.get("/shadow/{version:path}", response_class=HTMLResponse)
 def shadow_report(
     request: Request, who: Reviewer, read_side: Reads, registry: Registry, version: str
 ) -> HTMLResponse:
