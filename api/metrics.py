@@ -3,8 +3,9 @@
 Counted per API process when a turn is stored (a retried or replayed command is not
 counted twice). Offline, token and latency series stay empty: only models report usage.
 Model failures are counted per attempt as they happen, stored turn or not.
-Projection lag and quarantined events are read from the database at scrape time, so they
-are right wherever the projections run (`serve --no-projections` + `project`).
+Projection lag, quarantined events and the review queue are read from the database at
+scrape time, so they are right wherever the projections run (`serve --no-projections` +
+`project`).
 """
 
 from __future__ import annotations
@@ -88,6 +89,11 @@ class Metrics:
         """Export each read model's lag and quarantined events, as `read` finds them."""
         self.registry.register(ProjectionCollector(read))
 
+    def follow_review_queue(self, read: Callable[[], tuple[int, float] | None]) -> None:
+        """Export the review queue's depth and its oldest open case's age, as `read` finds
+        them (depth, seconds)."""
+        self.registry.register(ReviewQueueCollector(read))
+
     def observe_turn(self, turn: Turn) -> None:
         decision = turn.decision
         self.turns.labels(str(decision.action), decision.model).inc()
@@ -151,3 +157,27 @@ class ProjectionCollector(Collector):
                 "How far the read replica's replay is behind the primary",
                 value=figures.replica_lag,
             )
+
+
+class ReviewQueueCollector(Collector):
+    """The contested endings waiting for a verdict, read at scrape time; nothing when the
+    database does not answer."""
+
+    def __init__(self, read: Callable[[], tuple[int, float] | None]) -> None:
+        self._read = read
+
+    def collect(self) -> Iterator[Metric]:
+        figures = self._read()
+        if figures is None:
+            return
+        depth, oldest = figures
+        yield GaugeMetricFamily(
+            "lastresort_review_queue_depth",
+            "Contested endings in the review queue (not decided since their latest request)",
+            value=depth,
+        )
+        yield GaugeMetricFamily(
+            "lastresort_review_oldest_open_seconds",
+            "How long the oldest case in the review queue has waited (0 when empty)",
+            value=oldest,
+        )

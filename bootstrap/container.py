@@ -29,7 +29,7 @@ from domain.policy import InForce
 from domain.ports import Assessor, Assistant
 from eventstore.database import eventsourcing_env
 from eventstore.store import ConversationStore
-from projections.progress import progress_of
+from projections.progress import progress_of, review_queue_of
 from projections.readside import ReadSide
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,7 @@ class Container:
             pool_size=settings.read_pool_size,
         )
         metrics.follow_projections(partial(progress_of, read_side.pool))
+        metrics.follow_review_queue(partial(review_queue_of, read_side.pool))
         registry = registry_service(url)
         service = ConversationService(
             store,

@@ -39,6 +39,7 @@ from domain.policy import Policy
 from projections.base import Operation, ReadModel, Row, Rows
 from projections.conversations import messages_of
 from projections.queries import Query, first
+from projections.reviews import VERDICT_OF_ENDING, case_of
 
 INSERT_CONVERSATION = Rows.insert(
     "rm_audit_conversations",
@@ -110,7 +111,8 @@ CONTESTED = sql.SQL(
 )
 """An ending is contested when its ending message was rated down."""
 SELECT_ENDINGS_PAGE = sql.SQL(
-    "SELECT {columns}, c.owner, {contested} AS contested "
+    "SELECT {columns}, c.owner, {contested} AS contested, "
+    "CASE WHEN %(owner)s::text IS NULL THEN {verdict} END AS verdict "
     "FROM rm_endings e JOIN rm_audit_conversations c ON c.id = e.conversation_id "
     "WHERE {visible} AND (%(since)s::timestamptz IS NULL OR e.at >= %(since)s) "
     "AND (%(until)s::timestamptz IS NULL OR e.at < %(until)s) "
@@ -119,9 +121,10 @@ SELECT_ENDINGS_PAGE = sql.SQL(
     "AND (%(policy_version)s::text IS NULL OR e.policy_version = %(policy_version)s) "
     "AND (%(category)s::text IS NULL OR coalesce(e.category, 'none') = %(category)s) "
     "AND (NOT %(contested)s OR {contested}) "
+    "AND (%(verdict)s::text IS NULL OR {verdict} = %(verdict)s) "
     "AND (%(after)s::bigint IS NULL OR e.seq < %(after)s) "
     "ORDER BY e.seq DESC LIMIT %(limit)s"
-).format(columns=ENDING_COLUMNS, contested=CONTESTED, visible=VISIBLE)
+).format(columns=ENDING_COLUMNS, contested=CONTESTED, visible=VISIBLE, verdict=VERDICT_OF_ENDING)
 SELECT_FACETS = sql.SQL(
     "SELECT coalesce(array_agg(DISTINCT e.model), '{{}}') AS models, "
     "coalesce(array_agg(DISTINCT e.policy_version), '{{}}') AS policy_versions, "
@@ -297,6 +300,9 @@ class EndingFilter:
     policy_version: str | None = None
     category: str | None = None
     contested: bool = False
+    verdict: str | None = None
+    """The latest verdict of the ending's review (for reviewers; the verdict shows only
+    to them)."""
 
 
 def endings_page(
@@ -314,8 +320,8 @@ def ending_facets(owner: str | None) -> Query[Row]:
 
 
 def audit_of(conversation_id: UUID, owner: str | None) -> Query[Row | None]:
-    """A conversation's ending, evidence, trail, messages and the branches made from it;
-    None if missing or not visible."""
+    """A conversation's ending, evidence, trail, messages, the branches made from it and,
+    for a reviewer (`owner` None), its review; None if missing or not visible."""
     params: dict[str, Any] = {"id": conversation_id, "owner": owner}
     conversation = first((yield SELECT_CONVERSATION, params))
     if conversation is None:
@@ -326,6 +332,7 @@ def audit_of(conversation_id: UUID, owner: str | None) -> Query[Row | None]:
     trail = yield SELECT_TRAIL, params
     messages = yield from messages_of([conversation_id])
     branches = yield SELECT_BRANCHES_MADE, params
+    review = None if owner is not None else (yield from case_of(conversation_id))
     return {
         **conversation,
         "ending": ending,
@@ -333,6 +340,7 @@ def audit_of(conversation_id: UUID, owner: str | None) -> Query[Row | None]:
         "trail": trail,
         "messages": messages,
         "branches": branches,
+        "review": review,
     }
 
 

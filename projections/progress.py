@@ -22,6 +22,7 @@ from eventstore.store import EVENTS_TABLE
 from projections import quarantine
 from projections.base import APPLICATION
 from projections.readside import VIEWS
+from projections.reviews import queue_figures
 
 log = logging.getLogger(__name__)
 TIMEOUT_MS = 2000
@@ -95,4 +96,15 @@ def progress_of(pool: ConnectionPool[Any]) -> Progress | None:
             return progress(conn)
     except psycopg.Error as error:
         log.warning("projection progress unavailable: %s", type(error).__name__)
+        return None
+
+
+def review_queue_of(pool: ConnectionPool[Any]) -> tuple[int, float] | None:
+    """The review queue's depth and its oldest case's wait in seconds, as `progress_of` reads
+    (bounded); None (logged) when the database does not answer."""
+    try:
+        with bounded(pool) as conn:
+            return queue_figures(conn)
+    except psycopg.Error as error:
+        log.warning("review queue figures unavailable: %s", type(error).__name__)
         return None

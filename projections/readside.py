@@ -28,19 +28,17 @@ from psycopg_pool import AsyncConnectionPool, ConnectionPool
 from eventstore.database import eventsourcing_env
 from eventstore.transcoder import EventMapper
 from projections.audit import AuditView
+from projections.base import ReadModel
 from projections.consistency import LastWrites, ProgressWatcher
 from projections.conversations import ConversationsView
 from projections.page_views import PageViewLog
 from projections.queries import Query, run, run_async
+from projections.reviews import ReviewsView
 from projections.runner import ReadModelRunner
 from projections.shadows import ShadowsView
 
 T = TypeVar("T")
-VIEWS: tuple[type[ConversationsView | AuditView | ShadowsView], ...] = (
-    ConversationsView,
-    AuditView,
-    ShadowsView,
-)
+VIEWS: tuple[type[ReadModel], ...] = (ConversationsView, AuditView, ShadowsView, ReviewsView)
 VIEW_NAMES = tuple(view.name for view in VIEWS)
 READ_POOL_SIZE = 10
 

@@ -1,4 +1,5 @@
-"""The transparency figures derived from `projections.audit.stats`' counts.
+"""The transparency figures derived from `projections.audit.stats`' counts, and for
+reviewers from `projections.reviews.review_stats`'.
 
 The audit's statistics page and GraphQL's `stats` both show these, computed here once.
 """
@@ -25,6 +26,46 @@ class Day:
 
 
 @dataclass(frozen=True)
+class ReviewBucket:
+    """Reviewed endings under one key (a policy version, a category, a model)."""
+
+    key: str
+    reviewed: int
+    overturned: int
+    overturned_share: float
+
+
+@dataclass(frozen=True)
+class ReviewFigures:
+    """Endings made in the period whose review reached a verdict (the latest one counts):
+    the overturned share is the measured false-ending rate."""
+
+    reviewed: int
+    overturned: int
+    overturned_share: float | None
+    by_policy_version: list[ReviewBucket]
+    by_category: list[ReviewBucket]
+    by_model: list[ReviewBucket]
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> ReviewFigures:
+        """From `projections.reviews.review_stats` (buckets as `[key, reviewed, overturned]`)."""
+
+        def buckets(column: str) -> list[ReviewBucket]:
+            return [ReviewBucket(k, n, o, o / n) for k, n, o in row[column]]
+
+        reviewed, overturned = row["reviewed"], row["overturned"]
+        return cls(
+            reviewed=reviewed,
+            overturned=overturned,
+            overturned_share=overturned / reviewed if reviewed else None,
+            by_policy_version=buckets("by_policy_version"),
+            by_category=buckets("by_category"),
+            by_model=buckets("by_model"),
+        )
+
+
+@dataclass(frozen=True)
 class Stats:
     """Over conversations started and endings made in [since, until) (UTC days)."""
 
@@ -37,9 +78,11 @@ class Stats:
     by_model: list[Bucket]
     by_policy_version: list[Bucket]
     per_day: list[Day]
+    reviews: ReviewFigures | None = None
+    """For reviewers only: what the review of contested endings found."""
 
     @classmethod
-    def of(cls, row: Mapping[str, Any]) -> Stats:
+    def of(cls, row: Mapping[str, Any], reviews: Mapping[str, Any] | None = None) -> Stats:
         conversations, endings = row["conversations"], row["endings"]
 
         def buckets(column: str) -> list[Bucket]:
@@ -58,4 +101,5 @@ class Stats:
                 Day(day=date.fromisoformat(d), conversations=c, endings=e)
                 for d, c, e in row["per_day"]
             ],
+            reviews=None if reviews is None else ReviewFigures.of(reviews),
         )

@@ -114,6 +114,45 @@ class BranchEntry:
 
 
 @dataclass(frozen=True)
+class VerdictEntry:
+    verdict: str
+    note: str | None
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ReviewCase:
+    """The review of an ending: why it was requested, who holds it now, its verdicts."""
+
+    conversation_id: UUID
+    status: str
+    reason: str
+    requested_by: str
+    requested_at: datetime
+    claimed_by: str | None
+    claim_expires_at: datetime | None
+    verdicts: list[VerdictEntry]
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> ReviewCase:
+        """From `projections.reviews`' case row (its verdicts as JSON, oldest first)."""
+        return cls(
+            conversation_id=row["conversation_id"],
+            status=row["status"],
+            reason=row["reason"],
+            requested_by=row["requested_by"],
+            requested_at=row["requested_at"],
+            claimed_by=row["claimed_by"],
+            claim_expires_at=row["claim_expires_at"],
+            verdicts=[
+                VerdictEntry(v["verdict"], v["note"], v["by"], datetime.fromisoformat(v["at"]))
+                for v in row["verdicts"]
+            ],
+        )
+
+
+@dataclass(frozen=True)
 class CaseFile:
     conversation_id: UUID
     owner: str
@@ -134,6 +173,8 @@ class CaseFile:
     branches: list[BranchEntry]
     erasure: Note | None = None
     """Who erased what was written here, and when; each text then reads "erased on DATE"."""
+    review: ReviewCase | None = None
+    """Its review, for reviewers (None for others, and while none was requested)."""
 
     @property
     def erased_at(self) -> datetime | None:
@@ -273,6 +314,7 @@ def build(row: Mapping[str, Any]) -> CaseFile:
         feedback=feedback,
         branches=branches,
         erasure=erasure,
+        review=None if row.get("review") is None else ReviewCase.of(row["review"]),
     )
 
 

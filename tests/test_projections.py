@@ -11,8 +11,9 @@ import psycopg
 from application.policies import DEFAULT_POLICY_FILE, load_policy
 from application.registry import SYSTEM
 from bootstrap.container import Container
-from domain.access import Principal
+from domain.access import Principal, Role
 from domain.events import Rating
+from domain.review import Verdict
 from projections.readside import VIEW_NAMES, VIEWS
 from projections.runner import ReadModelRunner
 from tests.procs import started
@@ -39,10 +40,11 @@ def shadowing(container: Container) -> None:
 
 
 def history(container: Container, conversations: int = 4) -> int:
-    """Write conversations with branches, an ending, feedback and, with a stricter policy in
-    shadow, decisions it diverges on; the last notification id."""
+    """Write conversations with branches, an ending, feedback, with a stricter policy in
+    shadow decisions it diverges on, and (on the model that can end) the ending's review
+    decided; the last notification id."""
     shadowing(container)
-    service = container.service
+    service, rita = container.service, Principal("rita", Role.REVIEWER)
     last = 0
     for n in range(conversations):
         who = Principal(f"user-{n % 2}")
@@ -55,6 +57,9 @@ def history(container: Container, conversations: int = 4) -> int:
             or last
         )
         service.give_feedback(who, conversation.id, Rating.DOWN, "surprised", 5)
+        if n % 2:  # the model that can end
+            container.reviews.claim(rita, conversation.id)
+            container.reviews.decide(rita, conversation.id, Verdict.OVERTURNED, "fair ask")
     return container.store.recorder.max_notification_id() or last
 
 

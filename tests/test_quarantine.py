@@ -382,6 +382,7 @@ def one_by_one(store_with_poison: Container) -> dict[str, list[Any]]:
     assert len(built["rm_quarantine"]) == sum(map(len, MET.values()))
     assert len(built["rm_conversations"]) == 6 + 2 * 2 * 2  # each history has a branch
     assert built["rm_endings"] and any(row[5] for row in built["rm_conversations"])
+    assert built["rm_review_verdicts"]
     return built
 
 

@@ -35,6 +35,7 @@ from domain.access import Principal
 from domain.decision import EndReason
 from domain.errors import BadInput, DomainError, NotFound
 from projections import audit as reads
+from projections import reviews as review_reads
 from projections import shadows as shadow_reads
 from projections.pages import decode_cursor, encode_cursor, page_of
 from projections.readside import ReadSide
@@ -288,7 +289,7 @@ def endings(request: Request, who: Reviewer, read_side: Reads) -> HTMLResponse:
 
 @router.get("/contested", response_class=HTMLResponse)
 def contested(request: Request, who: Reviewer, read_side: Reads) -> HTMLResponse:
-    """Endings whose ending message the user rated down: the review queue."""
+    """Endings whose ending message the user rated down, with their verdicts."""
     return _endings(request, who, read_side, contested=True)
 
 
@@ -299,8 +300,11 @@ def contested(request: Request, who: Reviewer, read_side: Reads) -> HTMLResponse
 def statistics(
     request: Request, who: Reviewer, read_side: Reads, since: str = "", until: str = ""
 ) -> HTMLResponse:
-    row = read_side.read(reads.stats, None, *_period(since, until))
-    stats = Stats.of(row)
+    period = _period(since, until)
+    stats = Stats.of(
+        read_side.read(reads.stats, None, *period),
+        read_side.read(review_reads.review_stats, *period),
+    )
     per_day = [(str(d.day), (d.conversations, d.endings)) for d in stats.per_day]
     rate = [(day, (1000 * e / c if c else 0.0,)) for day, (c, e) in per_day]
     charts = {

@@ -1,5 +1,6 @@
-"""The review queue's GraphQL types: a case (`Review`) and its verdicts. Mutations answer the
-case as its events say now; `reviewQueue` answers it from the `reviews` read model.
+"""The review queue's GraphQL types: a case (`Review`), its verdicts, and the overturned
+share in the statistics. Each wraps the case file's structure (`reports/case.py`), which
+mutations build from the review's events and queries from the `reviews` read model.
 
 Access is the review service's and the read model's: only reviewers reach any of it
 (`domain/access.py`); a user is refused FORBIDDEN.
@@ -9,14 +10,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from uuid import UUID
 
 import strawberry
-from strawberry.types import Info
 
-from api.graphql.context import Context
-from api.graphql.types import ConversationNode
-from domain.review import Review, ReviewStatus
+from api.graphql.types import wraps
+from domain.review import Review
+from projections import stats
+from reports import case
 
 
 @strawberry.enum(name="Verdict")
@@ -33,48 +33,56 @@ class ReviewStatusChoice(Enum):
 
 
 @strawberry.type(name="VerdictEntry")
+@wraps(case.VerdictEntry)
 class VerdictNode:
     verdict: VerdictChoice
-    note: str | None
-    by: str
-    at: datetime
 
 
 @strawberry.type(name="Review")
+@wraps(case.ReviewCase)
 class ReviewNode:
-    """One contested ending's case: why it was requested, who holds it, its verdicts so far."""
+    """One contested ending's case: why it was requested (`rated_down` by its user, or
+    `picked` by a reviewer), who holds it until when, its verdicts oldest first."""
 
     conversation_id: strawberry.ID
     status: ReviewStatusChoice
-    reason: str = strawberry.field(description="`rated_down` by its user, or `picked`")
-    requested_by: str
-    requested_at: datetime
-    claimed_by: str | None
-    claim_expires_at: datetime | None
     verdicts: list[VerdictNode]
 
-    @classmethod
-    def of(cls, review: Review, now: datetime) -> ReviewNode:
-        requested, claim = review.requested, review.claim
-        assert requested is not None  # a review exists from its request on
-        held = claim is not None and review.status(now) is ReviewStatus.CLAIMED
-        return cls(
-            conversation_id=strawberry.ID(str(requested.conversation_id)),
-            status=ReviewStatusChoice(review.status(now).value),
-            reason=requested.reason.value,
-            requested_by=requested.by,
-            requested_at=requested.timestamp,
-            claimed_by=claim.by if held and claim else None,
-            claim_expires_at=claim.expires_at if held and claim else None,
-            verdicts=[
-                VerdictNode(
-                    verdict=VerdictChoice(v.verdict.value), note=v.note, by=v.by, at=v.timestamp
-                )
-                for v in review.verdicts
-            ],
-        )
 
-    @strawberry.field
-    async def conversation(self, info: Info[Context, None]) -> ConversationNode | None:
-        row = await info.context.conversations.load(UUID(self.conversation_id))
-        return None if row is None else ConversationNode.of(row)
+@strawberry.type
+@wraps(stats.ReviewBucket)
+class ReviewBucket:
+    """Reviewed endings under one key, and the share of them overturned."""
+
+
+@strawberry.type(name="ReviewStats")
+@wraps(stats.ReviewFigures)
+class ReviewStatsNode:
+    """Endings made in the period whose review reached a verdict (the latest counts)."""
+
+    overturned_share: float | None = strawberry.field(
+        description="Share of reviewed endings overturned: the measured false-ending rate"
+    )
+    by_policy_version: list[ReviewBucket]
+    by_category: list[ReviewBucket]
+    by_model: list[ReviewBucket]
+
+
+def review_case(review: Review, now: datetime) -> case.ReviewCase:
+    """The case as the review's events say at `now` (a mutation's answer, before the read
+    model has it)."""
+    requested, claim, status = review.requested, review.claim, review.status(now)
+    assert requested is not None  # a review exists from its request on
+    held = claim if status.value == "claimed" else None
+    return case.ReviewCase(
+        conversation_id=requested.conversation_id,
+        status=status.value,
+        reason=requested.reason.value,
+        requested_by=requested.by,
+        requested_at=requested.timestamp,
+        claimed_by=held.by if held else None,
+        claim_expires_at=held.expires_at if held else None,
+        verdicts=[
+            case.VerdictEntry(v.verdict.value, v.note, v.by, v.timestamp) for v in review.verdicts
+        ],
+    )

@@ -37,7 +37,7 @@ from api.graphql.ide import graphiql_page
 from api.graphql.idempotency import OneMutationPerKey
 from api.graphql.policies import PolicyNode
 from api.graphql.production import PRODUCTION_EXTENSIONS
-from api.graphql.reviews import ReviewNode, VerdictChoice
+from api.graphql.reviews import ReviewNode, VerdictChoice, review_case
 from api.graphql.shadows import ShadowDivergence
 from api.graphql.types import (
     Audit,
@@ -62,9 +62,11 @@ from domain.registry import Entry
 from domain.review import Review, Verdict
 from projections import audit as audit_reads
 from projections import conversations as conversation_reads
+from projections import reviews as review_reads
 from projections import shadows as shadow_reads
 from projections.pages import decode_cursor, page_size
 from projections.stats import Stats
+from reports.case import ReviewCase
 
 Ctx = Info[Context, None]
 
@@ -85,8 +87,12 @@ async def stats_of(
     info: Ctx, since: datetime | None = None, until: datetime | None = None
 ) -> Stats:
     """`Query.stats`: the figures the audit's statistics page shows too, served as they are
-    through the `Stats` type that wraps them."""
-    return Stats.of(await info.context.read(audit_reads.stats, info.context.owner, since, until))
+    through the `Stats` type that wraps them; the review figures for reviewers only."""
+    row = await info.context.read(audit_reads.stats, info.context.owner, since, until)
+    reviewed = None
+    if info.context.caller.is_reviewer:
+        reviewed = await info.context.read(review_reads.review_stats, since, until)
+    return Stats.of(row, reviewed)
 
 
 async def policies_of(info: Ctx) -> list[Entry]:
@@ -158,10 +164,14 @@ class Query:
         policy_version: str | None = None,
         category: str | None = None,
         contested: bool = False,
+        verdict: VerdictChoice | None = None,
     ) -> Connection[EndingNode]:
         """Endings in [since, until) matching every filter given; `contested`: only those
-        whose ending message was rated down."""
+        whose ending message was rated down; `verdict` (reviewers): only those whose review's
+        latest verdict it is."""
         size = page_size(first)
+        if verdict is not None:
+            info.context.caller.check_review()
         filters = audit_reads.EndingFilter(
             since,
             until,
@@ -170,6 +180,7 @@ class Query:
             None if policy_version is None else validation.label(policy_version, "policyVersion"),
             None if category is None else validation.label(category, "category"),
             contested,
+            verdict and verdict.value,
         )
         rows = await info.context.read(
             audit_reads.endings_page,
@@ -188,6 +199,24 @@ class Query:
         if row is None:
             raise NotFound(f"conversation {conversation_id} not found")
         return Audit.of(row)
+
+    @strawberry.field
+    async def review_queue(
+        self, info: Ctx, first: int = 20, after: str | None = None
+    ) -> Connection[ReviewNode]:
+        """Reviewers: the endings waiting for a verdict, oldest request first (claimed ones
+        included, with who holds them until when)."""
+        caller = info.context.caller
+        caller.check_review()
+        size = page_size(first)
+        rows = await info.context.read(
+            review_reads.queue_page, decode_cursor("review", after), size + 1
+        )
+        page_views = info.context.services.read_side.page_views
+        await asyncio.to_thread(
+            page_views.record, caller.name, str(caller.role), None, "review queue"
+        )
+        return connection("review", rows, size, ReviewCase.of)
 
     stats = strawberry.field(resolver=stats_of, graphql_type=StatsNode)
     policies = strawberry.field(
@@ -286,17 +315,17 @@ async def promote_policy(info: Ctx, version: str) -> Entry:
     return entry
 
 
-async def claim_review(info: Ctx, conversation_id: strawberry.ID) -> ReviewNode:
+async def claim_review(info: Ctx, conversation_id: strawberry.ID) -> ReviewCase:
     """Reviewers: hold the case (an ending not in the queue is picked first)."""
     reviews = info.context.services.reviews
     review: Review = await run(info, reviews.claim, validation.conversation_id(conversation_id))
     await after_write(info)
-    return ReviewNode.of(review, utc_now())
+    return review_case(review, utc_now())
 
 
 async def review_ending(
     info: Ctx, conversation_id: strawberry.ID, verdict: VerdictChoice, note: str | None = None
-) -> ReviewNode:
+) -> ReviewCase:
     """Reviewers: the verdict on an ending whose case the caller holds."""
     reviews = info.context.services.reviews
     review: Review = await run(
@@ -307,7 +336,7 @@ async def review_ending(
         note,
     )
     await after_write(info)
-    return ReviewNode.of(review, utc_now())
+    return review_case(review, utc_now())
 
 
 @strawberry.type
@@ -401,11 +430,13 @@ class Mutation:
     )
     claim_review = strawberry.mutation(
         resolver=claim_review,
+        graphql_type=ReviewNode,
         description="Reviewers: hold the case of this ending for LASTRESORT_REVIEW_CLAIM_SECONDS "
         "(an ending not in the queue is picked first); REVIEW_CLAIMED while another holds it.",
     )
     review_ending = strawberry.mutation(
         resolver=review_ending,
+        graphql_type=ReviewNode,
         description="Reviewers: record the verdict on an ending whose case you hold "
         "(REVIEW_NOT_CLAIMED otherwise); the case leaves the queue.",
     )

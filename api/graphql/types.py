@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from enum import Enum
 from types import SimpleNamespace
-from typing import Any, Generic, TypeVar, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar, get_type_hints
 from uuid import UUID
 
 import strawberry
@@ -29,8 +29,13 @@ from projections.base import Row
 from projections.pages import encode_cursor, page_of
 from reports import case
 
+if TYPE_CHECKING:
+    from api.graphql.reviews import ReviewNode, ReviewStatsNode, VerdictChoice
+
 T = TypeVar("T")
 C = TypeVar("C", bound=type)
+REVIEWS = strawberry.lazy("api.graphql.reviews")
+"""The review types build on `wraps`, so they live in their own module, named lazily here."""
 
 
 def wraps(source: type, *, omit: Collection[str] = ()) -> Callable[[C], C]:
@@ -156,6 +161,9 @@ class EndingNode:
     at: datetime
     owner: str
     contested: bool = strawberry.field(description="The ending message was rated down")
+    verdict: Annotated[VerdictChoice, REVIEWS] | None = strawberry.field(
+        default=None, description="The latest verdict of its review (reviewers only)"
+    )
 
     @classmethod
     def of(cls, row: Row) -> EndingNode:
@@ -172,6 +180,7 @@ class EndingNode:
             at=row["at"],
             owner=row["owner"],
             contested=row["contested"],
+            verdict=row["verdict"],
         )
 
     @strawberry.field
@@ -313,6 +322,9 @@ class Audit:
     feedback: list[case.FeedbackEntry] = strawberry.field(graphql_type=list[Feedback])
     branches: list[case.BranchEntry] = strawberry.field(graphql_type=list[BranchMade])
     trail: list[Any] = strawberry.field(graphql_type=list[TrailEntry])
+    review: Annotated[ReviewNode, REVIEWS] | None = strawberry.field(
+        description="Its review with the verdicts so far (reviewers only; null while none)"
+    )
 
     @classmethod
     def of(cls, row: Row) -> Audit:
@@ -365,6 +377,7 @@ class Audit:
             feedback=file.feedback,
             branches=file.branches,
             trail=trail,
+            review=file.review,  # type: ignore[arg-type]  # served as `ReviewNode` wraps it
         )
 
 
@@ -393,6 +406,9 @@ class StatsNode:
     by_model: list[Bucket]
     by_policy_version: list[Bucket]
     per_day: list[Day]
+    reviews: Annotated[ReviewStatsNode, REVIEWS] | None = strawberry.field(
+        description="What the review of contested endings found (reviewers only)"
+    )
 
 
 @strawberry.type(name="Reply")
