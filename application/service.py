@@ -268,6 +268,11 @@ class ConversationService:
         """Erase the text of conversations past the retention period."""
         return self._erase(Principal("retention"), ErasureScope.RETENTION, conversation_ids)
 
+    def export(self, principal: Principal) -> list[Conversation]:
+        """Every conversation the caller started or branched, as stored: for a user's
+        right of access (`GET /v1/me/export`)."""
+        return [self.store.get_conversation(cid) for cid in self.store.owned_by(principal.name)]
+
     def _erase(self, principal: Principal, scope: ErasureScope, ids: list[UUID]) -> Erasure:
         """Record the erasure on each conversation, then delete their keys: a failure in
         between leaves the text readable but the conversations closed, and erasing again

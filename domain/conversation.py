@@ -85,6 +85,7 @@ class Conversation(EventSourced):
         self.erased: Erased | None = None
         self.message_keys: dict[str, int] = {}
         self.feedback_keys: dict[str, FeedbackGiven] = {}
+        self.feedback: list[FeedbackGiven] = []
         self._sent: MessageSent | None = None
         self._folds_ladder = True
         self._paths: dict[Policy, tuple[int, Ladder]] = {}
@@ -138,6 +139,7 @@ class Conversation(EventSourced):
         other.pending = list(self.pending)
         other.message_keys = dict(self.message_keys)
         other.feedback_keys = dict(self.feedback_keys)
+        other.feedback = list(self.feedback)
         other._paths = dict(self._paths)
         return other
 
@@ -312,6 +314,7 @@ class Conversation(EventSourced):
             case AssistantEvent():
                 self._complete_turn(event)
             case FeedbackGiven():
+                self.feedback.append(event)
                 if event.request_key is not None:
                     self.feedback_keys[event.request_key] = event
             case Erased():
@@ -324,6 +327,7 @@ class Conversation(EventSourced):
         now reads it: every text empty, every quote of it gone."""
         self.erased = erased
         self.turns = [_without_text(turn) for turn in self.turns]
+        self.feedback = [replace(f, comment=None) for f in self.feedback]
         self.feedback_keys = {k: replace(f, comment=None) for k, f in self.feedback_keys.items()}
         if self.ended is not None:
             self.ended = replace(

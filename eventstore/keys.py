@@ -33,6 +33,8 @@ KEYS_TABLE = "lastresort_data_keys"
 KEY_BYTES = 32
 NONCE_BYTES = 12
 CACHE_SIZE = 10_000
+ERASED = "erased"
+"""The `kek_id` of a row whose key was deleted (its `wrapped` is empty)."""
 
 
 class KeyRefused(RuntimeError):
@@ -87,9 +89,15 @@ class DataKeys:
         self._lock = threading.Lock()
 
     def create(self, conversation_id: UUID, owner: str) -> AESGCM:
-        """A new key for a conversation just started by `owner` (kept, then cached)."""
+        """A new key for a conversation just started by `owner` (kept, then cached); the
+        one kept already if another writer made it first (a retried start). An erased
+        conversation gets none: its text could never be read."""
         key = os.urandom(KEY_BYTES)
-        self._store(conversation_id, owner, key)
+        if not self._store(conversation_id, owner, key):
+            kept = self._load(conversation_id)
+            if kept is None:
+                raise KeyRefused(f"conversation {conversation_id} was erased")
+            key = kept
         return self._remember(conversation_id, AESGCM(key))
 
     def for_writing(self, conversation_id: UUID) -> AESGCM:
@@ -136,7 +144,8 @@ class DataKeys:
                 self._cache.popitem(last=False)
         return key
 
-    def _store(self, conversation_id: UUID, owner: str, key: bytes) -> None:
+    def _store(self, conversation_id: UUID, owner: str, key: bytes) -> bool:
+        """Keep `key` unless the conversation has a row already (then False)."""
         raise NotImplementedError
 
     def _load(self, conversation_id: UUID) -> bytes | None:
@@ -149,10 +158,10 @@ class InMemoryKeys(DataKeys):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: dict[UUID, tuple[str, UUID | None, bytes]] = {}
+        self.rows: dict[UUID, tuple[str, UUID | None, bytes | None]] = {}
 
-    def _store(self, conversation_id: UUID, owner: str, key: bytes) -> None:
-        self.rows.setdefault(conversation_id, (owner, None, key))
+    def _store(self, conversation_id: UUID, owner: str, key: bytes) -> bool:
+        return self.rows.setdefault(conversation_id, (owner, None, key))[2] is key
 
     def _load(self, conversation_id: UUID) -> bytes | None:
         row = self.rows.get(conversation_id)
@@ -173,7 +182,9 @@ class InMemoryKeys(DataKeys):
 
     def shred(self, conversation_ids: Sequence[UUID]) -> None:
         for cid in conversation_ids:
-            self.rows.pop(cid, None)
+            if cid in self.rows:
+                owner, parent, _ = self.rows[cid]
+                self.rows[cid] = (owner, parent, None)
             self.forget(cid)
 
 
@@ -200,16 +211,20 @@ class PostgresKeys(DataKeys):
                 self._conn.close()
                 raise
 
-    def _store(self, conversation_id: UUID, owner: str, key: bytes) -> None:
-        self._execute(
-            "INSERT INTO {keys} (conversation_id, owner, kek_id, wrapped) "
-            "VALUES (%s, %s, %s, %s) ON CONFLICT (conversation_id) DO NOTHING",
-            (conversation_id, owner, self.master.id, self.master.wrap(conversation_id, key)),
+    def _store(self, conversation_id: UUID, owner: str, key: bytes) -> bool:
+        return bool(
+            self._execute(
+                "INSERT INTO {keys} (conversation_id, owner, kek_id, wrapped) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (conversation_id) DO NOTHING "
+                "RETURNING conversation_id",
+                (conversation_id, owner, self.master.id, self.master.wrap(conversation_id, key)),
+            )
         )
 
     def _load(self, conversation_id: UUID) -> bytes | None:
         rows = self._execute(
-            "SELECT wrapped FROM {keys} WHERE conversation_id = %s", (conversation_id,)
+            "SELECT wrapped FROM {keys} WHERE conversation_id = %s AND kek_id <> %s",
+            (conversation_id, ERASED),
         )
         if not rows:
             return None
@@ -239,8 +254,11 @@ class PostgresKeys(DataKeys):
         return [UUID(str(r[0])) for r in rows]
 
     def shred(self, conversation_ids: Sequence[UUID]) -> None:
+        """Overwrite the keys; each row stays, naming its owner and parent only (so a user's
+        export and erasure still find every conversation of theirs)."""
         self._execute(
-            "DELETE FROM {keys} WHERE conversation_id = ANY(%s)", (list(conversation_ids),)
+            "UPDATE {keys} SET kek_id = %s, wrapped = ''::bytea WHERE conversation_id = ANY(%s)",
+            (ERASED, list(conversation_ids)),
         )
         for cid in conversation_ids:
             self.forget(cid)

@@ -72,3 +72,17 @@ def test_without_one_a_master_key_is_made_once_in_the_home(tmp_path: Path) -> No
     first = Settings(home=tmp_path).master()
     assert Settings(home=tmp_path).master() == first
     assert (tmp_path / "master_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_second_writer_gets_the_kept_key_and_an_erased_conversation_none(keys_url: str) -> None:
+    master = MasterKey.parse(MasterKey.generate())
+    cid = uuid4()
+    first = PostgresKeys(keys_url, master).create(cid, "alice")
+    racer = PostgresKeys(keys_url, master).create(cid, "alice")  # a retried start
+    assert racer.decrypt(b"\0" * 12, first.encrypt(b"\0" * 12, b"same", None), None) == b"same"
+    keys = PostgresKeys(keys_url, master)
+    keys.shred([cid])
+    assert keys.for_reading(cid) is None
+    assert keys.owned_by("alice").count(cid) == 1
+    with pytest.raises(KeyRefused, match="erased"):
+        keys.for_writing(cid)

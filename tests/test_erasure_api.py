@@ -150,3 +150,38 @@ def test_graphql_and_me_erase_and_the_store_still_verifies(
     report = verify(world.url)
     assert report.clean, [p.describe() for p in report.problems]
     assert main(["replay", "--check"]) == 0
+
+
+def test_a_user_exports_everything_stored_about_them(world: World) -> None:
+    phrase = f"osprey-{uuid.uuid4().hex[:8]}"
+    mine, _ = world.record("mia", phrase), world.record("ned", phrase)
+
+    export = world.client.get("/v1/me/export", headers=world.headers("mia"))
+
+    assert export.status_code == 200, export.text
+    body = export.json()
+    assert body["user"] == "mia"
+    assert [c["id"] for c in body["conversations"]] == [mine]
+    (conversation,) = body["conversations"]
+    turns = conversation["turns"]
+    assert [t["text"] for t in turns] == [f"{HARM} {phrase}"] * 4
+    assert [t["decision"]["action"] for t in turns] == ["redirect", "redirect", "warning", "ended"]
+    assert turns[0]["assessment"]["category"] == "cbrn_weapons"
+    assert turns[-1]["policy"]["version"] == turns[-1]["decision"]["policy_version"]
+    assert (conversation["ending"]["reason"], conversation["ending"]["rule"]) == (
+        "persistent_harm",
+        "harm.end",
+    )
+    assert [(f["rating"], f["comment"]) for f in conversation["feedback"]] == [
+        ("down", f"unfair: {phrase}")
+    ]
+    assert conversation["erasure"] is None
+
+    world.client.post("/v1/me/erasure", headers=world.headers("mia")).raise_for_status()
+    after = world.client.get("/v1/me/export", headers=world.headers("mia"))
+    assert phrase not in after.text
+    (erased,) = after.json()["conversations"]
+    assert (erased["erasure"]["by"], erased["erasure"]["scope"]) == ("mia", "user")
+    assert [t["decision"]["rule"] for t in erased["turns"]] == [
+        t["decision"]["rule"] for t in turns
+    ]
