@@ -98,6 +98,14 @@ class Settings(BaseSettings):
         validation_alias="LASTRESORT_PREVIOUS_MASTER_KEY",
         description="the master key being replaced, for `lastresort rotate-master-key`",
     )
+    text_retention_days: int | None = Field(
+        None,
+        ge=1,
+        validation_alias="LASTRESORT_TEXT_RETENTION_DAYS",
+        description="erase the text of conversations whose every message is older than this "
+        "many days (the projection process checks at start and hourly; decisions stay); "
+        "unset: kept until erased",
+    )
     anthropic_api_key: str | None = Field(
         None,
         validation_alias="ANTHROPIC_API_KEY",

@@ -71,6 +71,7 @@ def serve(
 ) -> None:
     from api.operations import log_as_json
     from bootstrap.container import Container, web_app
+    from bootstrap.retention import retention
 
     settings = make_home(load_settings(), signs=True)
     settings.signing_secret()  # refuse to start without a secret in production, before anything
@@ -112,7 +113,12 @@ def serve(
     config = _uvicorn_config(
         web_app(container), settings, host, port, proxy_headers, forwarded_allow_ips
     )
-    _AnnouncingServer(config, banner).run()
+    expiry = None if no_projections else retention(settings, url)
+    try:
+        _AnnouncingServer(config, banner).run()
+    finally:
+        if expiry is not None:
+            expiry.stop()
 
 
 def _demo(container: Container, base: str) -> str:
@@ -166,12 +172,14 @@ def _serve_workers(
     resolved through the environment: the database URL (so the embedded Postgres, started
     here, is started once) and the home (where the generated secret is)."""
     from bootstrap.database import keyed_mapper
+    from bootstrap.retention import retention
     from projections.readside import make_runners
 
     settings.hand_down(url)
     runners = (
         [r.start() for r in make_runners(url, keyed_mapper(settings, url))] if projections else []
     )
+    expiry = retention(settings, url) if projections else None
     config = _uvicorn_config(
         "cli.serve:worker_app", settings, host, port, proxy_headers, forwarded_allow_ips, workers
     )
@@ -182,6 +190,8 @@ def _serve_workers(
     finally:
         for runner in runners:
             runner.stop()
+        if expiry is not None:
+            expiry.stop()
 
 
 def worker_app() -> FastAPI:
@@ -241,6 +251,7 @@ def project(
 ) -> None:
     """Run every projection until interrupted or terminated; a second copy waits to take over."""
     from bootstrap.database import keyed_mapper
+    from bootstrap.retention import retention
     from projections.readside import VIEW_NAMES, make_runners
 
     if rebuild and retry_quarantined:
@@ -258,6 +269,7 @@ def project(
     if retry_quarantined:
         raise typer.Exit(_retry_quarantined(url, mapper))
     runners = [r.start() for r in make_runners(url, mapper, rebuild=rebuild or [])]
+    expiry = retention(settings, url)
     print(f"projecting {', '.join(VIEW_NAMES)} (Ctrl-C to stop)", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # a batch in flight commits first
@@ -268,6 +280,8 @@ def project(
     finally:
         for runner in runners:
             runner.stop()
+        if expiry is not None:
+            expiry.stop()
 
 
 def _retry_quarantined(url: str, mapper: Any) -> int:

@@ -8,6 +8,7 @@ written once for blocking and asyncio connections (`projections/queries.py`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import ClassVar
 from uuid import UUID
 
@@ -182,6 +183,18 @@ def _turn_messages(cid: UUID, turn: Turn) -> Iterable[Operation]:
             turn.replied_at,
         ),
     )
+
+
+SELECT_EXPIRED = sql.SQL(
+    "SELECT c.id FROM rm_conversations c WHERE c.erased_at IS NULL AND c.started_at < %(cutoff)s "
+    "AND NOT EXISTS (SELECT 1 FROM rm_messages m WHERE m.conversation_id = c.id "
+    "AND m.at >= %(cutoff)s) ORDER BY c.seq"
+)
+
+
+def expired(cutoff: datetime) -> Query[list[Row]]:
+    """Conversations not erased whose every message is older than `cutoff` (retention)."""
+    return (yield SELECT_EXPIRED, {"cutoff": cutoff})
 
 
 def conversations_by_ids(ids: Sequence[UUID], owner: str | None) -> Query[list[Row]]:
