@@ -39,6 +39,7 @@ app.add_typer(policy.app, name="policy")
 app.command()(privacy.new_master_key)
 app.command()(privacy.rotate_master_key)
 app.command()(privacy.erase)
+app.command()(privacy.encrypt_existing)
 
 
 @app.command()

@@ -51,3 +51,17 @@ def erase(
         f"erased {len(erasure.conversation_ids)} conversations of {user} "
         f"on {erasure.at.isoformat()} (by {erasure.by})"
     )
+
+
+def encrypt_existing() -> None:
+    """seal, in place, the texts of events recorded before they were sealed (one time,
+    resumable: run it again after an interruption)"""
+    from bootstrap.database import keyed_mapper
+    from eventstore.sealing_existing import seal_existing
+
+    settings = load_settings()
+    url = migrated_database(settings)
+    done = seal_existing(
+        url, keyed_mapper(settings, url), lambda n: print(f"{n} events sealed so far", flush=True)
+    )
+    print(f"sealed {done} events; run VACUUM FULL lastresort_events to rewrite the table's files")
