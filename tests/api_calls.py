@@ -1,4 +1,5 @@
-"""How tests call the API as someone: the `auth` fixture's type, and GraphQL requests.
+"""How tests call the API as someone: the `auth` fixture's type, and GraphQL requests
+(to the app in the test process or to a server running apart: a TestClient is an httpx client).
 
 One definition each, so every test file asks the same thing of a GraphQL response.
 """
@@ -8,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi.testclient import TestClient
+import httpx
 
 Auth = Callable[..., dict[str, str]]
 """The `auth` fixture: a user name (a fresh one if omitted) and a role to bearer headers."""
 
 
-def gql(client: TestClient, headers: dict[str, str], query: str, **variables: Any) -> Any:
+def gql(client: httpx.Client, headers: dict[str, str], query: str, **variables: Any) -> Any:
     """The JSON body of a GraphQL request; its errors, if any, are the caller's to check."""
     response = client.post(
         "/graphql", json={"query": query, "variables": variables}, headers=headers
@@ -23,7 +24,7 @@ def gql(client: TestClient, headers: dict[str, str], query: str, **variables: An
     return response.json()
 
 
-def data(client: TestClient, headers: dict[str, str], query: str, **variables: Any) -> Any:
+def data(client: httpx.Client, headers: dict[str, str], query: str, **variables: Any) -> Any:
     """The `data` of a GraphQL request that must succeed."""
     body = gql(client, headers, query, **variables)
     assert "errors" not in body, body

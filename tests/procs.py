@@ -96,6 +96,18 @@ class Proc:
         return self.log.read_text(errors="replace")
 
 
+def command(url: str, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `lastresort ARGS` to its end on the database at `url`, as an operator would."""
+    return subprocess.run(
+        [*LASTRESORT, *args],
+        env=env_for(url, home),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def serve(
     url: str,
     home: Path,
