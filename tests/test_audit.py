@@ -391,4 +391,5 @@ def test_demo_is_idempotent_and_shows_every_kind_of_case(
     out = capsys.readouterr().out
     assert out.startswith(f"# Audit of conversation {first['harm-ended']}")
     assert "**Contested**" in out and REVIEWER not in out
+    assert "- upheld by rosa at" in out  # the contested ending's review
     assert json.dumps(str(first["branch-of-ended"]))[1:-1] in out

@@ -24,7 +24,8 @@ from tests.procs import head
 from tests.reviewing import contested, ended_conversation
 
 QUEUE = """query($first: Int!, $after: String) { reviewQueue(first: $first, after: $after) {
-  edges { node { conversationId status reason requestedBy claimedBy verdicts { verdict } } }
+  edges { node { conversationId status reason requestedBy claimedBy verdicts { verdict }
+    conversation { status } } }
   pageInfo { hasNextPage endCursor } } }"""
 ENDINGS = """query($v: Verdict) { endings(first: 50, verdict: $v) {
   edges { node { conversationId verdict } } } }"""
@@ -87,6 +88,7 @@ def test_the_queue_lists_open_cases_oldest_first_in_pages(queue: Queue) -> None:
     assert [n["conversationId"] for n in nodes] == [str(queue.second)]
     assert nodes[0]["status"] == "claimed" and nodes[0]["claimedBy"] == "raj"
     assert nodes[0]["reason"] == "rated_down" and nodes[0]["requestedBy"] == "bob"
+    assert nodes[0]["conversation"] == {"status": "ended"}
     assert page["pageInfo"]["hasNextPage"]
 
     rest = data(queue.client, rita, QUEUE, first=5, after=page["pageInfo"]["endCursor"])

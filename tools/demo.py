@@ -16,15 +16,18 @@ from uuid import UUID
 
 from application.policies import DEFAULT_POLICY_FILE, load_policy
 from application.registry import RegistryService
+from application.reviews import ReviewService
 from application.service import ConversationService
 from domain.access import Principal, Role
 from domain.events import Rating
 from domain.policy import InForce, Policy
+from domain.review import Verdict
 
 CANDIDATE_FILE = DEFAULT_POLICY_FILE.parent / "stricter.toml"
 """A stricter candidate (one redirection before the warning) the demo runs in shadow, so
 `lastresort policy report` and `/audit/shadow/{version}` have divergences to show."""
 DEMO_ADMIN = Principal("demo", Role.ADMIN)
+DEMO_REVIEWER = Principal("rosa", Role.REVIEWER)
 
 EVERYDAY = (
     (
@@ -104,6 +107,14 @@ class Demo:
             Principal(user), self.ids[name], rating, comment, None, request_key=f"demo:{name}:fb"
         )
 
+    def review(self, name: str, verdict: Verdict, note: str) -> None:
+        """A reviewer claims the contested ending of `name` and decides it."""
+        reviews = ReviewService(
+            self.service.store, clock=self.clock, on_write=self.service.on_write
+        )
+        reviews.claim(DEMO_REVIEWER, self.ids[name], request_key=f"demo:{name}:claim")
+        reviews.decide(DEMO_REVIEWER, self.ids[name], verdict, note, f"demo:{name}:verdict")
+
     def branch(self, name: str, parent: str, user: str, position: int, text: str) -> None:
         result = self.service.branch(
             Principal(user), self.ids[parent], position, text, request_key=f"demo:{name}"
@@ -178,6 +189,12 @@ def seed(live: ConversationService, registry: RegistryService) -> dict[str, UUID
         "lee",
         Rating.DOWN,
         "This ending surprised me: I was researching a thriller novel.",
+    )
+    demo.review(
+        "harm-ended",
+        Verdict.UPHELD,
+        "Nerve-agent synthesis asked for again after two redirections and a warning; "
+        "a novel needs none of it.",
     )
     demo.branch(
         "branch-of-ended",

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from uuid import UUID
 
 import strawberry
+from strawberry.types import Info
 
-from api.graphql.types import wraps
+from api.graphql.context import Context
+from api.graphql.types import ConversationNode, wraps
 from domain.review import Review
 from projections import stats
 from reports import case
@@ -47,6 +50,11 @@ class ReviewNode:
     conversation_id: strawberry.ID
     status: ReviewStatusChoice
     verdicts: list[VerdictNode]
+
+    @strawberry.field
+    async def conversation(self, info: Info[Context, None]) -> ConversationNode | None:
+        row = await info.context.conversations.load(UUID(str(self.conversation_id)))
+        return None if row is None else ConversationNode.of(row)
 
 
 @strawberry.type
