@@ -2,8 +2,8 @@
 policy registered and run in shadow, live conversations where it would decide otherwise, the
 divergences a reviewer sees and the report an author reads, the candidate promoted while the
 server runs (the next turns are decided and recorded under it, no restart), an ending under
-it rated down, reviewed and overturned, and the statistics counting that verdict against the
-version and category that ended the conversation."""
+it rated down, found in the review queue and overturned, and the statistics counting each
+verdict against the version and category that ended the conversation."""
 
 from __future__ import annotations
 
@@ -30,14 +30,18 @@ POLICIES = "{ policies { version status by } }"
 PROMOTE = "mutation($v: String!) { promotePolicy(version: $v) { version status by } }"
 DIVERGENCES = """query($v: String!) { shadowDivergences(version: $v, first: 10) {
   edges { node { conversationId position category live { kind } shadow { kind reason } } } } }"""
+QUEUE = "{ reviewQueue { edges { node { conversationId status reason requestedBy } } } }"
 CONTESTED = """{ endings(contested: true) { edges { node {
-  conversationId policyVersion category contested } } } }"""
+  conversationId policyVersion category verdict } } } }"""
 CLAIM = "mutation($id: ID!) { claimReview(conversationId: $id) { status claimedBy } }"
 DECIDE = """mutation($id: ID!, $n: String) {
   reviewEnding(conversationId: $id, verdict: overturned, note: $n) {
     status verdicts { verdict note by } } }"""
-STATS = """{ stats { endings negativeFeedbackShare
-  byPolicyVersion { key endings } byCategory { key endings } } }"""
+UPHOLD = """mutation($id: ID!) {
+  reviewEnding(conversationId: $id, verdict: upheld) { status } }"""
+STATS = """{ stats { byPolicyVersion { key endings } reviews { reviewed overturned overturnedShare
+  byPolicyVersion { key reviewed overturned overturnedShare }
+  byCategory { key reviewed overturned overturnedShare } } } }"""
 
 
 class Person:
@@ -58,6 +62,14 @@ class Person:
         assert sent.status_code == 200, sent.text
         answer: dict[str, Any] = sent.json()
         return answer
+
+    def rate_down(self, cid: str, comment: str) -> None:
+        rated = self.api.post(
+            f"/v1/conversations/{cid}/feedback",
+            json={"rating": "down", "comment": comment},
+            headers=self.headers,
+        )
+        assert rated.status_code == 201, rated.text
 
     def graphql(self, query: str, **variables: Any) -> Any:
         return data(self.api, self.headers, query, **variables)
@@ -152,22 +164,15 @@ def test_a_candidate_goes_from_shadow_to_live_and_its_contested_ending_is_overtu
         assert ended["status"] == "ended"
         assert ended["ending"]["policy_version"] == CANDIDATE.version
 
-        # Carol rates the ending down: a contested ending, which a reviewer overturns.
-        rated = api.post(
-            f"/v1/conversations/{cid}/feedback",
-            json={"rating": "down", "comment": "I was asking about vaccine history"},
-            headers=carol.headers,
-        )
-        assert rated.status_code == 201, rated.text
+        # Both users rate their endings down; the reviewer finds them queued, oldest first,
+        # overturns the candidate's ending of carol's and upholds the live one's of alice's.
+        alice.rate_down(harmed, "I only asked once more")
+        carol.rate_down(cid, "I was asking about vaccine history")
         procs.wait_projected(url)
-        contested = [e["node"] for e in rita.graphql(CONTESTED)["endings"]["edges"]]
-        assert contested == [
-            {
-                "conversationId": cid,
-                "policyVersion": CANDIDATE.version,
-                "category": "cbrn_weapons",
-                "contested": True,
-            }
+        queue = [e["node"] for e in rita.graphql(QUEUE)["reviewQueue"]["edges"]]
+        assert queue == [
+            {"conversationId": c, "status": "open", "reason": "rated_down", "requestedBy": who}
+            for c, who in ((harmed, "alice"), (cid, "carol"))
         ]
         assert rita.graphql(CLAIM, id=cid)["claimReview"] == {
             "status": "claimed",
@@ -179,10 +184,40 @@ def test_a_candidate_goes_from_shadow_to_live_and_its_contested_ending_is_overtu
             "status": "decided",
             "verdicts": [{"verdict": "overturned", "note": note, "by": "rita"}],
         }
+        rita.graphql(CLAIM, id=harmed)
+        assert rita.graphql(UPHOLD, id=harmed)["reviewEnding"]["status"] == "decided"
 
-        # The statistics count the endings by the version and category that decided them.
+        # The verdicts are on the cases, the queue is empty, and the statistics count them
+        # against the version and the category that ended each: the measured false endings.
         procs.wait_projected(url)
+        assert rita.graphql(QUEUE)["reviewQueue"]["edges"] == []
+        contested = [e["node"] for e in rita.graphql(CONTESTED)["endings"]["edges"]]
+        assert sorted(contested, key=lambda e: e["verdict"]) == [
+            {"conversationId": c, "policyVersion": v, "category": "cbrn_weapons", "verdict": d}
+            for c, v, d in (
+                (cid, CANDIDATE.version, "overturned"),
+                (harmed, LIVE.version, "upheld"),
+            )
+        ]
+        case = rita.page(f"/audit/{cid}")
+        verdicts = case.split('id="verdicts"', 1)[1].split("</table>", 1)[0]
+        assert "overturned" in verdicts and "rita" in verdicts and note in verdicts
         stats = rita.graphql(STATS)["stats"]
         by_version = {b["key"]: b["endings"] for b in stats["byPolicyVersion"]}
         assert by_version == {LIVE.version: 1, CANDIDATE.version: 1}
-        assert stats["negativeFeedbackShare"] == 0.5
+        reviews = stats["reviews"]
+        assert (reviews["reviewed"], reviews["overturned"], reviews["overturnedShare"]) == (
+            2,
+            1,
+            0.5,
+        )
+        assert {b["key"]: b["overturnedShare"] for b in reviews["byPolicyVersion"]} == {
+            LIVE.version: 0.0,
+            CANDIDATE.version: 1.0,
+        }
+        assert reviews["byCategory"] == [
+            {"key": "cbrn_weapons", "reviewed": 2, "overturned": 1, "overturnedShare": 0.5}
+        ]
+        table = rita.page("/audit/stats").split('id="overturned"', 1)[1].split("</table>", 1)[0]
+        assert f"<tr><td>{CANDIDATE.version}</td><td>1</td><td>1</td><td>100%</td></tr>" in table
+        assert f"<tr><td>{LIVE.version}</td><td>1</td><td>0</td><td>0%</td></tr>" in table
