@@ -27,6 +27,7 @@ from domain.assessment import Assessment, Category, Crisis, Intent
 from domain.conversation import Conversation
 from domain.policy import Policy
 from domain.ports import WrittenReply
+from eventstore.keys import InMemoryKeys
 from eventstore.transcoder import event_mapper
 from tools.replay import replay_history
 
@@ -49,7 +50,7 @@ def templates(count: int, seed: int = 7) -> list[Template]:
     """Conversations recorded through the domain, stored as the event store stores them."""
     rng = random.Random(seed)
     policy = Policy(version="bench-1")
-    mapper = event_mapper()
+    mapper = event_mapper(InMemoryKeys())
     values, weights = zip(*WEIGHTED_ASSESSMENTS, strict=True)
     at = datetime(2025, 8, 15, tzinfo=UTC)
     out = []

@@ -28,7 +28,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 
 from domain.events import Branched, Erased, Started
 from domain.policy import Policy
-from eventstore.keys import DataKeys, InMemoryKeys
+from eventstore.keys import DataKeys
 from eventstore.sealing import SEALED, merge, seal, shape_of, split, unseal
 
 Convert = Callable[[Any], Any]
@@ -51,9 +51,15 @@ class EventMapper(Mapper[UUID]):
     """A mapper whose events are typed dataclasses rather than library aggregates' events,
     their personal fields sealed under `keys`."""
 
-    def __init__(self, transcoder: Transcoder, keys: DataKeys) -> None:
+    def __init__(self, transcoder: Transcoder, keys: DataKeys | None) -> None:
         super().__init__(transcoder)
-        self.keys = keys
+        self._keys = keys
+
+    @property
+    def keys(self) -> DataKeys:
+        if self._keys is None:
+            raise RuntimeError("this mapper reads events without their texts; it has no keys")
+        return self._keys
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         cls = type(domain_event)
@@ -85,13 +91,13 @@ class EventMapper(Mapper[UUID]):
         state: dict[str, Any] = self.transcoder.decode(stored_event.state)
         sealed = state.pop(SEALED, None)
         cid, version = cast(UUID, stored_event.originator_id), stored_event.originator_version
-        if sealed is not None and personal:
-            key = self.keys.for_reading(cid)
+        if sealed is not None and personal and self._keys is not None:
+            key = self._keys.for_reading(cid)
             shape = shape_of(resolve_topic(stored_event.topic))
             if key is not None and shape is not None:
                 merge(state, unseal(key, cid, version, sealed), shape)
-        elif stored_event.topic == ERASED_TOPIC:
-            self.keys.forget(cid)
+        elif stored_event.topic == ERASED_TOPIC and self._keys is not None:
+            self._keys.forget(cid)
         return state
 
 
@@ -125,8 +131,21 @@ def partial_event(
 
 @cache
 def _reads_personal(cls: type, fields: frozenset[str]) -> bool:
+    """Whether reading `fields` of `cls` reads a sealed field or a value holding one
+    (`assessment.category` does not; `assessment` or `assessment.rationale` does)."""
     shape = shape_of(cls)
-    return shape is not None and any(f.partition(".")[0] in shape for f in fields)
+    return shape is not None and any(_reaches_sealed(shape, f.split(".")) for f in fields)
+
+
+def _reaches_sealed(shape: Any, path: list[str]) -> bool:
+    spec = shape.get(path[0], MISSING) if isinstance(shape, Mapping) else MISSING
+    if spec is MISSING:
+        return False
+    inner = spec[0] if isinstance(spec, list) else spec
+    return len(path) == 1 or (isinstance(inner, Mapping) and _reaches_sealed(inner, path[1:]))
+
+
+MISSING = object()
 
 
 @cache
@@ -164,8 +183,9 @@ def _partial_converter(cls: type, fields: frozenset[str]) -> Convert:
 def event_mapper(keys: DataKeys | None = None) -> EventMapper:
     """The mapper every reader and writer of the event store uses (store, replay, verify,
     the projection runners), so they all encode and decode events the same way. Without
-    `keys` (a reader that needs no text, a unit test) keys live in this process only."""
-    return EventMapper(OrjsonTranscoder(), InMemoryKeys() if keys is None else keys)
+    `keys`, for a reader that needs no text (replay, verify): sealed fields stay
+    placeholders, unopened, and it writes no event that has any."""
+    return EventMapper(OrjsonTranscoder(), keys)
 
 
 @cache

@@ -16,6 +16,7 @@ import psycopg
 import pytest
 
 from bootstrap.container import Container
+from bootstrap.database import data_keys
 from bootstrap.settings import Settings
 from domain.access import Principal
 from eventstore.database import eventsourcing_env
@@ -43,9 +44,10 @@ def _waiting_on_lock(url: str, table: str, timeout: float = 10) -> None:
         wait_until(waiting, timeout, f"a backend waiting on a lock on {table}")
 
 
-def _texts(url: str) -> dict[uuid.UUID, list[str]]:
-    """Every conversation's user messages, read back through the event store."""
-    store = ConversationStore(env=eventsourcing_env(url))
+def _texts(url: str, home: Path) -> dict[uuid.UUID, list[str]]:
+    """Every conversation's user messages, read back through the event store with the keys
+    of the server whose home is `home`."""
+    store = ConversationStore(env=eventsourcing_env(url), keys=data_keys(Settings(home=home), url))
     try:
         with psycopg.connect(url) as conn:
             ids = [r[0] for r in conn.execute(f"SELECT DISTINCT originator_id FROM {EVENTS_TABLE}")]
@@ -163,8 +165,8 @@ def _start_conversations(base: str, owner: str, count: int) -> list[str]:
     ]
 
 
-def _assert_acknowledged_present(url: str, load: Load) -> None:
-    stored = {text for texts in _texts(url).values() for text in texts}
+def _assert_acknowledged_present(url: str, home: Path, load: Load) -> None:
+    stored = {text for texts in _texts(url, home).values() for text in texts}
     missing = set(load.acknowledged) - stored
     assert not missing, f"{len(missing)} acknowledged messages missing"
 
@@ -195,7 +197,7 @@ def test_postgres_restarted_under_load(tmp_path: Path) -> None:
             )
             assert before > 0 and load.count() >= restarted + 20, "the service did not recover"
             assert set(load.errors) <= {"503 unavailable", "503 busy"}, load.errors
-            _assert_acknowledged_present(url, load)
+            _assert_acknowledged_present(url, tmp_path, load)
             _assert_clean(url)
         finally:
             # The restart gave the server a new postmaster that pgserver's cleanup would miss.
@@ -241,9 +243,9 @@ def test_api_worker_killed_mid_request_leaves_no_partial_turn(
     assert load.count() > 0
     # The stalled turn was either rolled back or committed whole (its transaction may already
     # have reached Postgres); never twice, never half: verify checks every message has a reply.
-    stored = [t for texts in _texts(url).values() for t in texts]
+    stored = [t for texts in _texts(url, tmp_path).values() for t in texts]
     assert stored.count(stalled) <= 1
-    _assert_acknowledged_present(url, load)
+    _assert_acknowledged_present(url, tmp_path, load)
     _assert_clean(url)  # includes: every MessageSent has its reply
 
 

@@ -154,4 +154,4 @@ def test_sigterm_finishes_the_turn_in_flight(
     assert code in (0, -15), api.output()
     assert "Application shutdown complete" in api.output()
     assert answers and answers[0].status_code == 200, answers
-    assert text in _texts(url)[uuid.UUID(cid)]
+    assert text in _texts(url, tmp_path)[uuid.UUID(cid)]

@@ -19,6 +19,8 @@ from typing import Any
 import httpx
 import pytest
 
+from bootstrap.database import data_keys
+from bootstrap.settings import Settings
 from domain.events import Branched, FeedbackGiven, MessageSent
 from eventstore.database import eventsourcing_env
 from eventstore.store import ConversationStore
@@ -92,10 +94,11 @@ def process_client(bases: list[str], shared: dict[str, list[str]], seed: int) ->
     }
 
 
-def _found(url: str, acks: list[Ack]) -> int:
+def _found(url: str, home: Path, acks: list[Ack]) -> int:
     """How many acknowledged commands the event store holds exactly once, matched by their
-    unique text (a command recorded twice is not counted)."""
-    store = ConversationStore(env=eventsourcing_env(url))
+    unique text (a command recorded twice is not counted), read with the keys of the
+    servers whose home is `home`."""
+    store = ConversationStore(env=eventsourcing_env(url), keys=data_keys(Settings(home=home), url))
     try:
         found = 0
         events: dict[str, list[Any]] = {}
@@ -147,11 +150,11 @@ def storm(bases: list[str]) -> list[dict[str, Any]]:
     return results
 
 
-def assert_consistent(url: str, results: list[dict[str, Any]]) -> None:
+def assert_consistent(url: str, home: Path, results: list[dict[str, Any]]) -> None:
     """`verify` is clean and every acknowledged command is recorded exactly once."""
     acks = [a for r in results for a in r["acks"]]
     refused = sum((Counter(r["refused"]) for r in results), Counter())
-    found = _found(url, acks)
+    found = _found(url, home, acks)
     report = verify(url)
     print(
         f"\nstorm: {len(acks)} acknowledged ({Counter(a[0] for a in acks)}), {found} found; "
@@ -172,7 +175,7 @@ def test_race_storm(fresh_database: Callable[[], str], tmp_path: Path) -> None:
     with procs.running(first, second, projector):
         results = storm([base1, base2])
         procs.wait_projected(url)
-    assert_consistent(url, results)
+    assert_consistent(url, tmp_path, results)
 
 
 def test_race_storm_over_workers_on_one_port(
@@ -185,4 +188,4 @@ def test_race_storm_over_workers_on_one_port(
         results = storm([base])
         procs.wait_projected(url)
     assert len(procs.answering_pids(server)) == 2
-    assert_consistent(url, results)
+    assert_consistent(url, tmp_path, results)

@@ -22,6 +22,7 @@ from domain.events import Redirected
 from domain.policy import InForce, Policy
 from domain.ports import WrittenReply
 from domain.replay import check_shadows, replay, shadow_decisions
+from eventstore.keys import InMemoryKeys
 from eventstore.store import ConversationStore
 from eventstore.transcoder import event_mapper
 from tests.services import MakeService, default_policy
@@ -90,7 +91,7 @@ def test_a_shadow_decision_never_reaches_the_users_view(make_service: MakeServic
 
 
 def test_a_reply_recorded_before_shadows_existed_reads_as_shadowed_by_none() -> None:
-    mapper = event_mapper()
+    mapper = event_mapper(InMemoryKeys())
     conversation = Conversation.start(uuid4(), "ana", OPUS, AT)
     policy = default_policy()
     decision = policy.decide(conversation.ladder, SCRIPT["harm"], 0, OPUS)

@@ -43,7 +43,7 @@ def recorded_conversation(text: str = "text") -> list[Event]:
 
 
 def test_every_event_round_trips() -> None:
-    mapper = event_mapper()
+    mapper = event_mapper(InMemoryKeys())
     events = recorded_conversation()
     assert len({type(e) for e in events}) >= 8
     for event in events:
@@ -52,7 +52,7 @@ def test_every_event_round_trips() -> None:
 
 @given(st.text(alphabet=st.characters(codec="utf-8")).map(lambda t: f"«said {t}»"))
 def test_no_stored_event_holds_what_a_person_wrote(text: str) -> None:
-    mapper = event_mapper()
+    mapper = event_mapper(InMemoryKeys())
     for event in recorded_conversation(text):
         stored = mapper.to_stored_event(event)
         assert text.encode() not in stored.state
@@ -84,7 +84,7 @@ def test_without_the_key_texts_read_as_erased_and_the_decisions_stay() -> None:
 
 
 def test_a_sealed_field_opens_only_in_the_event_it_was_sealed_in() -> None:
-    mapper = event_mapper()
+    mapper = event_mapper(InMemoryKeys())
     events = recorded_conversation()
     first, second = [mapper.to_stored_event(e) for e in events if isinstance(e, MessageSent)][:2]
     moved = StoredEvent(first.originator_id, second.originator_version, first.topic, first.state)
