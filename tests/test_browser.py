@@ -16,9 +16,9 @@ import uvicorn
 from bootstrap.container import Container, web_app
 from bootstrap.settings import Settings
 from cli.audit import catch_up
-from domain.access import Role
+from domain.access import Principal, Role
 from eventstore.migrate import migrate
-from tests.procs import free_port
+from tests.procs import HARM, free_port
 from tests.waiting import wait_until
 from tools.demo import seed
 
@@ -165,3 +165,34 @@ def test_graphiql_and_the_one_click_sign_in_work_offline_under_the_policy(
         browser.close()
     assert errors == []
     assert hosts == {urlsplit(base).netloc}
+
+
+def test_an_erased_case_page_keeps_why_it_ended_and_shows_no_text(
+    served: tuple[str, Container],
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, container = served
+    owner = Principal("erin")
+    cid = container.service.start(owner, "claude-opus-4-1").id
+    for _ in range(4):
+        container.service.send_message(owner, cid, f"{HARM} (erin's own words)")
+    erasure = container.service.erase_conversation(owner, cid)
+    assert catch_up(container)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base}/audit/sign-in?next=%2Faudit%2F{cid}")
+        page.fill("#token", container.signer.mint("rita", Role.REVIEWER))
+        page.click("button[type=submit]")
+        expect(page.locator("#erased")).to_contain_text(
+            f"Text erased on {erasure.at.date().isoformat()} by erin (conversation)"
+        )
+        expect(page.locator("#ending-summary")).to_contain_text("by rule harm.end")
+        expect(page.locator(".step.ending")).to_contain_text(
+            f"erased on {erasure.at.date().isoformat()}"
+        )
+        assert "erin's own words" not in page.content()
+        page.screenshot(path=ARTIFACTS / "audit-case-erased.png", full_page=True)
+        browser.close()
