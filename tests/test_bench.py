@@ -16,6 +16,8 @@ EXPECTED = {
     "projections": (
         "projections: catch-up from 0, conversations",
         "projections: catch-up from 0, audit",
+        "projections: catch-up from 0, shadows",
+        "projections: catch-up from 0, reviews",
         "projections: lag commit → visible",
     ),
     "queries": ("graphql: conversation, 100 messages", "graphql: conversations page of 50"),
