@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from adapters.claude import Claude, FailureObserver, make_client
 from adapters.claude_assessor import ClaudeAssessor
 from adapters.claude_assistant import ClaudeAssistant
-from adapters.offline_assessor import OfflineAssessor
+from adapters.offline_assessor import OfflineAssessor, SecondOpinionAssessor
 from adapters.offline_assistant import OfflineAssistant
 from api.app import create_app
 from api.auth import TokenSigner
@@ -147,13 +147,21 @@ def web_app(container: Container) -> FastAPI:
     return create_app(services)
 
 
+def offline_assessor(settings: Settings) -> OfflineAssessor | SecondOpinionAssessor:
+    """The rules, with the n-gram second opinion when `LASTRESORT_OFFLINE_SECOND_OPINION`
+    asks for it."""
+    if settings.offline_second_opinion == "ngrams":
+        return SecondOpinionAssessor()
+    return OfflineAssessor()
+
+
 def model_adapters(
     settings: Settings, on_failure: FailureObserver | None = None
 ) -> tuple[Assessor, Assistant]:
     """Offline by default; Claude when `ANTHROPIC_API_KEY` is set (offline assesses its misses).
 
     `on_failure` is told of every failed model call (the metrics)."""
-    offline = OfflineAssessor()
+    offline = offline_assessor(settings)
     offline.warm_up()
     if not settings.anthropic_api_key:
         return offline, OfflineAssistant()

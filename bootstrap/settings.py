@@ -14,7 +14,7 @@ import os
 import secrets
 import tomllib
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
@@ -150,6 +150,13 @@ class Settings(BaseSettings):
         min_length=1,
         validation_alias="LASTRESORT_ASSESSOR_MODEL",
         description="the Claude model that assesses each message",
+    )
+    offline_second_opinion: Literal["none", "ngrams"] = Field(
+        "none",
+        validation_alias="LASTRESORT_OFFLINE_SECOND_OPINION",
+        description="`ngrams`: where the offline rules find nothing, a character n-gram model "
+        "shipped with the package may name a harm category at the least eligible severity "
+        "(never a crisis); `none`: the rules alone",
     )
     home: Path | None = Field(
         default_factory=find_home,
@@ -335,6 +342,7 @@ SPECIAL_KINDS = {
     "home": "folder",
     "policy_file": "file",
     "production": "`production` or `development`",
+    "offline_second_opinion": "`none` or `ngrams`",
 }
 
 

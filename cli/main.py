@@ -117,12 +117,13 @@ def corpus(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the figures as JSON")] = False,
 ) -> None:
-    """measure the offline assessor on the labelled corpus (no database, no network)"""
-    from adapters.offline_assessor import OfflineAssessor
+    """measure the offline assessor on the labelled corpus (no database, no network); with
+    the n-gram second opinion when LASTRESORT_OFFLINE_SECOND_OPINION=ngrams"""
+    from bootstrap.container import offline_assessor
     from tools import corpus as corpus_
 
     policy = corpus_.default_policy()
-    assessor = OfflineAssessor()
+    assessor = offline_assessor(load_settings())
     report = corpus_.measure(assessor, policy, corpus_.load(path or corpus_.FOLDER, part))
     if as_json:
         figures = corpus_.to_json(report)
@@ -130,6 +131,30 @@ def corpus(
     else:
         title = f"{assessor.name} on the {part} corpus, policy {policy.version}"
         corpus_.show(corpus_.table(report, title))
+
+
+@app.command("train-ngrams")
+def train_ngrams(
+    path: Annotated[
+        Path | None, typer.Option(help="the folder holding the parts (default: corpus/)")
+    ] = None,
+) -> None:
+    """train the offline n-gram second opinion on the corpus's development part only
+    (needs `pip install -e '.[semantic]'`) and write its weights into the package"""
+    from adapters.offline.ngrams import WEIGHTS_FILE
+    from tools import corpus as corpus_
+    from tools import train_ngrams as train_
+
+    try:
+        done = train_.train(path or corpus_.FOLDER)
+    except ModuleNotFoundError as missing:
+        fail(f"training needs the semantic extra: pip install -e '.[semantic]' ({missing})")
+        raise typer.Exit(2) from None
+    print(
+        f"C={done.strength} threshold={done.threshold}: held-back development models place "
+        f"{done.caught}/{done.harmful} harmful messages in their category at the threshold; "
+        f"{done.buckets} weight rows written to {WEIGHTS_FILE}"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
