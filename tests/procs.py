@@ -155,6 +155,24 @@ def project(url: str, home: Path, *args: str) -> Proc:
     return Proc(["project", *args], env_for(url, home), home / "project.log")
 
 
+HELD_LOCKS = (
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+    " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+)
+
+
+def wait_projecting(url: str, timeout: float = 60) -> None:
+    """Until a projection process holds one advisory lock per read model: it is running
+    them (its start-up, imports and retention sweep included, is not part of a measure)."""
+
+    def held() -> int:
+        with psycopg.connect(url) as conn:
+            row = conn.execute(HELD_LOCKS).fetchone()
+            return int(row[0]) if row else 0
+
+    wait_until(lambda: held() >= len(VIEWS), timeout, "a process running every projection")
+
+
 def head(url: str) -> int:
     with psycopg.connect(url) as conn:
         return progress(conn).head

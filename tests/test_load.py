@@ -26,6 +26,7 @@ def test_steady_load_two_workers_separate_projections(
     second, base2 = procs.serve(url, tmp_path)
     projector = procs.project(url, tmp_path)
     with procs.running(first, second, projector):
+        procs.wait_projecting(url)
         done = subprocess.run(
             [
                 sys.executable,
