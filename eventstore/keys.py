@@ -20,6 +20,7 @@ import binascii
 import hashlib
 import os
 import threading
+from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from uuid import UUID
 import psycopg
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from psycopg import sql
 
 KEYS_TABLE = "lastresort_data_keys"
 KEY_BYTES = 32
@@ -81,7 +83,7 @@ class MasterKey:
             ) from None
 
 
-class DataKeys:
+class DataKeys(ABC):
     """Data keys by conversation, cached in memory; subclasses say where they are kept."""
 
     def __init__(self) -> None:
@@ -118,20 +120,21 @@ class DataKeys:
         raw = self._load(conversation_id)
         return None if raw is None else self._remember(conversation_id, AESGCM(raw))
 
+    @abstractmethod
     def note_parent(self, conversation_id: UUID, parent_id: UUID) -> None:
         """Remember that `conversation_id` branched from `parent_id` (and copied its text)."""
 
+    @abstractmethod
     def with_descendants(self, conversation_ids: Iterable[UUID]) -> list[UUID]:
         """`conversation_ids` and every branch made from them, at any depth."""
-        raise NotImplementedError
 
+    @abstractmethod
     def owned_by(self, owner: str) -> list[UUID]:
         """The conversations `owner` started (branches included)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def shred(self, conversation_ids: Sequence[UUID]) -> None:
         """Delete the conversations' keys: their sealed text can never be read again."""
-        raise NotImplementedError
 
     def forget(self, conversation_id: UUID) -> None:
         with self._lock:
@@ -144,12 +147,12 @@ class DataKeys:
                 self._cache.popitem(last=False)
         return key
 
+    @abstractmethod
     def _store(self, conversation_id: UUID, owner: str, key: bytes) -> bool:
         """Keep `key` unless the conversation has a row already (then False)."""
-        raise NotImplementedError
 
-    def _load(self, conversation_id: UUID) -> bytes | None:
-        raise NotImplementedError
+    @abstractmethod
+    def _load(self, conversation_id: UUID) -> bytes | None: ...
 
 
 class InMemoryKeys(DataKeys):
@@ -188,6 +191,28 @@ class InMemoryKeys(DataKeys):
             self.forget(cid)
 
 
+def _keys_sql(text: str) -> sql.Composed:
+    return sql.SQL(text).format(keys=sql.Identifier(KEYS_TABLE))
+
+
+INSERT_KEY = _keys_sql(
+    "INSERT INTO {keys} (conversation_id, owner, kek_id, wrapped) "
+    "VALUES (%s, %s, %s, %s) ON CONFLICT (conversation_id) DO NOTHING "
+    "RETURNING conversation_id"
+)
+SELECT_KEY = _keys_sql("SELECT wrapped FROM {keys} WHERE conversation_id = %s AND kek_id <> %s")
+SET_PARENT = _keys_sql("UPDATE {keys} SET parent_id = %s WHERE conversation_id = %s")
+SELECT_DESCENDANTS = _keys_sql(
+    "WITH RECURSIVE tree(id) AS (SELECT unnest(%s::uuid[]) "
+    "UNION SELECT k.conversation_id FROM {keys} k JOIN tree ON k.parent_id = tree.id) "
+    "SELECT id FROM tree"
+)
+SELECT_OWNED = _keys_sql("SELECT conversation_id FROM {keys} WHERE owner = %s")
+SHRED_KEYS = _keys_sql(
+    "UPDATE {keys} SET kek_id = %s, wrapped = ''::bytea WHERE conversation_id = ANY(%s)"
+)
+
+
 class PostgresKeys(DataKeys):
     """Keys in the `lastresort_data_keys` table, wrapped by `master`."""
 
@@ -198,14 +223,14 @@ class PostgresKeys(DataKeys):
         self._conn: psycopg.Connection[tuple[object, ...]] | None = None
         self._conn_lock = threading.Lock()
 
-    def _execute(self, sql: str, params: Sequence[object]) -> list[tuple[object, ...]]:
+    def _execute(self, query: sql.Composed, params: Sequence[object]) -> list[tuple[object, ...]]:
         """Run one autocommitted statement on this process's key connection (made again
         after a failure)."""
         with self._conn_lock:
             if self._conn is None or self._conn.closed:
                 self._conn = psycopg.connect(self.url, autocommit=True)
             try:
-                cursor = self._conn.execute(sql.replace("{keys}", KEYS_TABLE), params)
+                cursor = self._conn.execute(query, params)
                 return cursor.fetchall() if cursor.description else []
             except psycopg.OperationalError:
                 self._conn.close()
@@ -214,16 +239,14 @@ class PostgresKeys(DataKeys):
     def _store(self, conversation_id: UUID, owner: str, key: bytes) -> bool:
         return bool(
             self._execute(
-                "INSERT INTO {keys} (conversation_id, owner, kek_id, wrapped) "
-                "VALUES (%s, %s, %s, %s) ON CONFLICT (conversation_id) DO NOTHING "
-                "RETURNING conversation_id",
+                INSERT_KEY,
                 (conversation_id, owner, self.master.id, self.master.wrap(conversation_id, key)),
             )
         )
 
     def _load(self, conversation_id: UUID) -> bytes | None:
         rows = self._execute(
-            "SELECT wrapped FROM {keys} WHERE conversation_id = %s AND kek_id <> %s",
+            SELECT_KEY,
             (conversation_id, ERASED),
         )
         if not rows:
@@ -234,30 +257,28 @@ class PostgresKeys(DataKeys):
 
     def note_parent(self, conversation_id: UUID, parent_id: UUID) -> None:
         self._execute(
-            "UPDATE {keys} SET parent_id = %s WHERE conversation_id = %s",
+            SET_PARENT,
             (parent_id, conversation_id),
         )
 
     def with_descendants(self, conversation_ids: Iterable[UUID]) -> list[UUID]:
         ids = list(conversation_ids)
         rows = self._execute(
-            "WITH RECURSIVE tree(id) AS (SELECT unnest(%s::uuid[]) "
-            "UNION SELECT k.conversation_id FROM {keys} k JOIN tree ON k.parent_id = tree.id) "
-            "SELECT id FROM tree",
+            SELECT_DESCENDANTS,
             (ids,),
         )
         found = [UUID(str(r[0])) for r in rows]
         return list(dict.fromkeys([*ids, *found]))
 
     def owned_by(self, owner: str) -> list[UUID]:
-        rows = self._execute("SELECT conversation_id FROM {keys} WHERE owner = %s", (owner,))
+        rows = self._execute(SELECT_OWNED, (owner,))
         return [UUID(str(r[0])) for r in rows]
 
     def shred(self, conversation_ids: Sequence[UUID]) -> None:
         """Overwrite the keys; each row stays, naming its owner and parent only (so a user's
         export and erasure still find every conversation of theirs)."""
         self._execute(
-            "UPDATE {keys} SET kek_id = %s, wrapped = ''::bytea WHERE conversation_id = ANY(%s)",
+            SHRED_KEYS,
             (ERASED, list(conversation_ids)),
         )
         for cid in conversation_ids:
