@@ -208,6 +208,10 @@ SELECT_DESCENDANTS = _keys_sql(
     "SELECT id FROM tree"
 )
 SELECT_OWNED = _keys_sql("SELECT conversation_id FROM {keys} WHERE owner = %s")
+SELECT_WRAPPED_BY = _keys_sql(
+    "SELECT conversation_id, wrapped FROM {keys} WHERE kek_id = %s LIMIT %s FOR UPDATE"
+)
+REWRAP_KEY = _keys_sql("UPDATE {keys} SET kek_id = %s, wrapped = %s WHERE conversation_id = %s")
 SHRED_KEYS = _keys_sql(
     "UPDATE {keys} SET kek_id = %s, wrapped = ''::bytea WHERE conversation_id = ANY(%s)"
 )
@@ -277,10 +281,7 @@ class PostgresKeys(DataKeys):
     def shred(self, conversation_ids: Sequence[UUID]) -> None:
         """Overwrite the keys; each row stays, naming its owner and parent only (so a user's
         export and erasure still find every conversation of theirs)."""
-        self._execute(
-            SHRED_KEYS,
-            (ERASED, list(conversation_ids)),
-        )
+        self._execute(SHRED_KEYS, (ERASED, list(conversation_ids)))
         for cid in conversation_ids:
             self.forget(cid)
 
@@ -298,18 +299,10 @@ def rotate_master_key(url: str, previous: MasterKey, current: MasterKey, batch: 
     with psycopg.connect(url) as conn:
         while True:
             with conn.transaction():
-                rows = conn.execute(
-                    f"SELECT conversation_id, wrapped FROM {KEYS_TABLE} WHERE kek_id = %s "
-                    "LIMIT %s FOR UPDATE",
-                    (previous.id, batch),
-                ).fetchall()
+                rows = conn.execute(SELECT_WRAPPED_BY, (previous.id, batch)).fetchall()
                 for cid, wrapped in rows:
                     key = previous.unwrap(cid, wrapped)
-                    conn.execute(
-                        f"UPDATE {KEYS_TABLE} SET kek_id = %s, wrapped = %s "
-                        "WHERE conversation_id = %s",
-                        (current.id, current.wrap(cid, key), cid),
-                    )
+                    conn.execute(REWRAP_KEY, (current.id, current.wrap(cid, key), cid))
             done += len(rows)
             if len(rows) < batch:
                 return done

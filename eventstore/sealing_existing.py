@@ -16,6 +16,7 @@ import orjson
 import psycopg
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
+from psycopg import sql
 
 from domain.events import Started
 from eventstore.sealing import PERSONAL, SEALED
@@ -24,6 +25,13 @@ from eventstore.transcoder import EventMapper
 
 BATCH = 500
 STARTED = get_topic(Started)
+SELECT_AFTER = sql.SQL(
+    "SELECT notification_id, originator_id, originator_version, topic, state FROM {} "
+    "WHERE notification_id > %s AND topic = ANY(%s) ORDER BY notification_id LIMIT %s"
+).format(sql.Identifier(EVENTS_TABLE))
+REPLACE_STATE = sql.SQL(
+    "UPDATE {} SET state = %s WHERE notification_id = %s AND state = %s"
+).format(sql.Identifier(EVENTS_TABLE))
 
 
 def personal_topics() -> list[str]:
@@ -46,12 +54,7 @@ def seal_existing(
     with psycopg.connect(url) as conn:
         while True:
             with conn.transaction():
-                rows = conn.execute(
-                    "SELECT notification_id, originator_id, originator_version, topic, state "
-                    f"FROM {EVENTS_TABLE} WHERE notification_id > %s AND topic = ANY(%s) "
-                    "ORDER BY notification_id LIMIT %s",
-                    (after, topics, batch),
-                ).fetchall()
+                rows = conn.execute(SELECT_AFTER, (after, topics, batch)).fetchall()
                 for notification_id, cid, version, topic, state in rows:
                     after = notification_id
                     stored = StoredEvent(cid, version, topic, bytes(state))
@@ -61,9 +64,7 @@ def seal_existing(
                     elif SEALED not in fields:
                         fresh = mapper.to_stored_event(mapper.to_domain_event(stored))
                         sealed += conn.execute(
-                            f"UPDATE {EVENTS_TABLE} SET state = %s "
-                            "WHERE notification_id = %s AND state = %s",
-                            (fresh.state, notification_id, stored.state),
+                            REPLACE_STATE, (fresh.state, notification_id, stored.state)
                         ).rowcount
             progress(sealed)
             if len(rows) < batch:
