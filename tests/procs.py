@@ -163,7 +163,7 @@ HELD_LOCKS = (
 
 def wait_projecting(url: str, timeout: float = 60) -> None:
     """Until a projection process holds one advisory lock per read model: it is running
-    them (its start-up, imports and retention sweep included, is not part of a measure)."""
+    them, so its start-up is not counted as projection lag."""
 
     def held() -> int:
         with psycopg.connect(url) as conn:
