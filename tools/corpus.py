@@ -65,13 +65,15 @@ FOLDER = Path(__file__).resolve().parent.parent / "corpus"
 class Part(StrEnum):
     DEV = "dev"
     HELDOUT = "heldout"
+    HELDOUT_2 = "heldout-2"
     ALL = "all"
 
 
 FILES = {
     Part.DEV: ("dev.jsonl",),
     Part.HELDOUT: ("heldout.jsonl",),
-    Part.ALL: ("dev.jsonl", "heldout.jsonl"),
+    Part.HELDOUT_2: ("heldout-2.jsonl",),
+    Part.ALL: ("dev.jsonl", "heldout.jsonl", "heldout-2.jsonl"),
 }
 _REQUIRED = ("id", "language", "text", "category", "crisis", "intent", "disguise", "kind")
 _KEYS = frozenset((*_REQUIRED, "context"))
