@@ -51,7 +51,9 @@ def run(settings: Settings, raw_id: str) -> int:
     with current_container(settings) as container:
         if not catch_up(container):
             print("warning: projections are behind; the case file may be stale", file=sys.stderr)
-        row = container.read_side.read(reads.audit_of, conversation_id, None)
+        row = container.read_side.read(
+            reads.audit_of, conversation_id, None, container.read_side.keys
+        )
         if row is None:
             print(f"error: conversation {conversation_id} not found", file=sys.stderr)
             return 2

@@ -120,6 +120,19 @@ class DataKeys(ABC):
         raw = self._load(conversation_id)
         return None if raw is None else self._remember(conversation_id, AESGCM(raw))
 
+    def opened(self, conversation_id: UUID, wrapped: bytes | None) -> AESGCM | None:
+        """The conversation's key from its `wrapped` form as a reader just read it beside
+        the texts (None once erased: then this process forgets it too), unwrapped once and
+        cached: a read that shows texts costs no query for their keys."""
+        if wrapped is None:
+            self.forget(conversation_id)
+            return None
+        with self._lock:
+            cached = self._cache.get(conversation_id)
+        if cached is not None:
+            return cached
+        return self._remember(conversation_id, AESGCM(self._unwrap(conversation_id, wrapped)))
+
     @abstractmethod
     def note_parent(self, conversation_id: UUID, parent_id: UUID) -> None:
         """Remember that `conversation_id` branched from `parent_id` (and copied its text)."""
@@ -154,6 +167,10 @@ class DataKeys(ABC):
     @abstractmethod
     def _load(self, conversation_id: UUID) -> bytes | None: ...
 
+    @abstractmethod
+    def _unwrap(self, conversation_id: UUID, wrapped: bytes) -> bytes:
+        """The data key from its stored form (the `wrapped` column of its row)."""
+
 
 class InMemoryKeys(DataKeys):
     """Keys that live as long as the process: for the in-memory event store of unit tests,
@@ -169,6 +186,9 @@ class InMemoryKeys(DataKeys):
     def _load(self, conversation_id: UUID) -> bytes | None:
         row = self.rows.get(conversation_id)
         return None if row is None else row[2]
+
+    def _unwrap(self, conversation_id: UUID, wrapped: bytes) -> bytes:
+        return wrapped  # kept unwrapped: it never leaves the process
 
     def note_parent(self, conversation_id: UUID, parent_id: UUID) -> None:
         owner, _, key = self.rows[conversation_id]
@@ -257,6 +277,9 @@ class PostgresKeys(DataKeys):
             return None
         wrapped = rows[0][0]
         assert isinstance(wrapped, bytes)
+        return self._unwrap(conversation_id, wrapped)
+
+    def _unwrap(self, conversation_id: UUID, wrapped: bytes) -> bytes:
         return self.master.unwrap(conversation_id, wrapped)
 
     def note_parent(self, conversation_id: UUID, parent_id: UUID) -> None:

@@ -7,7 +7,9 @@ and policies stay readable by every reader (replay, verify, the audit's figures)
 key, and once the key is deleted each personal field reads as its placeholder: erased.
 
 The ciphertext is bound to the event's conversation and version (AES-GCM associated data),
-so a sealed field cannot be moved to another event and still open.
+so a sealed field cannot be moved to another event and still open. The read models seal
+the texts they keep with the same functions, bound to their table and row as well
+(`projections/sealed.py`).
 """
 
 from __future__ import annotations
@@ -78,20 +80,35 @@ def merge(state: dict[str, Any], secret: Mapping[str, Any], shape: Shape) -> Non
 
 
 def seal(key: AESGCM, originator: UUID, version: int, secret: Mapping[str, Any]) -> str:
-    nonce = os.urandom(NONCE_BYTES)
-    box = key.encrypt(nonce, orjson.dumps(secret), _bound_to(originator, version))
-    return base64.b64encode(nonce + box).decode()
+    return base64.b64encode(seal_bytes(key, originator, version, secret)).decode()
 
 
 def unseal(key: AESGCM, originator: UUID, version: int, sealed: str) -> Any:
     """The personal fields sealed in `sealed`; `InvalidTag` if the key or event is not theirs."""
-    box = base64.b64decode(sealed)
-    opened = key.decrypt(box[:NONCE_BYTES], box[NONCE_BYTES:], _bound_to(originator, version))
-    return orjson.loads(opened)
+    return unseal_bytes(key, originator, version, base64.b64decode(sealed))
+
+
+def seal_bytes(
+    key: AESGCM, originator: UUID, number: int, secret: Any, *, place: bytes = b""
+) -> bytes:
+    """`secret` (any JSON value) encrypted, bound to `place` (empty for an event, a table's
+    name for a read-model row), the conversation and a number (an event's version, a row's
+    position): it opens there only."""
+    nonce = os.urandom(NONCE_BYTES)
+    bound = place + _bound_to(originator, number)
+    return nonce + key.encrypt(nonce, orjson.dumps(secret), bound)
+
+
+def unseal_bytes(
+    key: AESGCM, originator: UUID, number: int, box: bytes, *, place: bytes = b""
+) -> Any:
+    """What `seal_bytes` sealed at the same place; `InvalidTag` anywhere else."""
+    bound = place + _bound_to(originator, number)
+    return orjson.loads(key.decrypt(box[:NONCE_BYTES], box[NONCE_BYTES:], bound))
 
 
 def _bound_to(originator: UUID, version: int) -> bytes:
-    return originator.bytes + version.to_bytes(8, "big")
+    return originator.bytes + version.to_bytes(8, "big", signed=True)
 
 
 def _fields(value: Any) -> dict[str, Any]:

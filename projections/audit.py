@@ -6,6 +6,8 @@ and a trail row per assessment, crisis signal, ladder reset, decision (vetoes ar
 decisions with `stopped_by`; confirmation steps are `confirm_end` decisions), branch and
 feedback. A branch's `branched` row carries the assessments and decisions it inherited,
 so an ending that cites inherited positions is explained without reading the parent.
+What a trail row quotes from a person (rationales, raw output, model requests, comments)
+is kept sealed beside it and opened by `audit_of`.
 All SQL of this read model is here; the audit page-view log is `projections.page_views`.
 """
 
@@ -36,10 +38,13 @@ from domain.events import (
     Turn,
 )
 from domain.policy import Policy
+from eventstore.keys import DataKeys
+from eventstore.sealing import ASSESSMENT, DECISION, Shape, merge, split
 from projections.base import Operation, ReadModel, Row, Rows
 from projections.conversations import messages_of
 from projections.queries import Query, first
 from projections.reviews import VERDICT_OF_ENDING, case_of
+from projections.sealed import SealedColumn, key_of
 
 INSERT_CONVERSATION = Rows.insert(
     "rm_audit_conversations",
@@ -54,6 +59,7 @@ INSERT_TRAIL = Rows.insert(
         ("kind", "text"),
         ("at", "timestamptz"),
         ("data", "jsonb"),
+        ("sealed", "bytea"),
     ),
 )
 INSERT_ENDING = Rows(
@@ -79,20 +85,19 @@ INSERT_ENDING = Rows(
 )
 """`cites` goes as an array literal (`{1,3}`): `unnest` would flatten an array of arrays."""
 
-# What the trail quoted from a person, dropped on their conversation's erasure (rows from
-# events replayed after it hold placeholders already, as the events read without a key).
-NO_RATIONALE = """'{{"rationale": "", "raw": null}}'"""
-NO_REQUEST = """'{{"model_request": null}}'"""
+# What the trail quoted from a person, by row kind: kept sealed (`projections/sealed.py`),
+# placeholders in `data`; dropped on their conversation's erasure (rows from events replayed
+# after it have nothing to seal, as the events read without a key).
+PERSONAL: dict[str, Shape] = {
+    "assessment": ASSESSMENT,
+    "decision": DECISION,
+    "feedback": {"comment": None},
+    "branched": {"inherited": [{"assessment": ASSESSMENT, "decision": DECISION}]},
+}
+SEALED = SealedColumn("rm_audit_trail")
+"""A trail row's personal fields, bound to its conversation and notification id."""
 ERASE_TRAIL = Rows(
-    "UPDATE rm_audit_trail t SET data = CASE t.kind "
-    f"WHEN 'assessment' THEN t.data || {NO_RATIONALE} "
-    f"WHEN 'decision' THEN t.data || {NO_REQUEST} "
-    """WHEN 'feedback' THEN t.data || '{{"comment": null}}' """
-    "WHEN 'branched' THEN jsonb_set(t.data, '{{inherited}}', (SELECT coalesce(jsonb_agg("
-    f"i || jsonb_build_object('assessment', (i->'assessment') || {NO_RATIONALE}, "
-    f"'decision', (i->'decision') || {NO_REQUEST})), '[]') "
-    "FROM jsonb_array_elements(t.data->'inherited') i)) "
-    "ELSE t.data END FROM {rows} WHERE t.conversation_id = r.id",
+    "UPDATE rm_audit_trail t SET sealed = NULL FROM {rows} WHERE t.conversation_id = r.id",
     (("id", "uuid"),),
 )
 SET_ERASED = Rows(
@@ -139,18 +144,14 @@ SELECT_ENDING = sql.SQL("SELECT {} FROM rm_endings e WHERE e.conversation_id = %
     ENDING_COLUMNS
 )
 SELECT_TRAIL = sql.SQL(
-    "SELECT seq, position, kind, at, data FROM rm_audit_trail WHERE conversation_id = %(id)s "
-    "ORDER BY seq"
-)
+    "SELECT t.seq, t.position, t.kind, t.at, t.data, t.sealed, k.wrapped FROM rm_audit_trail t "
+    "{key} WHERE t.conversation_id = %(id)s ORDER BY t.seq"
+).format(key=key_of("t.conversation_id"))
 SELECT_BRANCHES_MADE = sql.SQL(
     "SELECT conversation_id AS branch_id, position AS branch_position, at FROM rm_audit_trail "
     "WHERE kind = 'branched' AND data->>'parent_id' = %(id)s::text ORDER BY seq"
 )
 """From the branches' own rows: an ended parent records no `BranchCreated`."""
-SELECT_EVIDENCE = sql.SQL(
-    "SELECT position, at, kind, category, text FROM rm_messages "
-    "WHERE conversation_id = %(id)s AND position = ANY(%(positions)s) ORDER BY position"
-)
 SELECT_STATS = sql.SQL(
     "WITH conv AS (SELECT c.id, c.model, c.started_at FROM rm_audit_conversations c "
     "  WHERE {visible} AND (%(since)s::timestamptz IS NULL OR c.started_at >= %(since)s) "
@@ -211,7 +212,14 @@ class AuditView(ReadModel):
         cid, at = event.originator_id, event.timestamp
 
         def trail(position: int, kind: str, data: Any) -> Operation:
-            return INSERT_TRAIL, (cid, notification_id, position, kind, at, _json(data))
+            state = data if isinstance(data, dict) else dict(vars(data))
+            shape = PERSONAL.get(kind)
+            sealed = (
+                None
+                if shape is None
+                else SEALED.seal(self.keys, cid, notification_id, split(state, shape))
+            )
+            return INSERT_TRAIL, (cid, notification_id, position, kind, at, _json(state), sealed)
 
         match event:
             case Started():
@@ -319,18 +327,24 @@ def ending_facets(owner: str | None) -> Query[Row]:
     return {key: sorted(values) for key, values in row.items()}
 
 
-def audit_of(conversation_id: UUID, owner: str | None) -> Query[Row | None]:
+def audit_of(conversation_id: UUID, owner: str | None, keys: DataKeys) -> Query[Row | None]:
     """A conversation's ending, evidence, trail, messages, the branches made from it and,
-    for a reviewer (`owner` None), its review; None if missing or not visible."""
+    for a reviewer (`owner` None), its review, their texts opened with `keys`; None if
+    missing or not visible."""
     params: dict[str, Any] = {"id": conversation_id, "owner": owner}
     conversation = first((yield SELECT_CONVERSATION, params))
     if conversation is None:
         return None
     ending = first((yield SELECT_ENDING, params))
     cites: Sequence[int] = ending["cites"] if ending else []
-    evidence = yield SELECT_EVIDENCE, {**params, "positions": list(cites)}
+    evidence = yield from messages_of([conversation_id], keys, cites)
     trail = yield SELECT_TRAIL, params
-    messages = yield from messages_of([conversation_id])
+    for row in trail:
+        box, wrapped = row.pop("sealed"), row.pop("wrapped")
+        secret = SEALED.open(keys, conversation_id, row["seq"], box, wrapped)
+        if secret is not None:
+            merge(row["data"], secret, PERSONAL[row["kind"]])
+    messages = yield from messages_of([conversation_id], keys)
     branches = yield SELECT_BRANCHES_MADE, params
     review = None if owner is not None else (yield from case_of(conversation_id))
     return {

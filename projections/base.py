@@ -30,6 +30,7 @@ from psycopg.adapt import PyFormat
 from psycopg.rows import DictRow, dict_row
 
 from domain.events import Event
+from eventstore.keys import DataKeys
 from eventstore.store import ConversationStore
 from eventstore.transcoder import fields_for
 from projections import quarantine
@@ -109,8 +110,9 @@ class ReadModel(PostgresTrackingRecorder, ABC):
     class's); the runner decodes only these (the others are None), and no event of a class
     not listed."""
 
-    def __init__(self, datastore: PostgresDatastore) -> None:
+    def __init__(self, datastore: PostgresDatastore, keys: DataKeys | None = None) -> None:
         super().__init__(datastore, tracking_table_name=self.tracking_table())
+        self._keys = keys
         self._notify = sql.SQL("SELECT pg_notify({}, %s)").format(sql.Literal(PROGRESS_CHANNEL))
         self._reset = [
             sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(map(sql.Identifier, self.tables))),
@@ -118,6 +120,13 @@ class ReadModel(PostgresTrackingRecorder, ABC):
                 sql.Identifier(self.tracking_table_name)
             ),
         ]
+
+    @property
+    def keys(self) -> DataKeys:
+        """The data keys a read model seals the texts it keeps with (`projections.sealed`)."""
+        if self._keys is None:
+            raise RuntimeError(f"read model {self.name} was made without keys: it applies no event")
+        return self._keys
 
     @classmethod
     def tracking_table(cls) -> str:

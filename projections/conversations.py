@@ -1,7 +1,8 @@
 """Read model "conversations": each conversation with its tree links, and its messages.
 
 A branch's inherited messages are copied into the branch, so a conversation's messages
-are always one indexed range scan. All SQL of this read model is here; its queries are
+are always one indexed range scan. Their texts are kept sealed (`projections/sealed.py`):
+the messages' reader opens them. All SQL of this read model is here; its queries are
 written once for blocking and asyncio connections (`projections/queries.py`).
 """
 
@@ -25,8 +26,10 @@ from domain.events import (
     Started,
     Turn,
 )
+from eventstore.keys import DataKeys
 from projections.base import Operation, ReadModel, Row, Rows
 from projections.queries import Query
+from projections.sealed import SealedColumn, key_of
 
 INSERT_CONVERSATION = Rows.insert(
     "rm_conversations",
@@ -56,7 +59,7 @@ INSERT_MESSAGE = Rows.insert(
         ("position", "integer"),
         ("author", "text"),
         ("kind", "text"),
-        ("text", "text"),
+        ("sealed", "bytea"),
         ("category", "text"),
         ("at", "timestamptz"),
     ),
@@ -64,8 +67,8 @@ INSERT_MESSAGE = Rows.insert(
 
 # An erasure comes once per conversation and after every message of it.
 ERASE_MESSAGES = Rows(
-    "UPDATE rm_messages m SET text = r.note FROM {rows} WHERE m.conversation_id = r.id",
-    (("note", "text"), ("id", "uuid")),
+    "UPDATE rm_messages m SET sealed = NULL FROM {rows} WHERE m.conversation_id = r.id",
+    (("id", "uuid"),),
 )
 SET_ERASED = Rows(
     "UPDATE rm_conversations c SET erased_at = r.at FROM {rows} WHERE c.id = r.id",
@@ -89,9 +92,14 @@ SELECT_BRANCHES = sql.SQL(
     "SELECT {} FROM rm_conversations WHERE parent_id = ANY(%(ids)s) AND {} ORDER BY seq"
 ).format(COLUMNS, VISIBLE)
 SELECT_MESSAGES = sql.SQL(
-    "SELECT conversation_id, position, author, kind, text, category, at FROM rm_messages "
-    "WHERE conversation_id = ANY(%(ids)s) ORDER BY conversation_id, position"
-)
+    "SELECT m.conversation_id, m.position, m.author, m.kind, m.sealed, m.category, m.at, "
+    "c.erased_at, k.wrapped FROM rm_messages m JOIN rm_conversations c ON c.id = m.conversation_id "
+    "{key} WHERE m.conversation_id = ANY(%(ids)s) "
+    "AND (%(positions)s::integer[] IS NULL OR m.position = ANY(%(positions)s)) "
+    "ORDER BY m.conversation_id, m.position"
+).format(key=key_of("m.conversation_id"))
+TEXT = SealedColumn("rm_messages")
+"""A message's text, sealed and bound to its conversation and position."""
 
 
 class ConversationsView(ReadModel):
@@ -124,7 +132,7 @@ class ConversationsView(ReadModel):
             case Branched():
                 yield SET_PARENT, (event.parent_id, event.branch_position, cid)
                 for turn in event.inherited:
-                    yield from _turn_messages(cid, turn)
+                    yield from _turn_messages(self.keys, cid, turn)
             case MessageSent():
                 yield (
                     INSERT_MESSAGE,
@@ -133,7 +141,7 @@ class ConversationsView(ReadModel):
                         event.position,
                         str(Author.USER),
                         USER_KIND,
-                        event.text,
+                        TEXT.seal(self.keys, cid, event.position, event.text),
                         str(event.assessment.category),
                         event.timestamp,
                     ),
@@ -146,7 +154,7 @@ class ConversationsView(ReadModel):
                         event.position,
                         str(Author.ASSISTANT),
                         str(event.decision.action),
-                        event.text,
+                        TEXT.seal(self.keys, cid, event.position, event.text),
                         None,
                         event.timestamp,
                     ),
@@ -154,11 +162,11 @@ class ConversationsView(ReadModel):
                 if isinstance(event, Ended):
                     yield SET_ENDED, (event.timestamp, cid)
             case Erased():
-                yield ERASE_MESSAGES, (erased_note(event.timestamp), cid)
+                yield ERASE_MESSAGES, (cid,)
                 yield SET_ERASED, (event.timestamp, cid)
 
 
-def _turn_messages(cid: UUID, turn: Turn) -> Iterable[Operation]:
+def _turn_messages(keys: DataKeys, cid: UUID, turn: Turn) -> Iterable[Operation]:
     yield (
         INSERT_MESSAGE,
         (
@@ -166,7 +174,7 @@ def _turn_messages(cid: UUID, turn: Turn) -> Iterable[Operation]:
             turn.position,
             str(Author.USER),
             USER_KIND,
-            turn.text,
+            TEXT.seal(keys, cid, turn.position, turn.text),
             str(turn.assessment.category),
             turn.sent_at,
         ),
@@ -178,7 +186,7 @@ def _turn_messages(cid: UUID, turn: Turn) -> Iterable[Operation]:
             turn.position + 1,
             str(Author.ASSISTANT),
             str(turn.decision.action),
-            turn.reply,
+            TEXT.seal(keys, cid, turn.position + 1, turn.reply),
             None,
             turn.replied_at,
         ),
@@ -212,5 +220,22 @@ def branches_of(ids: Sequence[UUID], owner: str | None) -> Query[list[Row]]:
     return (yield SELECT_BRANCHES, {"ids": list(ids), "owner": owner})
 
 
-def messages_of(ids: Sequence[UUID]) -> Query[list[Row]]:
-    return (yield SELECT_MESSAGES, {"ids": list(ids)})
+def messages_of(
+    ids: Sequence[UUID], keys: DataKeys, positions: Sequence[int] | None = None
+) -> Query[list[Row]]:
+    """The conversations' messages (only those at `positions`, if given), each `text`
+    opened with `keys`: "erased on DATE" once erased."""
+    rows = yield (
+        SELECT_MESSAGES,
+        {
+            "ids": list(ids),
+            "positions": None if positions is None else list(positions),
+        },
+    )
+    for row in rows:
+        box, wrapped, erased_at = row.pop("sealed"), row.pop("wrapped"), row.pop("erased_at")
+        text = TEXT.open(keys, row["conversation_id"], row["position"], box, wrapped)
+        if text is None:
+            text = "" if erased_at is None else erased_note(erased_at)
+        row["text"] = text
+    return rows

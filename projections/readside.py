@@ -83,7 +83,11 @@ def make_runners(
     datastore = view_datastore(url)
     return [
         ReadModelRunner(
-            view(datastore), url, mapper, batch_size=batch_size, rebuild=view.name in rebuild
+            view(datastore, mapper.keys),
+            url,
+            mapper,
+            batch_size=batch_size,
+            rebuild=view.name in rebuild,
         )
         for view in VIEWS
         if view.name in names
@@ -106,6 +110,7 @@ class ReadSide:
         self.url = url
         self.read_url = read_url = read_url or url
         self.pool_size = pool_size
+        self.keys = mapper.keys  # what opens the texts the read models keep sealed
         self.runners = make_runners(url, mapper) if run_projections else []
         views = [runner.view for runner in self.runners]  # the watcher reads their positions
         if not views:

@@ -14,9 +14,13 @@ from pathlib import Path
 
 import httpx
 import psycopg
+from psycopg.rows import dict_row
 
 from api.auth import TokenSigner
 from domain.access import Role
+from eventstore.keys import DataKeys
+from projections import audit as audit_reads
+from projections import conversations as conversation_reads
 from projections.progress import progress
 from projections.readside import VIEWS
 from projections.runner import ReadModelRunner
@@ -189,14 +193,35 @@ def wait_projected(url: str, timeout: float = 30) -> None:
     wait_until(lambda: min(positions(url).values()) >= target, timeout, f"read models at {target}")
 
 
-def read_models(url: str) -> dict[str, list[tuple[object, ...]]]:
-    """Every read-model row, in a stable order: two equal dumps mean equal read models."""
-    with psycopg.connect(url) as conn:
-        return {
-            table: conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
-            for view in VIEWS
-            for table in view.tables
-        }
+SEALED_BY = {
+    "rm_messages": (conversation_reads.TEXT, "position"),
+    "rm_audit_trail": (audit_reads.SEALED, "seq"),
+}
+"""Each table that keeps texts sealed: its sealed column, and the row number it is bound to."""
+
+
+def read_models(url: str, keys: DataKeys) -> dict[str, list[tuple[object, ...]]]:
+    """Every read-model row, in a stable order, its sealed texts opened with `keys`: two
+    equal dumps mean equal read models (a text is sealed anew, in other bytes, each time
+    its row is written)."""
+    with psycopg.connect(url, row_factory=dict_row) as conn:
+        live = conn.execute(
+            "SELECT conversation_id, wrapped FROM lastresort_data_keys WHERE kek_id <> 'erased'"
+        ).fetchall()
+        wrapped = {row["conversation_id"]: row["wrapped"] for row in live}
+        tables = {}
+        for view in VIEWS:
+            for table in view.tables:
+                rows = conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+                if table in SEALED_BY:
+                    column, number = SEALED_BY[table]
+                    for row in rows:
+                        cid = row["conversation_id"]
+                        row["sealed"] = column.open(
+                            keys, cid, row[number], row["sealed"], wrapped.get(cid)
+                        )
+                tables[table] = [tuple(row.values()) for row in rows]
+        return tables
 
 
 @contextmanager

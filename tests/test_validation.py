@@ -219,12 +219,12 @@ def test_what_validation_accepts_is_stored_and_projected_as_sent(
     conversation = service.start(who, validation.model(model))
     service.send_message(who, conversation.id, text)
     service.give_feedback(who, conversation.id, Rating.UP, text, 1)
-    read = container.read_side.read
+    read, keys = container.read_side.read, container.read_side.keys
     assert container.read_side.watcher.wait(container.read_side.last_writes.of(who), 5.0)
-    assert read(conversation_reads.messages_of, [conversation.id])[0]["text"] == text
+    assert read(conversation_reads.messages_of, [conversation.id], keys)[0]["text"] == text
     (row,) = read(conversation_reads.conversations_by_ids, [conversation.id], None)
     assert row["model"] == model
-    audit = read(audit_reads.audit_of, conversation.id, None)
+    audit = read(audit_reads.audit_of, conversation.id, None, keys)
     assert audit is not None
     comments = [t["data"]["comment"] for t in audit["trail"] if t["kind"] == "feedback"]
     assert comments == [text]

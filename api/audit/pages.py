@@ -368,7 +368,7 @@ def _case(read_side: ReadSide, who: Principal, raw: str, page: str) -> cases.Cas
         conversation_id = UUID(raw)
     except ValueError:
         raise NotFound(f"conversation {raw!r} not found") from None
-    row = read_side.read(reads.audit_of, conversation_id, None)
+    row = read_side.read(reads.audit_of, conversation_id, None, read_side.keys)
     if row is None:
         raise NotFound(f"conversation {raw} not found")
     _seen(read_side, who, page, conversation_id)

@@ -19,6 +19,7 @@ from api.dependencies import Services, services
 from api.rest_models import IDEMPOTENCY_HEADER
 from domain.access import Principal
 from domain.errors import BadInput
+from eventstore.keys import DataKeys
 from projections import conversations as conversation_reads
 from projections.base import Row
 from projections.consistency import WAIT_SECONDS
@@ -54,6 +55,11 @@ class Context(BaseContext):
         """Whose rows the caller may read: their own, or everyone's for a reviewer."""
         return None if self.caller.is_reviewer else self.caller.name
 
+    @property
+    def keys(self) -> DataKeys:
+        """What opens the texts the read models keep sealed."""
+        return self.services.read_side.keys
+
     async def read(self, query: Callable[..., Query[T]], *args: Any) -> T:
         return await self.services.read_side.fetch(query, *args)
 
@@ -82,7 +88,7 @@ class Context(BaseContext):
     @cached_property
     def messages(self) -> DataLoader[UUID, list[Row]]:
         async def load(ids: list[UUID]) -> Sequence[list[Row]]:
-            rows = await self.read(conversation_reads.messages_of, ids)
+            rows = await self.read(conversation_reads.messages_of, ids, self.keys)
             return _group(ids, rows, "conversation_id")
 
         return DataLoader(load_fn=load)

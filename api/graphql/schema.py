@@ -194,7 +194,10 @@ class Query:
     @strawberry.field
     async def audit(self, info: Ctx, conversation_id: strawberry.ID) -> Audit:
         row = await info.context.read(
-            audit_reads.audit_of, validation.conversation_id(conversation_id), info.context.owner
+            audit_reads.audit_of,
+            validation.conversation_id(conversation_id),
+            info.context.owner,
+            info.context.keys,
         )
         if row is None:
             raise NotFound(f"conversation {conversation_id} not found")
