@@ -85,13 +85,15 @@ class Context(BaseContext):
 
         return DataLoader(load_fn=load)
 
+    async def messages_of(self, ids: Sequence[UUID]) -> list[list[Row]]:
+        """The messages of each conversation of `ids`, in one statement."""
+        rows = await self.read(conversation_reads.messages_of, ids, self.keys)
+        return _group(ids, rows, "conversation_id")
+
     @cached_property
     def messages(self) -> DataLoader[UUID, list[Row]]:
-        async def load(ids: list[UUID]) -> Sequence[list[Row]]:
-            rows = await self.read(conversation_reads.messages_of, ids, self.keys)
-            return _group(ids, rows, "conversation_id")
-
-        return DataLoader(load_fn=load)
+        """`messages_of` for resolvers that run once per parent, so siblings share a read."""
+        return DataLoader(load_fn=self.messages_of)
 
 
 def _group(keys: Sequence[UUID], rows: Sequence[Row], column: str) -> list[list[Row]]:

@@ -16,7 +16,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.graphql.context import Context
-from api.graphql.types import ConversationNode, wraps
+from api.graphql.types import ConversationNode, conversation_node, wraps
 from domain.review import Review
 from projections import stats
 from reports import case
@@ -54,7 +54,7 @@ class ReviewNode:
     @strawberry.field
     async def conversation(self, info: Info[Context, None]) -> ConversationNode | None:
         row = await info.context.conversations.load(UUID(str(self.conversation_id)))
-        return None if row is None else ConversationNode.of(row)
+        return await conversation_node(info, row)
 
 
 @strawberry.type

@@ -52,6 +52,8 @@ from api.graphql.types import (
     ReplyNode,
     StatsNode,
     connection,
+    conversation_node,
+    conversation_nodes,
 )
 from application.service import TurnResult, utc_now
 from domain import validation
@@ -73,7 +75,7 @@ Ctx = Info[Context, None]
 
 async def visible_conversation(info: Ctx, raw: str) -> ConversationNode | None:
     row = await info.context.conversations.load(validation.conversation_id(raw))
-    return None if row is None else ConversationNode.of(row)
+    return await conversation_node(info, row)
 
 
 async def conversation_or_404(info: Ctx, raw: str) -> ConversationNode:
@@ -149,7 +151,9 @@ class Query:
         )
         for row in rows:
             info.context.conversations.prime(row["id"], row)
-        return connection("conversation", rows, size, ConversationNode.of)
+        made = await conversation_nodes(info, rows[:size], "edges", "node", whole=True)
+        nodes = {node.uuid: node for node in made}
+        return connection("conversation", rows, size, lambda row: nodes[row["id"]])
 
     @strawberry.field
     async def endings(

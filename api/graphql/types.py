@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from enum import Enum
 from types import SimpleNamespace
@@ -21,6 +21,7 @@ from uuid import UUID
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField, Selection
 
 from api.graphql.context import Context
 from domain.answer import TurnEnding, TurnReply
@@ -104,6 +105,16 @@ class MessageNode:
         )
 
 
+async def parent_of(root: ConversationNode, info: Info[Context, None]) -> ConversationNode | None:
+    if root.parent_id is None:
+        return None
+    return await conversation_node(info, await info.context.conversations.load(root.parent_id))
+
+
+async def branches_of(root: ConversationNode, info: Info[Context, None]) -> list[ConversationNode]:
+    return await conversation_nodes(info, await info.context.branches.load(root.uuid))
+
+
 @strawberry.type(name="Conversation")
 class ConversationNode(Node):
     status: ConversationStatus
@@ -131,20 +142,45 @@ class ConversationNode(Node):
             parent_id=row["parent_id"],
         )
 
-    @strawberry.field
-    async def parent(self, info: Info[Context, None]) -> ConversationNode | None:
-        if self.parent_id is None:
-            return None
-        row = await info.context.conversations.load(self.parent_id)
-        return None if row is None else ConversationNode.of(row)
+    parent: ConversationNode | None = strawberry.field(resolver=parent_of)
+    branches: list[ConversationNode] = strawberry.field(resolver=branches_of)
+    messages: list[MessageNode] = strawberry.field(default=None)
+    """Read in bulk by whatever made the node, when the query selects them (see
+    `conversation_nodes`): a plain field, completed inline with the node."""
 
-    @strawberry.field
-    async def branches(self, info: Info[Context, None]) -> list[ConversationNode]:
-        return [ConversationNode.of(row) for row in await info.context.branches.load(self.uuid)]
 
-    @strawberry.field
-    async def messages(self, info: Info[Context, None]) -> list[MessageNode]:
-        return [MessageNode.of(row) for row in await info.context.messages.load(self.uuid)]
+def selects(selections: Sequence[Selection], path: Sequence[str]) -> bool:
+    """Whether `selections` select the field at `path` (field names, through fragments)."""
+    name, *rest = path
+    for selection in selections:
+        if not isinstance(selection, SelectedField):
+            if selects(selection.selections, path):
+                return True
+        elif selection.name == name and (not rest or selects(selection.selections, rest)):
+            return True
+    return False
+
+
+async def conversation_nodes(
+    info: Info[Context, None], rows: Sequence[Row], *path: str, whole: bool = False
+) -> list[ConversationNode]:
+    """The nodes of `rows`, with their messages in one batched read if the query selects
+    them (under `path`, from the field being resolved: `edges`, `node` for a page).
+    `whole`: `rows` are every node the field makes in the request (a page), so their
+    messages are read at once; otherwise through the loader that gathers the reads of
+    sibling resolvers (a `branches` or `parent` per node) into one."""
+    nodes = [ConversationNode.of(row) for row in rows]
+    if nodes and selects(info.selected_fields, (info.field_name, *path, "messages")):
+        ids = [node.uuid for node in nodes]
+        context = info.context
+        loaded = await (context.messages_of(ids) if whole else context.messages.load_many(ids))
+        for node, messages in zip(nodes, loaded, strict=True):
+            node.messages = [MessageNode.of(row) for row in messages]
+    return nodes
+
+
+async def conversation_node(info: Info[Context, None], row: Row | None) -> ConversationNode | None:
+    return None if row is None else (await conversation_nodes(info, [row]))[0]
 
 
 @strawberry.type(name="Ending")
@@ -186,7 +222,7 @@ class EndingNode:
     @strawberry.field
     async def conversation(self, info: Info[Context, None]) -> ConversationNode | None:
         row = await info.context.conversations.load(UUID(self.conversation_id))
-        return None if row is None else ConversationNode.of(row)
+        return await conversation_node(info, row)
 
 
 @strawberry.type
