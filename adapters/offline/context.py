@@ -198,6 +198,8 @@ class Follow:
             return "the role-play goes on"
         if not abuse and reading.hit("make_it"):
             return "asks how to make it"
+        if not abuse and reading.hit("quantity") and len(_words(plain)) <= 8:
+            return f"asks how much of it '{plain}'"
         if scores.get(earlier.category, 0.0) >= 0.25:
             return "partial signals in this message"
         if not abuse and self.refers_back(reading, earlier.text):
