@@ -337,14 +337,14 @@ def audit_of(conversation_id: UUID, owner: str | None, keys: DataKeys) -> Query[
         return None
     ending = first((yield SELECT_ENDING, params))
     cites: Sequence[int] = ending["cites"] if ending else []
-    evidence = yield from messages_of([conversation_id], keys, cites)
+    messages = yield from messages_of([conversation_id], keys)
+    evidence = [message for message in messages if message["position"] in cites]
     trail = yield SELECT_TRAIL, params
     for row in trail:
         box, wrapped = row.pop("sealed"), row.pop("wrapped")
         secret = SEALED.open(keys, conversation_id, row["seq"], box, wrapped)
         if secret is not None:
             merge(row["data"], secret, PERSONAL[row["kind"]])
-    messages = yield from messages_of([conversation_id], keys)
     branches = yield SELECT_BRANCHES_MADE, params
     review = None if owner is not None else (yield from case_of(conversation_id))
     return {

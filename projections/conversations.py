@@ -94,9 +94,7 @@ SELECT_BRANCHES = sql.SQL(
 SELECT_MESSAGES = sql.SQL(
     "SELECT m.conversation_id, m.position, m.author, m.kind, m.sealed, m.category, m.at, "
     "c.erased_at, k.wrapped FROM rm_messages m JOIN rm_conversations c ON c.id = m.conversation_id "
-    "{key} WHERE m.conversation_id = ANY(%(ids)s) "
-    "AND (%(positions)s::integer[] IS NULL OR m.position = ANY(%(positions)s)) "
-    "ORDER BY m.conversation_id, m.position"
+    "{key} WHERE m.conversation_id = ANY(%(ids)s) ORDER BY m.conversation_id, m.position"
 ).format(key=key_of("m.conversation_id"))
 TEXT = SealedColumn("rm_messages")
 """A message's text, sealed and bound to its conversation and position."""
@@ -220,18 +218,10 @@ def branches_of(ids: Sequence[UUID], owner: str | None) -> Query[list[Row]]:
     return (yield SELECT_BRANCHES, {"ids": list(ids), "owner": owner})
 
 
-def messages_of(
-    ids: Sequence[UUID], keys: DataKeys, positions: Sequence[int] | None = None
-) -> Query[list[Row]]:
-    """The conversations' messages (only those at `positions`, if given), each `text`
-    opened with `keys`: "erased on DATE" once erased."""
-    rows = yield (
-        SELECT_MESSAGES,
-        {
-            "ids": list(ids),
-            "positions": None if positions is None else list(positions),
-        },
-    )
+def messages_of(ids: Sequence[UUID], keys: DataKeys) -> Query[list[Row]]:
+    """The conversations' messages, each `text` opened with `keys`: "erased on DATE" once
+    erased."""
+    rows = yield SELECT_MESSAGES, {"ids": list(ids)}
     for row in rows:
         box, wrapped, erased_at = row.pop("sealed"), row.pop("wrapped"), row.pop("erased_at")
         text = TEXT.open(keys, row["conversation_id"], row["position"], box, wrapped)
