@@ -2,9 +2,10 @@
 
 The runner holds a session advisory lock for its projection on its own connection, so a
 second runner (another process) waits and takes over when the first one's connection
-goes. On that same connection it LISTENs to the event store's channel, reads new events
-in batches and applies each batch in one transaction. Any connection error ends the
-attempt; the supervisor reconnects with backoff and resumes from the tracked position.
+goes. On that same connection it LISTENs to the event store's channel and applies each
+batch of new events in one transaction; a second connection reads and decodes the next
+batch while the server writes the one before. Any connection error ends the attempt; the
+supervisor reconnects with backoff and resumes from the tracked position.
 Events are decoded one by one, so an unreadable one is set aside (see `projections.base`)
 without its neighbours.
 """
@@ -14,6 +15,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from uuid import UUID
 
 import psycopg
@@ -164,7 +167,8 @@ class ReadModelRunner:
             self._backend_pid = None
 
     def _run(self) -> None:
-        with psycopg.connect(self.conninfo, autocommit=True, row_factory=dict_row) as conn:
+        connect = partial(psycopg.connect, self.conninfo, autocommit=True, row_factory=dict_row)
+        with connect() as conn:
             self._backend_pid = conn.info.backend_pid
             if not self._lock(conn):
                 return
@@ -174,16 +178,40 @@ class ReadModelRunner:
                 log.info("projection %s reset; rebuilding from 0", self.view.name)
             conn.execute(LISTEN)
             position = self.view.position(conn) or 0
-            while not self._stopping.is_set():
-                batch = read_batch(
-                    conn, self.mapper, position, self.batch_size, self.view.fields_of
-                )
-                if batch:
-                    position = self.view.process_batch(conn, batch)
-                    self.processed += len(batch)
-                    continue
-                while not self._stopping.is_set() and not _notified(conn, self.wake_interval):
-                    pass
+            with connect() as source, ThreadPoolExecutor(1, f"{self.view.name}-writer") as writer:
+                self._follow(conn, source, writer, position)
+
+    def _follow(
+        self,
+        conn: Connection[DictRow],
+        source: Connection[DictRow],
+        writer: ThreadPoolExecutor,
+        position: int,
+    ) -> None:
+        """Apply batches on `conn` from `position`, reading and decoding each batch from
+        `source` while the server still writes the one before (on the writer thread, whose
+        waits leave this thread the interpreter). At most one batch is in flight; a failed
+        write ends the attempt, which resumes from the tracking row. Idle, it waits on
+        `conn` for a NOTIFY."""
+        pending: Future[None] | None = None
+        while not self._stopping.is_set():
+            batch = read_batch(source, self.mapper, position, self.batch_size, self.view.fields_of)
+            if pending is not None:
+                pending.result()
+                pending = None
+            if batch:
+                position = batch[-1][1]
+                pending = writer.submit(self._write, conn, batch)
+                continue
+            while not self._stopping.is_set() and not _notified(conn, self.wake_interval):
+                pass
+        if pending is not None:
+            pending.result()
+
+    def _write(self, conn: Connection[DictRow], batch: Batch) -> None:
+        """Apply `batch` (on the writer thread, the only one that counts what is processed)."""
+        self.view.process_batch(conn, batch)
+        self.processed += len(batch)
 
     def _lock(self, conn: Connection[DictRow]) -> bool:
         """Wait for this projection's advisory lock; False if stopped while waiting."""
