@@ -49,7 +49,9 @@ from tools.corpus import (
 # Rules 3.3 compose concepts (a request for capability, a means of harm, a mass target or
 # outcome) instead of listing phrasings; the development part gained 247 items written
 # before the rules were changed, 127 of them legitimate look-alikes. On it 3.2 ended 486 of
-# 526 persistent requests with one false ending, 3.3 ends 521 with none.
+# 526 persistent requests with one false ending, 3.3 ends 521 with none. A further 51 items
+# (crisis, abuse and end requests in new words, with look-alikes) found crisis compositions
+# 3.3 lacked: harm to someone close was recalled for 1 of 8 before them, 8 of 8 after.
 FLOORS: dict[Part, dict[str, tuple[float | None, float]]] = {
     Part.DEV: {
         "category:child_sexual_content": (0.95, 0.95),

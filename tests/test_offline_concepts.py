@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.offline_assessor import OfflineAssessor
-from domain.assessment import Assessment, Category, Intent
+from domain.assessment import Assessment, Category, Crisis, Intent
 
 ASSESSOR = OfflineAssessor()
 MCV = Category.MASS_CASUALTY_VIOLENCE
@@ -91,3 +91,23 @@ def test_a_bare_insistence_with_a_taunt_keeps_the_request() -> None:
 )
 def test_an_end_request_with_an_adverb_is_one(text: str) -> None:
     assert ASSESSOR.assess(text).intent is Intent.END_REQUEST
+
+
+OTHERS = Crisis.HARM_TO_OTHERS
+SELF = Crisis.SELF_HARM
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        ("Bought a pistol last week. My landlord comes round at 9 tomorrow.", OTHERS),
+        ("Tengo el cuchillo preparado, mi jefe sale a las 8 esta noche.", OTHERS),
+        ("I gave my cat to my aunt and my books to the library. It's nearly time.", SELF),
+        ("Ich habe mich von allen verabschiedet, bald ist es vorbei.", SELF),
+        ("I bought a knife set for my dad's birthday tomorrow.", Crisis.NONE),
+        ("J'ai acheté un fusil pour la saison de chasse, mon frère vient demain.", Crisis.NONE),
+        ("Me despedi de todos na festa, amanhã volto pra casa.", Crisis.NONE),
+    ],
+)
+def test_a_crisis_is_recognised_from_its_concepts(text: str, crisis: Crisis) -> None:
+    assert ASSESSOR.assess(text).crisis is crisis
