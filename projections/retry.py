@@ -44,7 +44,7 @@ def retry_quarantined(url: str, mapper: EventMapper) -> list[RetryOutcome]:
     datastore = view_datastore(url)
     outcomes: list[RetryOutcome] = []
     with psycopg.connect(url, autocommit=True, row_factory=dict_row) as conn:
-        for view in (view_class(datastore) for view_class in VIEWS):
+        for view in (view_class(datastore, mapper.keys) for view_class in VIEWS):
             for held in quarantine.quarantined(conn, view.name):
                 entry = read_event(conn, mapper, held.notification_id)
                 error = view.retry(conn, held.notification_id, entry)
