@@ -95,6 +95,7 @@ def test_ordinary_text_in_any_script_is_never_flagged(sentence: str, noise: str)
 @example("A\rA\rA")  # letters spaced out by other whitespace than a space
 @example("a\ta a")  # letters spaced by a tab, then by spaces
 @example("ἀ")  # a look-alike only once its accent is gone
+@example("A0\x00A")  # a NUL between a digit and a letter: dropped before digits are read
 def test_the_canonical_form_is_stable(text: str) -> None:
     once = canonical_form(text)
 

@@ -109,6 +109,8 @@ def canonical_form(text: str) -> str:
 
 
 def _fold(text: str, numbers: bool = False) -> str:
+    # The gap marker is ours alone, and it goes before digits are read, which it would part.
+    text = text.replace(_GAP, "")
     if text.isascii():  # nothing to fold but case: the common case, kept cheap
         t = text.lower()
     else:
@@ -130,7 +132,6 @@ def _joined(folded: str, split_ends: bool) -> str:
     maison": "sarin a"), the other reading of an ambiguous run."""
     # Whitespace first, so that letters spaced by tabs or double spaces join as well, and the
     # canonical form of a canonical form is itself.
-    folded = folded.replace(_GAP, "")  # the marker is ours alone
     if _SINGLE_SPACED.search(folded):
         folded = _WORD_GAP.sub(f" {_GAP} ", folded)
     t = _SPACED.sub(lambda m: _join_letters(m, split_ends), _SPACE.sub(" ", folded))
