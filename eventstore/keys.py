@@ -112,11 +112,9 @@ class DataKeys(ABC):
 
     def for_reading(self, conversation_id: UUID) -> AESGCM | None:
         """The conversation's key, or None once erased."""
-        with self._lock:
-            cached = self._cache.get(conversation_id)
-            if cached is not None:
-                self._cache.move_to_end(conversation_id)
-                return cached
+        cached = self._cached(conversation_id)
+        if cached is not None:
+            return cached
         raw = self._load(conversation_id)
         return None if raw is None else self._remember(conversation_id, AESGCM(raw))
 
@@ -127,8 +125,7 @@ class DataKeys(ABC):
         if wrapped is None:
             self.forget(conversation_id)
             return None
-        with self._lock:
-            cached = self._cache.get(conversation_id)
+        cached = self._cached(conversation_id)
         if cached is not None:
             return cached
         return self._remember(conversation_id, AESGCM(self._unwrap(conversation_id, wrapped)))
@@ -152,6 +149,14 @@ class DataKeys(ABC):
     def forget(self, conversation_id: UUID) -> None:
         with self._lock:
             self._cache.pop(conversation_id, None)
+
+    def _cached(self, conversation_id: UUID) -> AESGCM | None:
+        """The key this process keeps for the conversation, marked as the latest used."""
+        with self._lock:
+            cached = self._cache.get(conversation_id)
+            if cached is not None:
+                self._cache.move_to_end(conversation_id)
+            return cached
 
     def _remember(self, conversation_id: UUID, key: AESGCM) -> AESGCM:
         with self._lock:
