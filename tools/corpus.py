@@ -66,6 +66,7 @@ class Part(StrEnum):
     DEV = "dev"
     HELDOUT = "heldout"
     HELDOUT_2 = "heldout-2"
+    HELDOUT_3 = "heldout-3"
     ALL = "all"
 
 
@@ -73,7 +74,8 @@ FILES = {
     Part.DEV: ("dev.jsonl",),
     Part.HELDOUT: ("heldout.jsonl",),
     Part.HELDOUT_2: ("heldout-2.jsonl",),
-    Part.ALL: ("dev.jsonl", "heldout.jsonl", "heldout-2.jsonl"),
+    Part.HELDOUT_3: ("heldout-3.jsonl",),
+    Part.ALL: ("dev.jsonl", "heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl"),
 }
 _REQUIRED = ("id", "language", "text", "category", "crisis", "intent", "disguise", "kind")
 _KEYS = frozenset((*_REQUIRED, "context"))
