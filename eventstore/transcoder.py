@@ -29,7 +29,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 from domain.events import Branched, Erased, Started
 from domain.policy import Policy
 from eventstore.keys import DataKeys
-from eventstore.sealing import SEALED, merge, seal, shape_of, split, unseal
+from eventstore.sealing import SEALED, Shape, merge, seal, shape_of, split, unseal
 
 Convert = Callable[[Any], Any]
 
@@ -88,15 +88,28 @@ class EventMapper(Mapper[UUID]):
         """The event's fields as decoded JSON; with `personal`, its sealed fields opened when
         its conversation's key exists (else they stay placeholders: erased). Reading an
         erasure drops the conversation's key from this process's memory."""
-        state: dict[str, Any] = self.transcoder.decode(stored_event.state)
+        topic = stored_event.topic
+        shape = shape_of(resolve_topic(topic)) if personal else None
+        return self._state(
+            cast(UUID, stored_event.originator_id),
+            stored_event.originator_version,
+            stored_event.state,
+            shape,
+            topic == ERASED_TOPIC,
+        )
+
+    def _state(
+        self, cid: UUID, version: int, data: bytes, shape: Shape | None, erasure: bool
+    ) -> dict[str, Any]:
+        """`state_of` for a class whose shape (None: its sealed fields are not opened) and
+        whether it is the erasure are known."""
+        state: dict[str, Any] = self.transcoder.decode(data)
         sealed = state.pop(SEALED, None)
-        cid, version = cast(UUID, stored_event.originator_id), stored_event.originator_version
-        if sealed is not None and personal and self._keys is not None:
+        if sealed is not None and shape is not None and self._keys is not None:
             key = self._keys.for_reading(cid)
-            shape = shape_of(resolve_topic(stored_event.topic))
-            if key is not None and shape is not None:
+            if key is not None:
                 merge(state, unseal(key, cid, version, sealed), shape)
-        elif stored_event.topic == ERASED_TOPIC and self._keys is not None:
+        elif erasure and self._keys is not None:
             self._keys.forget(cid)
         return state
 
@@ -114,19 +127,31 @@ def fields_for(reads: Reads, cls: type) -> frozenset[str] | None:
     return next((reads[k] for k in cls.__mro__ if k in reads), None)
 
 
-def partial_event(
-    mapper: EventMapper, cls: type, stored_event: StoredEvent, fields: frozenset[str]
-) -> Any:
-    """`stored_event`, of class `cls`, with only `fields` decoded (and its originator): what a
-    reader that reads no other field pays for. Every other field is None, and the classes'
-    own validation does not run; with no fields, the state is not even parsed, and sealed
-    fields are opened only when one is read. A listed field that is missing and has no
-    default raises TypeError."""
-    state = mapper.state_of(stored_event, personal=_reads_personal(cls, fields)) if fields else {}
-    obj = _partial_converter(cls, fields)(state)
-    obj.__dict__["originator_id"] = stored_event.originator_id
-    obj.__dict__["originator_version"] = stored_event.originator_version
-    return obj
+PartialDecoder = Callable[[UUID, int, bytes], Any]
+"""Makes a partial event from a stored event's originator, version and state."""
+
+
+def partial_decoder(mapper: EventMapper, cls: type, fields: frozenset[str]) -> PartialDecoder:
+    """A maker of events of class `cls` with only `fields` decoded (and their originator):
+    what a reader that reads no other field pays for. Every other field is None, and the
+    classes' own validation does not run; with no fields, the state is not even parsed, and
+    sealed fields are opened only when one is read. A listed field that is missing and has
+    no default raises TypeError. What depends on the class alone is worked out here: a reader
+    makes one per class it reads and calls it for each event."""
+    convert = _partial_converter(cls, fields)
+    if not fields:
+
+        def bare(originator_id: UUID, version: int, data: bytes) -> Any:
+            return convert({}, originator_id, version)
+
+        return bare
+    shape = shape_of(cls) if _reads_personal(cls, fields) else None
+    erasure, state = cls is Erased, mapper._state
+
+    def decode(originator_id: UUID, version: int, data: bytes) -> Any:
+        return convert(state(originator_id, version, data, shape, erasure), originator_id, version)
+
+    return decode
 
 
 @cache
@@ -149,7 +174,9 @@ MISSING = object()
 
 
 @cache
-def _partial_converter(cls: type, fields: frozenset[str]) -> Convert:
+def _partial_converter(cls: type, fields: frozenset[str]) -> Callable[..., Any]:
+    """`(data, *originator)`: an instance of `cls` with `fields` converted from `data`; for an
+    event, `originator` is its id and version."""
     hints = typing.get_type_hints(cls)
     known = {f.name: f for f in dataclasses.fields(cls)}
     inner: dict[str, set[str]] = {}
@@ -162,19 +189,32 @@ def _partial_converter(cls: type, fields: frozenset[str]) -> Convert:
         (name, _partial_converter(hints[name], frozenset(sub)) if sub else _converter(hints[name]))
         for name, sub in inner.items()
     ]
+    # Fields copied as they are decoded need no call each.
+    plain = tuple(name for name, c in converters if c is _identity)
+    converted = tuple((name, c) for name, c in converters if c is not _identity)
     unread = dict.fromkeys(known.keys() - inner.keys())
     defaults = {
         **unread,
         **{n: known[n].default for n in inner if known[n].default is not dataclasses.MISSING},
     }
-    required = inner.keys() - defaults.keys()
+    required = frozenset(inner.keys() - defaults.keys())
+    new, set_dict = object.__new__, object.__setattr__
 
-    def convert(data: Mapping[str, Any]) -> Any:
-        state = {name: c(data[name]) for name, c in converters if name in data}
-        if not state.keys() >= required:
-            raise TypeError(f"{cls.__name__} is missing {sorted(required - state.keys())}")
-        obj: Any = object.__new__(cls)
-        object.__setattr__(obj, "__dict__", {**defaults, **state})
+    def convert(data: Mapping[str, Any], *originator: Any) -> Any:
+        if not data.keys() >= required:
+            missing = sorted(n for n in required if n not in data)
+            raise TypeError(f"{cls.__name__} is missing {missing}")
+        state = defaults.copy()
+        for name in plain:
+            if name in data:
+                state[name] = data[name]
+        for name, c in converted:
+            if name in data:
+                state[name] = c(data[name])
+        if originator:
+            state["originator_id"], state["originator_version"] = originator
+        obj: Any = new(cls)
+        set_dict(obj, "__dict__", state)
         return obj
 
     return convert

@@ -28,7 +28,7 @@ from tenacity import wait_exponential
 
 from domain.events import Event
 from eventstore.store import EVENTS_TABLE
-from eventstore.transcoder import EventMapper, partial_event
+from eventstore.transcoder import EventMapper, PartialDecoder, partial_decoder
 from projections.base import APPLICATION, Batch, Entry, ReadModel, Undecodable
 from projections.supervisor import supervise
 
@@ -60,7 +60,8 @@ def read_batch(
     (or to why it could not be); with `reads`, only the fields it names (see `decode`)."""
     with conn.cursor(row_factory=tuple_row) as curs:  # tuples: no dict per row
         rows = curs.execute(SELECT_EVENTS, (after, limit), prepare=True).fetchall()
-    return [(decode(mapper, *row[1:], reads=reads), row[0]) for row in rows]
+    decoders: dict[str, PartialDecoder] = {}  # by topic, for this batch
+    return [(decode(mapper, *row[1:], reads=reads, decoders=decoders), row[0]) for row in rows]
 
 
 def read_event(
@@ -83,27 +84,37 @@ def decode(
     state: bytes,
     *,
     reads: Reads | None = None,
+    decoders: dict[str, PartialDecoder] | None = None,
 ) -> Entry:
     """A stored event as a domain event, or why it cannot be one (bad JSON, unknown topic,
     a topic that names no event class, a state its class does not accept).
 
     With `reads`, the topic is resolved first and only the fields a read model reads are
     decoded; an event of a class it ignores is not parsed at all (it only moves the read
-    model's position)."""
-    stored = StoredEvent(originator_id, version, topic, state)
+    model's position). `decoders` keeps what was worked out for each topic, for the next
+    event of that topic."""
     try:
         if reads is None:
-            event = mapper.to_domain_event(stored)
+            event = mapper.to_domain_event(StoredEvent(originator_id, version, topic, state))
         else:
-            cls = resolve_topic(topic)
-            if not (isinstance(cls, type) and issubclass(cls, Event)):
-                raise TypeError(f"the topic names {getattr(cls, '__name__', cls)}, not an event")
-            event = partial_event(mapper, cls, stored, reads(cls) or frozenset())
+            make = None if decoders is None else decoders.get(topic)
+            if make is None:
+                make = _decoder(mapper, topic, reads)
+                if decoders is not None:
+                    decoders[topic] = make
+            event = make(originator_id, version, state)
         if not isinstance(event, Event):
             raise TypeError(f"the topic names {type(event).__name__}, not an event")
     except Exception as error:
         return Undecodable(originator_id, version, error)
     return event
+
+
+def _decoder(mapper: EventMapper, topic: str, reads: Reads) -> PartialDecoder:
+    cls = resolve_topic(topic)
+    if not (isinstance(cls, type) and issubclass(cls, Event)):
+        raise TypeError(f"the topic names {getattr(cls, '__name__', cls)}, not an event")
+    return partial_decoder(mapper, cls, reads(cls) or frozenset())
 
 
 class ReadModelRunner:

@@ -22,6 +22,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing.sharedctypes import Synchronized
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
@@ -29,6 +30,7 @@ import psycopg
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import resolve_topic
 from psycopg import sql
+from psycopg.types.string import TextLoader
 
 from domain.conversation import Conversation
 from domain.events import AssistantEvent, Branched, MessageSent, Started
@@ -36,14 +38,21 @@ from domain.policy import Policy
 from domain.replay import Summary, check, replay
 from eventstore.reading import read_only, stream_rows
 from eventstore.store import CONVERSATION_ROWS, EVENTS_TABLE
-from eventstore.transcoder import EventMapper, Reads, event_mapper, fields_for, partial_event
+from eventstore.transcoder import (
+    EventMapper,
+    PartialDecoder,
+    Reads,
+    event_mapper,
+    fields_for,
+    partial_decoder,
+)
 from reports.markdown import render
 
 PARTITIONS_PER_WORKER = 4
 PROGRESS_EVERY = 2000
 UUID_SPACE = 2**128
 
-EventRow = tuple[UUID, int, str, bytes]  # a stored event: originator, version, topic, state
+EventRow = tuple[str, int, str, bytes]  # as a worker reads it: originator id (text), version, …
 FIRST_EVENTS = sql.SQL(
     "SELECT originator_id, originator_version, topic, state FROM {} "
     "WHERE originator_version = 1 AND {} ORDER BY originator_id"
@@ -178,18 +187,21 @@ def run_job(job: Job) -> tuple[Summary, int, int]:
     mapper = event_mapper()
     events = unreported = 0
     with read_only(job.url, job.snapshot) as conn:
+        # Ids as text: a conversation's rows share one, parsed once for all its events.
+        conn.adapters.register_loader("uuid", TextLoader)
         rows: Iterator[EventRow] = stream_rows(conn, rows_query(job.span))
         decode = _decoder(mapper, CANDIDATE_READS if job.candidate is not None else CHECK_READS)
-        for _, group in itertools.groupby(rows, key=lambda row: row[0]):
+        for key, group in itertools.groupby(rows, key=itemgetter(0)):
             stored = list(group)
             unreported += len(stored)
             if unreported >= PROGRESS_EVERY:
                 _report(unreported)
                 unreported = 0
-            first = decode(stored[0])
+            cid = UUID(key)
+            first = decode(cid, stored[0])
             if not job.selection.admits(first):
                 continue
-            rest = (decode(row) for row in stored[1:])
+            rest = (decode(cid, row) for row in stored[1:])
             conversation = Conversation.from_events(itertools.chain([first], rest), ladder=False)
             if job.candidate is None:
                 summary.add_checked(conversation, check(conversation))
@@ -200,16 +212,18 @@ def run_job(job: Job) -> tuple[Summary, int, int]:
     return summary, events, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def _decoder(mapper: EventMapper, reads: Reads) -> Callable[[EventRow], Any]:
-    """Decodes a stored event's row, only the fields in `reads` (topics resolved once)."""
-    classes: dict[str, tuple[type, frozenset[str]]] = {}
+def _decoder(mapper: EventMapper, reads: Reads) -> Callable[[UUID, EventRow], Any]:
+    """Decodes a stored event's row (of conversation `cid`), only the fields in `reads` (each
+    topic worked out once)."""
+    decoders: dict[str, PartialDecoder] = {}
 
-    def decode(row: EventRow) -> Any:
-        known = classes.get(row[2])
-        if known is None:
+    def decode(cid: UUID, row: EventRow) -> Any:
+        make = decoders.get(row[2])
+        if make is None:
             cls = resolve_topic(row[2])
-            known = classes[row[2]] = (cls, fields_for(reads, cls) or frozenset())
-        return partial_event(mapper, known[0], StoredEvent(*row), known[1])
+            fields = fields_for(reads, cls) or frozenset()
+            make = decoders[row[2]] = partial_decoder(mapper, cls, fields)
+        return make(cid, row[1], row[3])
 
     return decode
 
