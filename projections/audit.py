@@ -340,9 +340,10 @@ def audit_of(conversation_id: UUID, owner: str | None, keys: DataKeys) -> Query[
     messages = yield from messages_of([conversation_id], keys)
     evidence = [message for message in messages if message["position"] in cites]
     trail = yield SELECT_TRAIL, params
+    open_secret = SEALED.opener(keys)
     for row in trail:
         box, wrapped = row.pop("sealed"), row.pop("wrapped")
-        secret = SEALED.open(keys, conversation_id, row["seq"], box, wrapped)
+        secret = open_secret(conversation_id, row["seq"], box, wrapped)
         if secret is not None:
             merge(row["data"], secret, PERSONAL[row["kind"]])
     branches = yield SELECT_BRANCHES_MADE, params

@@ -222,9 +222,10 @@ def messages_of(ids: Sequence[UUID], keys: DataKeys) -> Query[list[Row]]:
     """The conversations' messages, each `text` opened with `keys`: "erased on DATE" once
     erased."""
     rows = yield SELECT_MESSAGES, {"ids": list(ids)}
+    open_text = TEXT.opener(keys)
     for row in rows:
         box, wrapped, erased_at = row.pop("sealed"), row.pop("wrapped"), row.pop("erased_at")
-        text = TEXT.open(keys, row["conversation_id"], row["position"], box, wrapped)
+        text = open_text(row["conversation_id"], row["position"], box, wrapped)
         if text is None:
             text = "" if erased_at is None else erased_note(erased_at)
         row["text"] = text

@@ -62,3 +62,34 @@ def test_without_its_key_a_value_reads_as_nothing_and_an_erased_one_seals_nothin
     assert TEXT.open(keys, cid, 0, box, None) is None  # the key was deleted elsewhere
     keys.shred([cid])
     assert TEXT.seal(keys, cid, 0, "too late") is None
+
+
+class CountingKeys(InMemoryKeys):
+    """Counts the key lookups a reader makes for each conversation."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lookups: dict[UUID, int] = {}
+
+    def opened(self, conversation_id: UUID, wrapped: bytes | None) -> Any:
+        self.lookups[conversation_id] = self.lookups.get(conversation_id, 0) + 1
+        return super().opened(conversation_id, wrapped)
+
+
+def test_the_rows_of_one_statement_look_each_conversation_s_key_up_once() -> None:
+    keys = CountingKeys()
+    cids = [uuid4(), uuid4()]
+    for cid in cids:
+        keys.create(cid, "alice")
+    rows = [
+        (cid, n, TEXT.seal(keys, cid, n, f"text {n}"), keys.rows[cid][2])
+        for n in range(3)
+        for cid in cids
+    ]
+    open_text = TEXT.opener(keys)
+    assert [open_text(*row) for row in rows] == [f"text {n}" for n in range(3) for _ in cids]
+    assert keys.lookups == {cid: 1 for cid in cids}
+    keys.shred(cids[:1])  # erased between two statements: the next one finds no key
+    rows = [(cid, n, box, keys.rows[cid][2]) for cid, n, box, _ in rows]
+    again = TEXT.opener(keys)
+    assert [again(*row) for row in rows] == [None, "text 0", None, "text 1", None, "text 2"]
