@@ -1,7 +1,9 @@
 """Applies a `Rulebook` to one normalised message: signals, then rules, then a verdict.
 
 Signals are read lazily and remembered, so a rule whose first required signal is absent
-costs one regular-expression search, which keeps the assessor cheap on every turn.
+costs at most one regular-expression search, which keeps the assessor cheap on every turn;
+and a signal none of whose necessary strings the text holds (see `literals`) is absent
+without its search.
 Per category the score is the highest `score` rule that fired, or the noisy-or of the `hit`
 weights (independent insults add up without reaching 1); then the lowest `cap` that fired
 (a history, safety or fiction frame) and every `scale` (a joke) apply. The first `crisis`
@@ -14,7 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from adapters.offline.rulebook import Condition, Rule, Rulebook, Signal
+from adapters.offline.rulebook import Compiled, Condition, Rule, Rulebook, Signal
 
 _WORD = re.compile(r"[\w']+")
 
@@ -42,12 +44,18 @@ class Reading:
 
     def __init__(self, book: Rulebook, plain: str, original: str = "") -> None:
         self.book = book
-        self._patterns = book.patterns(_languages(book, plain, original))
-        scrub = self._patterns["scrub"]
+        patterns = book.patterns(_languages(book, plain, original))
+        self._patterns = patterns.of
+        self._scan = book.literals
+        self._present: dict[str, int] = {}
+        scrub = self._searchable("scrub", plain)
         scrubbed = scrub.sub(" ~ ", plain) if scrub is not None else plain
         self.views = {"plain": plain, "scrubbed": scrubbed}
         self._signals = book.signals
         self._memo: dict[str, Hit | None] = {}
+        for view, screened in patterns.screened.items():
+            present = self._present_in(self.views[view])
+            self._memo.update(dict.fromkeys(s for s, needs in screened if not needs & present))
 
     def hit(self, name: str) -> Hit | None:
         try:
@@ -83,9 +91,26 @@ class Reading:
         return shown
 
     def matches(self, signal_id: str) -> Iterator[re.Match[str]]:
-        signal = self._signals[signal_id]
-        pattern = self._patterns[signal_id]
-        return iter(()) if pattern is None else pattern.finditer(self._text(signal))
+        text = self._text(self._signals[signal_id])
+        pattern = self._searchable(signal_id, text)
+        return iter(()) if pattern is None else pattern.finditer(text)
+
+    def _searchable(self, signal_id: str, text: str) -> re.Pattern[str] | None:
+        """The signal's pattern, or None when it cannot match `text`: it has none in these
+        languages, or `text` holds none of the strings it cannot match without."""
+        compiled: Compiled | None = self._patterns[signal_id]
+        if compiled is None:
+            return None
+        if compiled.needs and not compiled.needs & self._present_in(text):
+            return None
+        return compiled.pattern
+
+    def _present_in(self, text: str) -> int:
+        """The book's necessary strings that `text` holds, as a mask; once per text."""
+        present = self._present.get(text)
+        if present is None:
+            present = self._present[text] = self._scan.present(text)
+        return present
 
     def _in_order(self, names: tuple[str, ...]) -> bool:
         hits = [self.hit(n) for n in names]
@@ -102,7 +127,7 @@ class Reading:
 
     def _text(self, signal: Signal) -> str:
         text = self.views[signal.view]
-        mask = None if signal.mask is None else self._patterns[signal.mask]
+        mask = None if signal.mask is None else self._searchable(signal.mask, text)
         if mask is not None:
             text = mask.sub(" ", text)
         if signal.within is not None:
@@ -114,7 +139,7 @@ class Reading:
         text = self._text(signal)
         if not signal.sources:
             return _word_test(signal, text)
-        pattern = self._patterns[signal.id]
+        pattern = self._searchable(signal.id, text)
         if pattern is None:
             return None
         if signal.count > 1 and len(pattern.findall(text)) < signal.count:

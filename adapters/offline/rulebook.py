@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.fingerprint import source_fingerprint
+from adapters.offline.literals import LiteralScan, required
 
 RULES_DIR = Path(__file__).with_name("rules")
 _REFERENCE = re.compile(r"\{([a-z_]+)\}")
@@ -73,10 +74,35 @@ class Signal:
     exact: frozenset[str] = frozenset()
     max_words: int = 1000
 
-    def pattern(self, languages: frozenset[str]) -> re.Pattern[str] | None:
+    def pattern(self, languages: frozenset[str], scan: LiteralScan) -> Compiled | None:
         """The signal's patterns for `languages` as one expression (None: none of them)."""
-        chosen = [f"(?:{p})" for language, p in self.sources if language in languages]
-        return re.compile("|".join(chosen), re.VERBOSE) if chosen else None
+        chosen = [p for language, p in self.sources if language in languages]
+        if not chosen:
+            return None
+        needed = [required(p) for p in chosen]
+        needs = 0 if None in needed else scan.mask(s for n in needed for s in n or ())
+        expression = "|".join(f"(?:{p})" for p in chosen)
+        return Compiled(re.compile(expression, re.VERBOSE), needs)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A signal's expression for a set of languages, and the strings it cannot match without
+    as a mask over the book's `LiteralScan` (0: no such strings)."""
+
+    pattern: re.Pattern[str]
+    needs: int
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """Every signal's expression for one set of languages (`of`) and, per view, the signals
+    searched straight in it with the strings one of which each needs (`screened`; 0 for a
+    signal with no pattern in these languages): a text holding none of a signal's strings
+    lacks that signal, without a search."""
+
+    of: Mapping[str, Compiled | None]
+    screened: Mapping[str, tuple[tuple[str, int], ...]]
 
 
 @dataclass(frozen=True)
@@ -104,17 +130,37 @@ class Rulebook:
     markers: Mapping[str, frozenset[str]]
     letters: Mapping[str, frozenset[str]]
     settings: Mapping[str, float] = field(default_factory=dict)
-    _compiled: dict[frozenset[str], Mapping[str, re.Pattern[str] | None]] = field(
+    _compiled: dict[frozenset[str], Patterns] = field(
         default_factory=dict, compare=False, repr=False
     )
 
-    def patterns(self, languages: frozenset[str]) -> Mapping[str, re.Pattern[str] | None]:
+    def patterns(self, languages: frozenset[str]) -> Patterns:
         """Every signal's pattern for `languages`, compiled once per set of languages."""
         if languages not in self._compiled:
-            self._compiled[languages] = {
-                s.id: s.pattern(languages) for s in (*self.signals.values(), self.scrub)
+            of = {
+                s.id: s.pattern(languages, self.literals)
+                for s in (*self.signals.values(), self.scrub)
             }
+            screened: dict[str, list[tuple[str, int]]] = {}
+            for signal in self.signals.values():
+                compiled = of[signal.id]
+                direct = signal.sources and signal.mask is None and signal.within is None
+                if direct and (compiled is None or compiled.needs):
+                    needs = 0 if compiled is None else compiled.needs
+                    screened.setdefault(signal.view, []).append((signal.id, needs))
+            self._compiled[languages] = Patterns(
+                of, {view: tuple(pairs) for view, pairs in screened.items()}
+            )
         return self._compiled[languages]
+
+    @functools.cached_property
+    def literals(self) -> LiteralScan:
+        """One scan for the strings any signal's pattern, in any language, cannot match
+        without."""
+        signals = (*self.signals.values(), self.scrub)
+        return LiteralScan(
+            s for signal in signals for _, p in signal.sources for s in required(p) or ()
+        )
 
     @functools.cached_property
     def crisis_rules(self) -> tuple[Rule, ...]:
