@@ -7,14 +7,15 @@ import resource
 import time
 from uuid import UUID
 
-from eventstore.reading import read_only, stream_rows
-from tools.replay import Span, rows_query
+from eventstore.reading import read_only
+from tools.replay import Span, span_rows
 
 
 def raw_read(url: str) -> tuple[int, float, int]:
-    """Rows, seconds and peak RSS (KiB) reading replay's rows through one server-side cursor."""
+    """Rows, seconds and peak RSS (KiB) reading replay's rows through one server-side cursor,
+    as a replay worker reads them."""
     started = time.perf_counter()
     with read_only(url) as conn:
-        rows = sum(1 for _ in stream_rows(conn, rows_query(Span(UUID(int=0), None))))
+        rows = sum(1 for _ in span_rows(conn, Span(UUID(int=0), None)))
     seconds = time.perf_counter() - started
     return rows, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

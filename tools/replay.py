@@ -140,6 +140,14 @@ def rows_query(span: Span) -> sql.Composed:
     ).format(sql.Identifier(EVENTS_TABLE), sql.SQL(" AND ").join(where))
 
 
+def span_rows(conn: psycopg.Connection[Any], span: Span) -> Iterator[EventRow]:
+    """The events of `span` as a worker reads them, conversation ids as text: a
+    conversation's rows share one, parsed once for all its events."""
+    conn.adapters.register_loader("uuid", TextLoader)
+    rows: Iterator[EventRow] = stream_rows(conn, rows_query(span))
+    return rows
+
+
 def last_selected(conn: psycopg.Connection[Any], selection: Selection) -> UUID | None:
     """The id of the `limit`-th selected conversation (ids in order), None without a limit."""
     if selection.limit is None:
@@ -187,9 +195,7 @@ def run_job(job: Job) -> tuple[Summary, int, int]:
     mapper = event_mapper()
     events = unreported = 0
     with read_only(job.url, job.snapshot) as conn:
-        # Ids as text: a conversation's rows share one, parsed once for all its events.
-        conn.adapters.register_loader("uuid", TextLoader)
-        rows: Iterator[EventRow] = stream_rows(conn, rows_query(job.span))
+        rows = span_rows(conn, job.span)
         decode = _decoder(mapper, CANDIDATE_READS if job.candidate is not None else CHECK_READS)
         for key, group in itertools.groupby(rows, key=itemgetter(0)):
             stored = list(group)
