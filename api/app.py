@@ -51,7 +51,7 @@ def create_app(services: Services) -> FastAPI:
     install_error_handlers(app)
     app.include_router(conversations)
     app.include_router(me)
-    app.include_router(graphql_router(limits.production), prefix="/graphql")
+    app.include_router(graphql_router(limits.production))
     install_audit_pages(app)
     install_static_files(app)
     install_api_docs(app)

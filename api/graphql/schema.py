@@ -14,11 +14,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-import orjson
 import strawberry
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from fastapi import Request
-from fastapi.responses import HTMLResponse
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -27,17 +23,16 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
-from strawberry.fastapi import GraphQLRouter
 from strawberry.types import Info
 
 from api.graphql.context import Context, context_getter
 from api.graphql.errors import DomainErrors, Schema
 from api.graphql.execution import ExecutionContext
-from api.graphql.ide import graphiql_page
 from api.graphql.idempotency import OneMutationPerKey
 from api.graphql.policies import PolicyNode
 from api.graphql.production import PRODUCTION_EXTENSIONS
 from api.graphql.reviews import ReviewNode, VerdictChoice, review_case
+from api.graphql.router import Router
 from api.graphql.shadows import ShadowDivergence
 from api.graphql.types import (
     Audit,
@@ -58,7 +53,7 @@ from api.graphql.types import (
 from application.service import TurnResult, utc_now
 from domain import validation
 from domain.answer import TurnAnswer, TurnEnding, TurnReply
-from domain.errors import BadInput, NotFound
+from domain.errors import NotFound
 from domain.events import Rating as DomainRating
 from domain.registry import Entry
 from domain.review import Review, Verdict
@@ -480,46 +475,13 @@ def make_schema(production: bool = False) -> strawberry.Schema:
     )
 
 
-class Router(GraphQLRouter[Context, None]):
-    """Answers `application/graphql-response+json` when the client asks for it; browsers get
-    GraphiQL from this server's own files (outside production)."""
-
-    graphiql = True
-
-    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        if not self.graphiql:
-            raise NotFound("GraphiQL is not served in production")
-        return graphiql_page()
-
-    def create_response(self, response_data: Any, sub_response: Any) -> Any:
-        response = super().create_response(response_data, sub_response)
-        if sub_response.media_type:
-            response.headers["content-type"] = sub_response.media_type
-        return response
-
-    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> Any:
-        """A body that cannot be read as a GraphQL request (not JSON, not UTF-8, nested too
-        deep, not an object, another content type) is 422 `bad_input` as on REST, never a 500."""
-        try:
-            return await super().parse_http_body(request)
-        except HTTPException as error:
-            raise BadInput(error.reason) from None
-
-    def encode_json(self, data: object) -> bytes:
-        """orjson: a page of messages is encoded several times faster than with `json`."""
-        return orjson.dumps(data)
-
-    def parse_json(self, data: str | bytes) -> Any:
-        try:
-            body = self.decode_json(data)
-        except (ValueError, RecursionError) as error:
-            raise BadInput(f"the body is not valid JSON: {error}") from None
-        if not isinstance(body, dict):
-            raise BadInput("the body must be a JSON object with a `query`")
-        return body
-
-
 def graphql_router(production: bool = False) -> Router:
-    router = Router(make_schema(production), context_getter=context_getter, include_in_schema=False)
+    """The router of `/graphql` (its own path: the plain POST route needs a whole one)."""
+    router = Router(
+        make_schema(production),
+        path="/graphql",
+        context_getter=context_getter,
+        include_in_schema=False,
+    )
     router.graphiql = not production
     return router
