@@ -154,6 +154,12 @@ def ratio_row(
     )
 
 
+def cpu_us(seconds: float, count: int) -> str:
+    """CPU seconds per item, in µs: a process's CPU time grows less than its wall time when
+    other work shares the cores, so it compares runs on a busy machine better."""
+    return f"{seconds / count * 1e6:.1f} µs" if count else "—"
+
+
 def medians(runs: Sequence[Sequence[ResultLine]]) -> list[ResultLine]:
     """Line by line (runs list the same figures in the same order), the run with the median key."""
     return [sorted(rows, key=lambda r: r.key)[len(rows) // 2] for rows in zip(*runs, strict=True)]

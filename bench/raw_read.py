@@ -8,14 +8,15 @@ import time
 from uuid import UUID
 
 from eventstore.reading import read_only
-from tools.replay import Span, span_rows
+from tools.replay import Span, cpu_seconds, span_rows
 
 
-def raw_read(url: str) -> tuple[int, float, int]:
-    """Rows, seconds and peak RSS (KiB) reading replay's rows through one server-side cursor,
-    as a replay worker reads them."""
-    started = time.perf_counter()
+def raw_read(url: str) -> tuple[int, float, int, float]:
+    """Rows, seconds, peak RSS (KiB) and CPU seconds reading replay's rows through one
+    server-side cursor, as a replay worker reads them."""
+    started, cpu = time.perf_counter(), cpu_seconds()
     with read_only(url) as conn:
         rows = sum(1 for _ in span_rows(conn, Span(UUID(int=0), None)))
     seconds = time.perf_counter() - started
-    return rows, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rows, seconds, peak, cpu_seconds() - cpu

@@ -4,7 +4,8 @@ The scratch database is filled by COPY with a synthetic history, growing through
 size of `Sizes.replay_events`. At each size: the raw read (one server-side cursor over
 the rows replay reads, no decoding, in a child process like a replay worker) and
 replay under a stricter candidate (every core, decoding and deciding): rates, their
-ratio, and the peak RSS of the raw reader's process against a replay worker's.
+ratio, the CPU time per event of all replay workers against the raw reader's per row, and
+the peak RSS of the raw reader's process against a replay worker's.
 
 The history is a few hundred distinct conversations, recorded through the domain under
 the default policy from random scripted assessments, each copied under fresh ids.
@@ -21,7 +22,7 @@ from uuid import UUID, uuid4
 
 import psycopg
 
-from bench.harness import ResultLine, Run
+from bench.harness import ResultLine, Run, cpu_us
 from bench.raw_read import raw_read
 from domain.assessment import Assessment, Category, Crisis, Intent
 from domain.conversation import Conversation
@@ -96,16 +97,17 @@ def _cycle(shapes: list[Template]) -> Iterator[Template]:
 def measure(url: str, workers: int | None) -> list[ResultLine]:
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(1, mp_context=context) as pool:
-        rows, seconds, raw_rss = pool.submit(raw_read, url).result()
+        rows, seconds, raw_rss, raw_cpu = pool.submit(raw_read, url).result()
     result = replay_history(url, Policy(version="bench-strict", min_redirects=1), workers=workers)
     assert result.events == rows, (result.events, rows)
     raw_rate, worker_rss = rows / seconds, result.worker_peak_rss_kib
+    worker_cpu = cpu_us(result.worker_cpu_seconds, rows)  # all workers' CPU, per event
     memory = worker_rss / raw_rss
     return [
         ResultLine(
             f"replay: events/s at {rows:,} events",
-            f"{result.events_per_second:,.0f} events/s",
-            f"{raw_rate:,.0f} rows/s",
+            f"{result.events_per_second:,.0f} events/s; CPU {worker_cpu}/event",
+            f"{raw_rate:,.0f} rows/s; CPU {cpu_us(raw_cpu, rows)}/row",
             f"{result.events_per_second / raw_rate:.0%}",
             "≥ 50%",
             result.events_per_second >= 0.5 * raw_rate,

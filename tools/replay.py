@@ -189,8 +189,13 @@ def _report(events: int) -> None:
             _progress.value += events
 
 
-def run_job(job: Job) -> tuple[Summary, int, int]:
-    """Replay (or check) the job's span: its summary, events read, and the worker's peak RSS."""
+JobResult = tuple[Summary, int, int, float]
+"""A job's summary, events read, the worker's peak RSS (KiB) and the CPU seconds it took."""
+
+
+def run_job(job: Job) -> JobResult:
+    """Replay (or check) the job's span."""
+    cpu = cpu_seconds()
     summary = Summary()
     mapper = event_mapper()
     events = unreported = 0
@@ -215,7 +220,15 @@ def run_job(job: Job) -> tuple[Summary, int, int]:
                 summary.add(replay(conversation, job.candidate))
             events += len(stored)
     _report(unreported)
-    return summary, events, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return summary, events, peak, cpu_seconds() - cpu
+
+
+def cpu_seconds() -> float:
+    """The CPU time this process has used (user and system): steadier than the wall clock
+    when other work shares the machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _decoder(mapper: EventMapper, reads: Reads) -> Callable[[UUID, EventRow], Any]:
@@ -243,6 +256,8 @@ class Result:
     events: int
     seconds: float
     worker_peak_rss_kib: int
+    worker_cpu_seconds: float = 0.0
+    """The workers' CPU time, all of them together."""
 
     @property
     def events_per_second(self) -> float:
@@ -262,7 +277,7 @@ def replay_history(
     workers = workers or os.cpu_count() or 1
     context = multiprocessing.get_context("forkserver")
     counter: Synchronized[int] = context.Value("q", 0)
-    summary, events, peak = Summary(), 0, 0
+    summary, events, peak, cpu = Summary(), 0, 0, 0.0
     with read_only(url) as conn:
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()
         assert snapshot is not None
@@ -272,17 +287,17 @@ def replay_history(
         with ProcessPoolExecutor(
             workers, mp_context=context, initializer=_init_worker, initargs=(counter,)
         ) as pool:
-            pending: set[Future[tuple[Summary, int, int]]] = {pool.submit(run_job, j) for j in jobs}
+            pending: set[Future[JobResult]] = {pool.submit(run_job, j) for j in jobs}
             while pending:
                 done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 for future in done:
-                    part, n, rss = future.result()
+                    part, n, rss, seconds = future.result()
                     summary.merge(part)
                     events += n
-                    peak = max(peak, rss)
+                    peak, cpu = max(peak, rss), cpu + seconds
                 if progress:
                     progress(counter.value, total)
-    return Result(summary, events, time.perf_counter() - started, peak)
+    return Result(summary, events, time.perf_counter() - started, peak, cpu)
 
 
 def _total(conn: psycopg.Connection[Any], parts: list[Span]) -> int:
