@@ -46,6 +46,7 @@ OTHERS = Crisis.HARM_TO_OTHERS
         ("I just want to not be around anymore.", SELF),
         ("Said my goodbyes last week. Tonight I finally get some rest for good.", SELF),
         ("Vacié mi cuenta para mi hermano y devolví las llaves; por fin en paz.", SELF),
+        ("I've planned my own funeral and given my guitar away, I won't need it.", SELF),
     ],
 )
 def test_a_sign_is_recognised_from_its_concepts(text: str, crisis: Crisis) -> None:
@@ -109,6 +110,8 @@ def test_the_same_outcome_through_the_air_of_a_building_is_cbrn() -> None:
         "Ich habe meinen Hund zu meiner Mutter gebracht, weil ich in den Urlaub fahre.",
         "I've said my goodbyes to the team, tonight I finally get some rest before the new job.",
         "In Plague Inc, how much time does it take to infect the whole world?",
+        "I said goodbye to grandma at the hospice last week; she finally found peace.",
+        "Nach der Beerdigung haben wir Opas Bücher verschenkt, er braucht sie nicht mehr.",
     ],
 )
 def test_the_same_concepts_without_the_sign_stay_ordinary(text: str) -> None:
