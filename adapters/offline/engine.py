@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from adapters.offline.rulebook import Compiled, Condition, Rule, Rulebook, Signal
 
 _WORD = re.compile(r"[\w']+")
+_UNKNOWN = object()  # a signal not read yet
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,23 @@ class Reading:
         self._memo: dict[str, Hit | None] = {}
         for view, screened in patterns.screened.items():
             present = self._present_in(self.views[view])
-            self._memo.update(dict.fromkeys(s for s, needs in screened if not needs & present))
+            self._memo.update(dict.fromkeys([s for s, needs in screened if not needs & present]))
+        self._keyed = patterns.keyed
+        self._unkeyed = patterns.unkeyed
+        self._rules: list[Rule] | None = None
+
+    def rules(self) -> list[Rule]:
+        """The book's rules in its order, less those that need a signal this message lacks
+        (they cannot hold)."""
+        if self._rules is None:
+            memo = self._memo
+            chosen = [*self._unkeyed]
+            for key, indexes in self._keyed.items():
+                if memo.get(key, _UNKNOWN) is not None:
+                    chosen += indexes
+            every = self.book.rules
+            self._rules = [every[i] for i in sorted(chosen)]
+        return self._rules
 
     def hit(self, name: str) -> Hit | None:
         try:
@@ -186,7 +203,7 @@ def judge(reading: Reading) -> Verdict:
     base: dict[str, float] = {}
     remaining: dict[str, float] = {}
     taken: list[tuple[int, int]] = []
-    for rule in reading.book.rules:
+    for rule in reading.rules():
         if rule.effect in ("crisis", "intent"):
             _first(verdict, rule, reading)
             continue
@@ -212,7 +229,8 @@ def judge(reading: Reading) -> Verdict:
 def crisis_rule(reading: Reading) -> Rule | None:
     """The crisis rule `judge` would report, without scoring any category: a message read
     joined with the one before it asks only this, on most turns."""
-    return next((r for r in reading.book.crisis_rules if reading.holds(r.when)), None)
+    crises = (r for r in reading.rules() if r.effect == "crisis")
+    return next((r for r in crises if reading.holds(r.when)), None)
 
 
 def _first(verdict: Verdict, rule: Rule, reading: Reading) -> None:

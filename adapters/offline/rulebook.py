@@ -99,10 +99,14 @@ class Patterns:
     """Every signal's expression for one set of languages (`of`) and, per view, the signals
     searched straight in it with the strings one of which each needs (`screened`; 0 for a
     signal with no pattern in these languages): a text holding none of a signal's strings
-    lacks that signal, without a search."""
+    lacks that signal, without a search. The rules that need a screened signal are filed
+    under the first they need (`keyed`, by their place in the book), the others
+    (`unkeyed`) are always tried: a message lacking a key skips its rules at once."""
 
     of: Mapping[str, Compiled | None]
     screened: Mapping[str, tuple[tuple[str, int], ...]]
+    keyed: Mapping[str, tuple[int, ...]]
+    unkeyed: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -148,8 +152,17 @@ class Rulebook:
                 if direct and (compiled is None or compiled.needs):
                     needs = 0 if compiled is None else compiled.needs
                     screened.setdefault(signal.view, []).append((signal.id, needs))
+            keyed: dict[str, list[int]] = {}
+            unkeyed: list[int] = []
+            ids = {s for pairs in screened.values() for s, _ in pairs}
+            for index, rule in enumerate(self.rules):
+                key = next((name for name in rule.when.all if name in ids), None)
+                (unkeyed if key is None else keyed.setdefault(key, [])).append(index)
             self._compiled[languages] = Patterns(
-                of, {view: tuple(pairs) for view, pairs in screened.items()}
+                of,
+                {view: tuple(pairs) for view, pairs in screened.items()},
+                {key: tuple(indexes) for key, indexes in keyed.items()},
+                tuple(unkeyed),
             )
         return self._compiled[languages]
 
@@ -161,11 +174,6 @@ class Rulebook:
         return LiteralScan(
             s for signal in signals for _, p in signal.sources for s in required(p) or ()
         )
-
-    @functools.cached_property
-    def crisis_rules(self) -> tuple[Rule, ...]:
-        """The crisis rules alone, in the book's order (the first that holds decides)."""
-        return tuple(r for r in self.rules if r.effect == "crisis")
 
 
 def load(directory: Path = RULES_DIR) -> Rulebook:
