@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -34,7 +34,7 @@ def required(pattern: str, flags: int = re.VERBOSE) -> frozenset[str] | None:
     parsed = sre_parse.parse(pattern, flags)
     if parsed.state.flags & re.IGNORECASE:
         return None
-    needed = _sequence(list(parsed))[1]
+    needed = _sequence(parsed.data)[1]
     return None if not needed or min(map(len, needed)) < 2 else frozenset(needed)
 
 
@@ -61,8 +61,7 @@ def _sequence(items: Sequence[tuple[Any, Any]]) -> tuple[Strings, Strings]:
     exact: Strings = {""}
     run: set[str] = {""}
     candidates: list[Strings] = []
-    for op, value in items:
-        spelled, needed = _part(op, value)
+    for spelled, needed in _parts(items):
         exact = _product(exact, spelled)
         longer = _product(run, spelled)
         if longer is not None:
@@ -77,9 +76,23 @@ def _sequence(items: Sequence[tuple[Any, Any]]) -> tuple[Strings, Strings]:
     return exact, _most_telling(candidates)
 
 
+def _parts(items: Sequence[tuple[Any, Any]]) -> Iterator[tuple[Strings, Strings]]:
+    """Each part of a sequence as (its spellings, its necessary strings), a run of plain
+    characters as one string."""
+    chars: list[str] = []
+    for op, value in items:
+        if op is sre.LITERAL:
+            chars.append(chr(value))
+            continue
+        if chars:
+            yield {"".join(chars)}, {"".join(chars)}
+            chars = []
+        yield _part(op, value)
+    if chars:
+        yield {"".join(chars)}, {"".join(chars)}
+
+
 def _part(op: Any, value: Any) -> tuple[Strings, Strings]:
-    if op is sre.LITERAL:
-        return {chr(value)}, {chr(value)}
     if op in _ZERO_WIDTH:
         return {""}, None  # consumes nothing, so the match's strings are the rest's
     if op is sre.IN:
@@ -87,11 +100,11 @@ def _part(op: Any, value: Any) -> tuple[Strings, Strings]:
         return (chars, chars) if len(chars) == len(value) else (None, None)
     if op is sre.SUBPATTERN:
         _, add_flags, _, inner = value
-        return (None, None) if add_flags & re.IGNORECASE else _sequence(list(inner))
+        return (None, None) if add_flags & re.IGNORECASE else _sequence(inner.data)
     if op is sre.ATOMIC_GROUP:
-        return _sequence(list(value))
+        return _sequence(value.data)
     if op is sre.BRANCH:
-        return _branch([_sequence(list(alternative)) for alternative in value[1]])
+        return _branch([_sequence(alternative.data) for alternative in value[1]])
     if op in _REPEATS:
         return _repeat(*value)
     return None, None  # any character, a class, a back-reference: no strings to tell
@@ -107,7 +120,7 @@ def _branch(alternatives: list[tuple[Strings, Strings]]) -> tuple[Strings, Strin
 
 
 def _repeat(low: int, high: int, inner: Any) -> tuple[Strings, Strings]:
-    spelled, needed = _sequence(list(inner))
+    spelled, needed = _sequence(inner.data)
     if low == 0:
         optional = None if spelled is None or high != 1 else spelled | {""}
         return optional, None
