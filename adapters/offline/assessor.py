@@ -43,6 +43,7 @@ class OfflineAssessor:
         takes do not wait for it (about 1.7 s of CPU on a busy machine, half of it the scan)."""
         for languages in (frozenset({"en"}), frozenset(self.book.markers)):
             self.book.patterns(languages)
+        self.book.literals.present("")  # the scan is built on its first use
 
     def assess(
         self,

@@ -48,15 +48,17 @@ class Reading:
         patterns = book.patterns(_languages(book, plain, original))
         self._patterns = patterns.of
         self._scan = book.literals
-        self._present: dict[str, int] = {}
+        self._present: dict[str, set[str]] = {}
         scrub = self._searchable("scrub", plain)
         scrubbed = scrub.sub(" ~ ", plain) if scrub is not None else plain
         self.views = {"plain": plain, "scrubbed": scrubbed}
         self._signals = book.signals
         self._memo: dict[str, Hit | None] = {}
-        for view, screened in patterns.screened.items():
+        for view, screen in patterns.screened.items():
             present = self._present_in(self.views[view])
-            self._memo.update(dict.fromkeys([s for s, needs in screened if not needs & present]))
+            filed = screen.by_string
+            possible = {s for string in present for s in filed.get(string, ())}
+            self._memo.update(dict.fromkeys(screen.ids - possible))
         self._keyed = patterns.keyed
         self._unkeyed = patterns.unkeyed
         self._rules: list[Rule] | None = None
@@ -118,12 +120,12 @@ class Reading:
         compiled: Compiled | None = self._patterns[signal_id]
         if compiled is None:
             return None
-        if compiled.needs and not compiled.needs & self._present_in(text):
+        if compiled.needs and compiled.needs.isdisjoint(self._present_in(text)):
             return None
         return compiled.pattern
 
-    def _present_in(self, text: str) -> int:
-        """The book's necessary strings that `text` holds, as a mask; once per text."""
+    def _present_in(self, text: str) -> set[str]:
+        """The book's necessary strings that `text` holds; once per text."""
         present = self._present.get(text)
         if present is None:
             present = self._present[text] = self._scan.present(text)

@@ -137,31 +137,23 @@ class LiteralScan:
 
     The strings become one expression shaped as a trie, tried at every position of the
     text; at each position it takes the longest string that starts there, and every shorter
-    one of the collection that starts there is a prefix of it. A set of strings is a bit
-    mask over the collection, so asking whether a text holds any of a signal's strings is
-    one `&`.
+    one of the collection that starts there is a prefix of it.
     """
 
     def __init__(self, strings: Iterable[str]) -> None:
         ordered = sorted(set(strings))
-        self.bits = {s: 1 << i for i, s in enumerate(ordered)}
+        known = set(ordered)
         self._prefixes = {
-            s: functools.reduce(
-                lambda mask, end: mask | self.bits.get(s[:end], 0), range(1, len(s) + 1), 0
-            )
-            for s in ordered
+            s: tuple(s[:end] for end in range(1, len(s) + 1) if s[:end] in known) for s in ordered
         }
         self._scan = re.compile(f"(?=({_trie(ordered)}))", re.DOTALL) if ordered else None
 
-    def mask(self, strings: Iterable[str]) -> int:
-        return functools.reduce(lambda mask, s: mask | self.bits[s], strings, 0)
-
-    def present(self, text: str) -> int:
-        """The mask of every string of the collection that `text` contains."""
-        found = 0
+    def present(self, text: str) -> set[str]:
+        """Every string of the collection that `text` contains."""
+        found: set[str] = set()
         if self._scan is not None:
             for match in self._scan.finditer(text):
-                found |= self._prefixes[match.group(1)]
+                found.update(self._prefixes[match.group(1)])
         return found
 
 

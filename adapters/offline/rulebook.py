@@ -74,13 +74,13 @@ class Signal:
     exact: frozenset[str] = frozenset()
     max_words: int = 1000
 
-    def pattern(self, languages: frozenset[str], scan: LiteralScan) -> Compiled | None:
+    def pattern(self, languages: frozenset[str]) -> Compiled | None:
         """The signal's patterns for `languages` as one expression (None: none of them)."""
         chosen = [p for language, p in self.sources if language in languages]
         if not chosen:
             return None
         needed = [required(p) for p in chosen]
-        needs = 0 if None in needed else scan.mask(s for n in needed for s in n or ())
+        needs = frozenset() if None in needed else frozenset(s for n in needed for s in n or ())
         expression = "|".join(f"(?:{p})" for p in chosen)
         return Compiled(re.compile(expression, re.VERBOSE), needs)
 
@@ -88,23 +88,32 @@ class Signal:
 @dataclass(frozen=True)
 class Compiled:
     """A signal's expression for a set of languages, and the strings it cannot match without
-    as a mask over the book's `LiteralScan` (0: no such strings)."""
+    (none: no such strings)."""
 
     pattern: re.Pattern[str]
-    needs: int
+    needs: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Screen:
+    """The signals searched straight in one view (`ids`), each of which has no pattern in
+    the languages or strings it cannot match without, filed under each of those strings
+    (`by_string`): a text lacks every signal none of its strings files."""
+
+    ids: frozenset[str]
+    by_string: Mapping[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
 class Patterns:
     """Every signal's expression for one set of languages (`of`) and, per view, the signals
-    searched straight in it with the strings one of which each needs (`screened`; 0 for a
-    signal with no pattern in these languages): a text holding none of a signal's strings
-    lacks that signal, without a search. The rules that need a screened signal are filed
-    under the first they need (`keyed`, by their place in the book), the others
-    (`unkeyed`) are always tried: a message lacking a key skips its rules at once."""
+    a text can be seen to lack without a search (`screened`). The rules that need a
+    screened signal are filed under the first they need (`keyed`, by their place in the
+    book), the others (`unkeyed`) are always tried: a message lacking a key skips its rules
+    at once."""
 
     of: Mapping[str, Compiled | None]
-    screened: Mapping[str, tuple[tuple[str, int], ...]]
+    screened: Mapping[str, Screen]
     keyed: Mapping[str, tuple[int, ...]]
     unkeyed: tuple[int, ...]
 
@@ -141,26 +150,33 @@ class Rulebook:
     def patterns(self, languages: frozenset[str]) -> Patterns:
         """Every signal's pattern for `languages`, compiled once per set of languages."""
         if languages not in self._compiled:
-            of = {
-                s.id: s.pattern(languages, self.literals)
-                for s in (*self.signals.values(), self.scrub)
-            }
-            screened: dict[str, list[tuple[str, int]]] = {}
+            of = {s.id: s.pattern(languages) for s in (*self.signals.values(), self.scrub)}
+            ids: dict[str, set[str]] = {}
+            by_string: dict[str, dict[str, list[str]]] = {}
             for signal in self.signals.values():
                 compiled = of[signal.id]
                 direct = signal.sources and signal.mask is None and signal.within is None
                 if direct and (compiled is None or compiled.needs):
-                    needs = 0 if compiled is None else compiled.needs
-                    screened.setdefault(signal.view, []).append((signal.id, needs))
+                    ids.setdefault(signal.view, set()).add(signal.id)
+                    filed = by_string.setdefault(signal.view, {})
+                    for string in () if compiled is None else compiled.needs:
+                        filed.setdefault(string, []).append(signal.id)
+            screened = {
+                view: Screen(
+                    frozenset(ids[view]),
+                    {string: tuple(s) for string, s in by_string[view].items()},
+                )
+                for view in ids
+            }
             keyed: dict[str, list[int]] = {}
             unkeyed: list[int] = []
-            ids = {s for pairs in screened.values() for s, _ in pairs}
+            every = {s for screen in screened.values() for s in screen.ids}
             for index, rule in enumerate(self.rules):
-                key = next((name for name in rule.when.all if name in ids), None)
+                key = next((name for name in rule.when.all if name in every), None)
                 (unkeyed if key is None else keyed.setdefault(key, [])).append(index)
             self._compiled[languages] = Patterns(
                 of,
-                {view: tuple(pairs) for view, pairs in screened.items()},
+                screened,
                 {key: tuple(indexes) for key, indexes in keyed.items()},
                 tuple(unkeyed),
             )
