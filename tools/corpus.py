@@ -67,6 +67,7 @@ class Part(StrEnum):
     HELDOUT = "heldout"
     HELDOUT_2 = "heldout-2"
     HELDOUT_3 = "heldout-3"
+    HELDOUT_4 = "heldout-4"
     ALL = "all"
 
 
@@ -75,7 +76,14 @@ FILES = {
     Part.HELDOUT: ("heldout.jsonl",),
     Part.HELDOUT_2: ("heldout-2.jsonl",),
     Part.HELDOUT_3: ("heldout-3.jsonl",),
-    Part.ALL: ("dev.jsonl", "heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl"),
+    Part.HELDOUT_4: ("heldout-4.jsonl",),
+    Part.ALL: (
+        "dev.jsonl",
+        "heldout.jsonl",
+        "heldout-2.jsonl",
+        "heldout-3.jsonl",
+        "heldout-4.jsonl",
+    ),
 }
 _REQUIRED = ("id", "language", "text", "category", "crisis", "intent", "disguise", "kind")
 _KEYS = frozenset((*_REQUIRED, "context"))
