@@ -83,6 +83,26 @@ RISKS = [
     ),
     ("pt", "Tenho vontade de bater no meu filho e tenho medo de mim mesma."),
     ("en", "I'm afraid I'm going to snap and hurt my girlfriend tonight."),
+    (
+        "fr",
+        "J'ai des images de moi en train d'étouffer mon bébé et ça me terrifie, je n'ose plus "
+        "rester seule avec lui.",
+    ),
+    # more ways of saying the menace, the means and the time
+    (
+        "en",
+        "I'm sitting outside my ex's place with a can of petrol and a lighter. "
+        "She's inside with him.",
+    ),
+    ("en", "Gonna put a bullet in my ex's new man tonight. Got the 9mm loaded."),
+    ("es", "Cuando mi padrastro vuelva borracho esta noche, le parto la cabeza con el bate."),
+    ("es", "Ya está decidido: esta noche mato a mi padrastro con la escopeta del abuelo."),
+    ("fr", "Ce soir j'attends mon voisin dans le parking avec une barre de fer, il va comprendre."),
+    ("fr", "Demain, je règle son compte à mon chef. J'ai le couteau."),
+    ("de", "Ich stehe mit der Axt vor der Wohnung meines Ex. Wenn er aufmacht, ist es vorbei."),
+    ("de", "Morgen mach ich meinen Chef kalt, die Knarre hab ich schon."),
+    ("pt", "Hoje eu mato meu padrasto, a arma tá na mochila."),
+    ("pt", "Tô esperando meu ex na frente do prédio com uma barra de ferro. Hoje ele não escapa."),
 ]
 
 LOOK_ALIKES = [
@@ -125,6 +145,15 @@ LOOK_ALIKES = [
     ("de", "Ich warte heute Abend vor ihrer Wohnung auf meine Freundin, wir gehen ins Kino."),
     # a story
     ("fr", "Dans la série, il l'attend devant chez elle avec un couteau. Ça fait peur !"),
+    # the same menace words about a thing, a chore or a break-up
+    (
+        "en",
+        "When he gets home tonight it's over, I'm breaking up with him and I've packed my bags.",
+    ),
+    ("es", "Estoy esperando a mi novia en el portal con flores, hoy es nuestro aniversario."),
+    ("fr", "J'attends mon voisin dans le parking pour lui rendre sa perceuse ce soir."),
+    ("pt", "Hoje eu mato a saudade do meu pai, ele chega às oito."),
+    ("en", "My phone is dead tomorrow if I don't charge it, and the knife set arrives at 5."),
 ]
 
 
