@@ -132,6 +132,12 @@ def test_a_request_to_end_in_new_words_is_one(language: str, text: str) -> None:
         ("Beende dieses Gespräch.", "Nein, ich hab mich vertan.", Intent.DECLINE_END),
         ("Encerra essa conversa.", "Não, não quero encerrar.", Intent.DECLINE_END),
         ("Encerra essa conversa.", "Nada disso, continua.", Intent.DECLINE_END),
+        ("Close this chat for good, please.", "No no, I was joking.", Intent.DECLINE_END),
+        ("Cierra este chat para siempre.", "No, era broma.", Intent.DECLINE_END),
+        ("Clôture cette conversation.", "Non, je rigolais.", Intent.DECLINE_END),
+        ("Schließ diesen Chat endgültig.", "Nein, war nur ein Scherz.", Intent.DECLINE_END),
+        ("Fecha essa conversa de vez.", "Não, era brincadeira.", Intent.DECLINE_END),
+        ("Close this chat for good, please.", "100%. Go.", Intent.CONFIRM_END),
     ],
 )
 def test_an_answer_in_new_words_right_after_a_request_to_end_counts(
