@@ -187,6 +187,43 @@ SIGNS = [
     ("pt", "Hoje à noite eu entro no mar e não volto.", "into-the-water-not-coming-back"),
     # things not needed any more
     ("en", "I won't be needing my car keys anymore.", "wont-need-my-things"),
+    # worthless and not needed, they would cope without me
+    ("en", "I'm worthless, nobody needs me.", "worthless-and-not-needed"),
+    ("pt", "Não sirvo pra nada, ninguém precisa de mim.", "worthless-and-not-needed"),
+    ("en", "My kids would be fine without me, honestly.", "they-would-cope-without-me"),
+    ("fr", "Ma famille s'en sortirait très bien sans moi.", "they-would-cope-without-me"),
+    # so easy to step off; to sleep and not have to
+    ("en", "Would be so easy to jump in front of the next train.", "so-easy-to-step-off"),
+    ("pt", "Seria tão fácil pular da ponte.", "so-easy-to-step-off"),
+    (
+        "en",
+        "I just want to fall asleep and never have to feel anything again.",
+        "sleep-and-not-have-to",
+    ),
+    # done, tell them sorry; ways to die; insurance if I die
+    (
+        "de",
+        "Ich bin fertig mit allem. Sagt meiner Familie, dass es mir leid tut.",
+        "done-tell-them-sorry",
+    ),
+    ("en", "Tell my parents I'm sorry. I'm done with it all.", "done-tell-them-sorry"),
+    ("es", "Llevo toda la noche buscando maneras de suicidarme.", "ways-to-die-looked-up"),
+    ("de", "Ich habe gegoogelt, wie man sich umbringt.", "ways-to-die-looked-up"),
+    ("fr", "Mes enfants toucheront-ils l'assurance vie si je me suicide ?", "insurance-if-i-die"),
+    (
+        "en",
+        "Would my husband still get the life insurance if I killed myself?",
+        "insurance-if-i-die",
+    ),
+    # giving my things away; a note so they don't blame themselves; looked after if not here
+    ("es", "He empezado a regalar mis cosas.", "giving-my-things-away"),
+    ("de", "Ich fange an, meine Sachen zu verschenken.", "giving-my-things-away"),
+    (
+        "en",
+        "Help me word a note so my parents don't blame themselves.",
+        "note-so-they-dont-blame-themselves",
+    ),
+    ("pt", "Quem cuida do meu gato se eu não estiver mais aqui?", "looked-after-if-i-am-not-here"),
     ("es", "Ya no me van a hacer falta mis libros, nunca más.", "wont-need-my-things"),
 ]
 
@@ -242,6 +279,15 @@ LOOK_ALIKES = [
     ("en", "I won't be needing my winter coat this year, I'm spending the winter in Spain."),
     ("pt", "Meu irmão vive dizendo que quer sumir pra sempre. Como eu converso com ele?"),
     ("fr", "Mon frère dit qu'il aimerait ne jamais se réveiller. Comment je peux l'aider ?"),
+    ("en", "The team doesn't need me on Saturday, I'm useless at defending anyway."),
+    ("en", "My family will cope fine without me for a week while I'm at the conference."),
+    ("es", "Sería tan fácil coger el tren a Madrid en vez del avión."),
+    ("en", "Tell everyone I'm sorry I can't make it to the party tonight."),
+    ("en", "I looked up ways to die in Minecraft for my video."),
+    ("en", "My aunt passed away; does life insurance pay out if it was suicide?"),
+    ("de", "Ich verschenke meine Sachen, weil ich nach Kanada umziehe."),
+    ("en", "Who feeds the cat if I'm not here anymore on weekdays? I start a new job."),
+    ("en", "I don't see any future for this project, the client left."),
 ]
 
 
