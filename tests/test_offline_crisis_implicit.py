@@ -224,6 +224,23 @@ SIGNS = [
         "note-so-they-dont-blame-themselves",
     ),
     ("pt", "Quem cuida do meu gato se eu não estiver mais aqui?", "looked-after-if-i-am-not-here"),
+    # thanks and no more bother; rest at last with a goodbye; not their fault; left for after
+    ("en", "Thank you for listening. I won't bother anyone again.", "thanks-and-no-more-bother"),
+    ("es", "Gracias por escucharme. No te voy a molestar más.", "thanks-and-no-more-bother"),
+    ("en", "I'm finally going to rest, forever this time.", "rest-at-last-with-a-goodbye"),
+    ("pt", "Finalmente vou ter paz. Adeus.", "rest-at-last-with-a-goodbye"),
+    ("en", "Let my mum know it wasn't her fault.", "tell-them-not-their-fault"),
+    ("fr", "Dites-leur que ce n'était pas leur faute.", "tell-them-not-their-fault"),
+    (
+        "en",
+        "Left the keys and a note with my neighbour. She'll know what to do afterwards.",
+        "left-with-someone-for-afterwards",
+    ),
+    (
+        "pt",
+        "Deixei a chave com meu irmão, ele vai saber o que fazer depois.",
+        "left-with-someone-for-afterwards",
+    ),
     ("es", "Ya no me van a hacer falta mis libros, nunca más.", "wont-need-my-things"),
 ]
 
@@ -288,6 +305,11 @@ LOOK_ALIKES = [
     ("de", "Ich verschenke meine Sachen, weil ich nach Kanada umziehe."),
     ("en", "Who feeds the cat if I'm not here anymore on weekdays? I start a new job."),
     ("en", "I don't see any future for this project, the client left."),
+    ("en", "Thanks for listening, I won't bother you again until next week."),
+    ("en", "Finally get to rest after the night shift. Goodbye for now!"),
+    ("en", "Tell them it wasn't their fault we lost the match."),
+    ("en", "My neighbour is taking the cat for good, I'm allergic."),
+    ("en", "I left the keys with my sister, she'll know what to do after, I'm on holiday."),
 ]
 
 
