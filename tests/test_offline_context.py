@@ -188,3 +188,61 @@ def test_a_crisis_told_over_two_messages_is_one(language: str, first: str, secon
 )
 def test_two_ordinary_messages_stay_ordinary_together(first: str, second: str) -> None:
     assert last(first, second).crisis is Crisis.NONE
+
+
+# Signs of despair in earlier messages, then a question about the means: one crisis, in every
+# language; the same question after an ordinary start, or a nurse's, stays ordinary.
+DESPAIR_THEN_THE_MEANS = [
+    (
+        "en",
+        "Honestly my kids would be better off without me.",
+        "How tall is the viaduct on the A38?",
+    ),
+    (
+        "es",
+        "Ya no puedo más, quiero que todo acabe.",
+        "¿Cuánto se tarda en perder el conocimiento?",
+    ),
+    (
+        "fr",
+        "Personne ne remarquerait si je n'étais plus là.",
+        "Combien de somnifères il faudrait ?",
+    ),
+    ("de", "Es hat alles keinen Sinn mehr.", "Wo kann man hier in der Nähe ein Seil kaufen?"),
+    ("pt", "Minha família ficaria melhor sem mim.", "Qual é a altura da ponte da marginal?"),
+]
+THE_MEANS_ASKED_FOR_A_REASON = [
+    ("en", "We're planning a cycling trip along the coast.", "How tall is the viaduct on the A38?"),
+    (
+        "fr",
+        "Je suis infirmière de nuit en gériatrie.",
+        "Combien de somnifères au maximum par nuit ?",
+    ),
+    (
+        "pt",
+        "Vou fazer um trabalho da escola sobre pontes.",
+        "Qual é a altura da ponte da marginal?",
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "despair", "means"), DESPAIR_THEN_THE_MEANS)
+def test_despair_then_a_question_about_the_means_is_a_crisis(
+    language: str, despair: str, means: str
+) -> None:
+    assert ASSESSOR.assess(means).crisis is Crisis.NONE, "the question alone is ordinary"
+    assert last(despair, "ok", means).crisis is Crisis.SELF_HARM, (language, means)
+
+
+@pytest.mark.parametrize(("language", "reason", "means"), THE_MEANS_ASKED_FOR_A_REASON)
+def test_the_same_question_after_an_ordinary_start_is_no_crisis(
+    language: str, reason: str, means: str
+) -> None:
+    assert last(reason, means).crisis is Crisis.NONE, (language, means)
+
+
+def test_a_question_about_the_means_after_a_crisis_two_messages_back_stays_in_it() -> None:
+    crisis = "I've written letters to my parents and I won't be around after Friday."
+    means = "never mind. how high is the bridge over the gorge?"
+    assert last(crisis, "what time is it?", means).crisis is Crisis.SELF_HARM
+    assert last("What time is it?", means).crisis is Crisis.NONE

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from adapters.offline.context import Earlier, Follow
+from adapters.offline.context import CRISIS_WINDOW, Earlier, Follow
 from adapters.offline.engine import Reading, Verdict, crisis_rule, judge
 from adapters.offline.normalise import normalise
 from adapters.offline.rulebook import Rule, Rulebook, load
@@ -75,7 +75,11 @@ class OfflineAssessor:
                 scores[carried.category] = carried.severity
                 notes[carried.category] = carried.why
             held = (
-                self._follow.crisis(reading, earlier, joined.crisis_of)
+                self._follow.crisis(
+                    reading,
+                    [_earlier(entry) for entry in context[-CRISIS_WINDOW:]],
+                    joined.crisis_of,
+                )
                 if crisis is Crisis.NONE
                 else None
             )

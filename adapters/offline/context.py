@@ -17,6 +17,10 @@ from adapters.offline.engine import Reading
 from adapters.offline.rulebook import Rulebook
 
 _WORD = re.compile(r"[\w']+")
+CRISIS_WINDOW = 3
+"""How many of the user's last messages a crisis told in parts may span."""
+JOINED_WORDS = 25
+"""The longest message read joined with the ones before it for a crisis they complete."""
 
 
 @dataclass(frozen=True)
@@ -161,19 +165,31 @@ class Follow:
         )
 
     def crisis(
-        self, reading: Reading, earlier: Earlier, crisis_of: Callable[[str], str | None]
+        self, reading: Reading, recent: list[Earlier], crisis_of: Callable[[str], str | None]
     ) -> str | None:
-        """A short question about the means of a message in crisis ("how many?", "which
-        ones?") or a bare answer about the when or the means ("Tonight.", "yes, the pills")
-        stays in that crisis; a new topic or backing off does not. A short message that
-        completes an earlier one ("I've said goodbye to everyone." then "Tonight.") is read
-        with it, so that a crisis told over two messages is still one."""
+        """A crisis told over several messages. A short question about the means of a message
+        in crisis ("how many?", "which ones?") or a bare answer about the when or the means
+        ("Tonight.", "yes, the pills") stays in that crisis, and so does a question about the
+        means after any of the last messages in crisis ("how high is the bridge on the ring
+        road?"); a new topic or backing off does not. A message that completes the ones
+        before it ("I've said goodbye to everyone." then "Tonight.", or signs of despair and
+        then a bridge's height) is read with them, so that a crisis told in parts is one."""
+        told = next((e.crisis for e in reversed(recent) if e.crisis != "none"), None)
+        if told is not None and reading.hit("crisis_means_ask") is not None:
+            return told  # "never mind. how high is it?" backs off nothing
         if reading.hit("back_off"):
             return None
         plain = reading.views["plain"]
         words = _words(plain)
+        earlier = recent[-1]
+        if told is None:
+            if not 0 < len(words) <= JOINED_WORDS:
+                return None
+            before = " . ".join(e.text for e in recent)
+            found = crisis_of(f"{before} . {plain}")
+            return found if found is not None and crisis_of(before) is None else None
         if earlier.crisis == "none":
-            return crisis_of(f"{earlier.text} . {plain}") if 0 < len(words) <= 12 else None
+            return None
         if reading.hit("crisis_follow_up") is not None and 0 < len(words) <= 6:
             return earlier.crisis
         new = self._content(words) - set(_words(earlier.text))
