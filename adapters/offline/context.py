@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from adapters.offline.engine import Reading
+from adapters.offline.normalise import normalise
 from adapters.offline.rulebook import Rulebook
 
 _WORD = re.compile(r"[\w']+")
@@ -193,7 +194,7 @@ class Follow:
     def _why(self, reading: Reading, scores: Mapping[str, float], earlier: Earlier) -> str | None:
         abuse = earlier.category == "abuse_of_assistant"
         plain = reading.views["plain"]
-        if _words(plain) == _words(earlier.text.casefold()):
+        if plain == normalise(earlier.text):
             return "the same request again"  # sent again as it stands: the harm it carried
         if not abuse and (reading.hit("insistence") or reading.hit("pointer")):
             return f"bare insistence '{plain}'"
