@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from adapters.offline.engine import Reading
+from adapters.offline.normalise import normalise
 from adapters.offline.rulebook import Rulebook
 
 _WORD = re.compile(r"[\w']+")
@@ -99,6 +100,7 @@ class Follow:
             or reading.hit("quantity") is not None
             or reading.hit("same_again") is not None
             or reading.hit("stay_in_character") is not None
+            or reading.hit("follow_up_ask") is not None
         )
 
     def about_domain(self, reading: Reading, category: str) -> str | None:
@@ -208,6 +210,8 @@ class Follow:
     def _why(self, reading: Reading, scores: Mapping[str, float], earlier: Earlier) -> str | None:
         abuse = earlier.category == "abuse_of_assistant"
         plain = reading.views["plain"]
+        if plain == normalise(earlier.text):
+            return "the same request again"  # sent again as it stands: the harm it carried
         if not abuse and (reading.hit("insistence") or reading.hit("pointer")):
             return f"bare insistence '{plain}'"
         if not abuse and reading.hit("stay_in_character"):

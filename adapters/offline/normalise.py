@@ -60,8 +60,14 @@ _SPACED = re.compile(r"\b[a-z](?P<sep>[ .\-_*·])[a-z](?:(?P=sep)[a-z])+\b")
 # gap between two spaced-out words of three letters or more is a word break, kept through
 # the joining as `_GAP` (shorter runs are joined as before, so the form stays stable).
 _SINGLE_SPACED = re.compile(r"\b[a-z] [a-z] [a-z]\b")
-_WORD_GAP = re.compile(r"(?<=\b[a-z] [a-z] [a-z])[ \t]{2,}(?=[a-z] [a-z] [a-z]\b)")
+# Once a message spells that way, a wider gap beside a spaced-out word also parts it from a
+# short one ("y o u  a r e  a  w o r t h l e s s": "a" is a word of its own).
+_WORD_GAP = re.compile(
+    r"(?<=\b[a-z] [a-z] [a-z])[ \t]{2,}(?=[a-z]\b)|(?<=\b[a-z])[ \t]{2,}(?=[a-z] [a-z] [a-z]\b)"
+)
 _GAP = "\x00"
+# Two spaced letters set apart by such gaps are a word too ("t o", "o f").
+_PAIR_IN_GAPS = re.compile(r"(?:(?<=\x00 )|^)([a-z]) ([a-z])(?= \x00|$)")
 _LEADING_WORD = re.compile(r"^(a)(?=[a-z]{3})")
 _TRAILING_WORD = re.compile(r"(?<=[a-z]{4})([aeoyu])$")
 _SPACE = re.compile(r"\s+")
@@ -134,6 +140,7 @@ def _joined(folded: str, split_ends: bool) -> str:
     # canonical form of a canonical form is itself.
     if _SINGLE_SPACED.search(folded):
         folded = _WORD_GAP.sub(f" {_GAP} ", folded)
+        folded = _PAIR_IN_GAPS.sub(r"\1\2", folded)
     t = _SPACED.sub(lambda m: _join_letters(m, split_ends), _SPACE.sub(" ", folded))
     return _SPACE.sub(" ", t.replace(_GAP, " ")).strip()
 
