@@ -65,8 +65,9 @@ class OfflineAssessor:
         carried = None
         if context:
             joined = _Readings(self.book)
-            earlier = _earlier(context[-1])
-            referent = self._follow.referent([_earlier(entry) for entry in context[-2:]])
+            recent = [_earlier(entry) for entry in context[-CRISIS_WINDOW:]]
+            earlier = recent[-1]
+            referent = self._follow.referent(recent[-2:])
             answer = Intent(self._follow.answer(intent.value, earlier))
             if answer is not intent:
                 intent, intent_note = answer, "read as an answer to the previous message"
@@ -75,11 +76,7 @@ class OfflineAssessor:
                 scores[carried.category] = carried.severity
                 notes[carried.category] = carried.why
             held = (
-                self._follow.crisis(
-                    reading,
-                    [_earlier(entry) for entry in context[-CRISIS_WINDOW:]],
-                    joined.crisis_of,
-                )
+                self._follow.crisis(reading, recent, joined.crisis_of)
                 if crisis is Crisis.NONE
                 else None
             )

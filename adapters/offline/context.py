@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from adapters.offline.engine import Reading
-from adapters.offline.normalise import normalise
 from adapters.offline.rulebook import Rulebook
 
 _WORD = re.compile(r"[\w']+")
@@ -26,7 +25,8 @@ JOINED_WORDS = 25
 
 @dataclass(frozen=True)
 class Earlier:
-    """The previous user message as the context gives it."""
+    """An earlier user message as the context gives it, its text normalised (as a reading's
+    plain view is, so the two compare as they stand)."""
 
     text: str
     category: str
@@ -183,13 +183,13 @@ class Follow:
             return None
         plain = reading.views["plain"]
         words = _words(plain)
-        earlier = recent[-1]
         if told is None:
             if not 0 < len(words) <= JOINED_WORDS:
                 return None
             before = " . ".join(e.text for e in recent)
             found = crisis_of(f"{before} . {plain}")
             return found if found is not None and crisis_of(before) is None else None
+        earlier = recent[-1]
         if earlier.crisis == "none":
             return None
         if reading.hit("crisis_follow_up") is not None and 0 < len(words) <= 6:
@@ -210,7 +210,7 @@ class Follow:
     def _why(self, reading: Reading, scores: Mapping[str, float], earlier: Earlier) -> str | None:
         abuse = earlier.category == "abuse_of_assistant"
         plain = reading.views["plain"]
-        if plain == normalise(earlier.text):
+        if plain == earlier.text:
             return "the same request again"  # sent again as it stands: the harm it carried
         if not abuse and (reading.hit("insistence") or reading.hit("pointer")):
             return f"bare insistence '{plain}'"
