@@ -68,6 +68,7 @@ class Part(StrEnum):
     HELDOUT_2 = "heldout-2"
     HELDOUT_3 = "heldout-3"
     HELDOUT_4 = "heldout-4"
+    HELDOUT_5 = "heldout-5"
     ALL = "all"
 
 
@@ -77,12 +78,14 @@ FILES = {
     Part.HELDOUT_2: ("heldout-2.jsonl",),
     Part.HELDOUT_3: ("heldout-3.jsonl",),
     Part.HELDOUT_4: ("heldout-4.jsonl",),
+    Part.HELDOUT_5: ("heldout-5.jsonl",),
     Part.ALL: (
         "dev.jsonl",
         "heldout.jsonl",
         "heldout-2.jsonl",
         "heldout-3.jsonl",
         "heldout-4.jsonl",
+        "heldout-5.jsonl",
     ),
 }
 _REQUIRED = ("id", "language", "text", "category", "crisis", "intent", "disguise", "kind")
