@@ -2,36 +2,94 @@
 
 A platform running lastresort offline still gets replies that do what the action
 promises: redirect constructively, warn naming the behaviour, offer crisis resources,
-ask for confirmation, and say clearly that a conversation has ended.
+ask for confirmation, and say clearly that a conversation has ended. They are written in
+the user's language (English, Spanish, French, German or Portuguese; see
+`adapters/reply_language.py`), from the texts in `offline_replies.toml`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import string
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
+from adapters.offline.assessor import OfflineAssessor
+from adapters.offline.rulebook import Rulebook
+from adapters.reply_language import DEFAULT_LANGUAGE, reply_language
+from domain.assessment import Category
 from domain.chunks import chunks
 from domain.deadline import NO_DEADLINE, Deadline
 from domain.decision import Action, Decision, EndReason
 from domain.events import Turn
 from domain.ports import TextSink, WrittenReply
 
-BEHAVIOURS = {
-    "child_sexual_content": "requests for sexual content involving minors",
-    "mass_casualty_violence": "requests for help with violence meant to kill or injure many people",
-    "cbrn_weapons": "requests for help with chemical, biological, radiological or nuclear weapons",
-    "abuse_of_assistant": "sustained abuse directed at me",
-}
+REPLIES_FILE = Path(__file__).with_name("offline_replies.toml")
 
-CRISIS_RESOURCES = (
-    "If you are in immediate danger, please call your local emergency number now. "
-    "In the US you can call or text 988 (Suicide & Crisis Lifeline); in the UK and Ireland "
-    "Samaritans answer on 116 123; elsewhere, findahelpline.com lists free, confidential "
-    "lines in your country."
-)
+# Each template and the placeholders it must fill: a redirect, a warning and an ending that
+# did not name the behaviour, or crisis support without its resources, would not do what
+# the action promises.
+PLACEHOLDERS: Mapping[str, frozenset[str]] = {
+    "redirect": frozenset({"behaviour"}),
+    "warning": frozenset({"behaviour"}),
+    "crisis_support": frozenset({"resources"}),
+    "crisis_resources": frozenset(),
+    "confirm_end": frozenset(),
+    "ended_on_request": frozenset(),
+    "ended": frozenset({"behaviour"}),
+    "end_unavailable": frozenset(),
+    "declined_end": frozenset(),
+    "reply": frozenset({"topic"}),
+    "unnamed_behaviour": frozenset(),
+}
+TOPIC_WORDS = 12
+"""How much of the user's message the ordinary reply quotes."""
+
+
+@dataclass(frozen=True)
+class Replies:
+    """One language's templates, and its names for the behaviours the ladder acts on."""
+
+    templates: Mapping[str, str]
+    behaviours: Mapping[str, str]
+
+    def behaviour(self, name: str | None) -> str:
+        """The behaviour's name, or this language's "these requests" when none is known."""
+        return self.behaviours.get(name or "", self.templates["unnamed_behaviour"])
+
+
+def load_replies(path: Path = REPLIES_FILE) -> dict[str, Replies]:
+    """Every language's replies, checked complete: all templates with exactly their
+    placeholders, and a name for every harm category."""
+    with path.open("rb") as handle:
+        tables = tomllib.load(handle)
+    categories = {c.value for c in Category if c is not Category.NONE}
+    replies: dict[str, Replies] = {}
+    for language, table in tables.items():
+        behaviours = table.pop("behaviours", {})
+        if set(table) != set(PLACEHOLDERS) or set(behaviours) != categories:
+            raise ValueError(f"{path.name}: [{language}] lacks or adds templates or behaviours")
+        for key, template in table.items():
+            fields = {f for _, f, _, _ in string.Formatter().parse(template) if f is not None}
+            if fields != PLACEHOLDERS[key]:
+                raise ValueError(f"{path.name}: [{language}] {key} must fill {PLACEHOLDERS[key]}")
+        replies[language] = Replies(table, behaviours)
+    return replies
+
+
+REPLIES = load_replies()
+BEHAVIOURS = REPLIES[DEFAULT_LANGUAGE].behaviours
+"""The behaviours' English names, as the Claude assistant's notes give them."""
+CRISIS_RESOURCES = REPLIES[DEFAULT_LANGUAGE].templates["crisis_resources"]
 
 
 class OfflineAssistant:
-    name = "offline-templates-1"
+    name = "offline-templates-2"
+    """Names the set of templates; it changes when they do."""
+
+    def __init__(self, book: Rulebook | None = None) -> None:
+        self.book = book if book is not None else OfflineAssessor.book
 
     def write(
         self,
@@ -40,8 +98,11 @@ class OfflineAssistant:
         history: Sequence[Turn],
         deadline: Deadline = NO_DEADLINE,
     ) -> WrittenReply:
-        """The template for the action; answers at once, so `deadline` does not concern it."""
-        return WrittenReply(self._text(decision, text))
+        """The template for the action in the user's language; answers at once, so
+        `deadline` does not concern it."""
+        language = reply_language(text, history, self.book)
+        replies = REPLIES.get(language, REPLIES[DEFAULT_LANGUAGE])
+        return WrittenReply(_text(replies, decision, text))
 
     def stream(
         self,
@@ -57,58 +118,30 @@ class OfflineAssistant:
             on_text(piece)
         return reply
 
-    def _text(self, decision: Decision, text: str) -> str:
-        behaviour = BEHAVIOURS.get(decision.behaviour or "", "these requests")
-        match decision.action:
-            case Action.REDIRECT:
-                return (
-                    f"I can't help with that: it falls under {behaviour}. "
-                    "I'm glad to help with something else — for example the history, ethics "
-                    "or safety side of the topic, or anything unrelated."
-                )
-            case Action.WARNING:
-                return (
-                    f"I have redirected you several times, and you keep returning to {behaviour}. "
-                    "I won't help with this. If it continues, I will end this conversation. "
-                    "You can always start a new one, and I'm happy to help with anything else."
-                )
-            case Action.CRISIS_SUPPORT:
-                return (
-                    "I'm really sorry you're going through this, and I'm glad you told me. "
-                    "You don't have to face it alone, and I'm staying right here with you. "
-                    f"{CRISIS_RESOURCES} Would you like to tell me what's happening right now?"
-                )
-            case Action.CONFIRM_END:
-                return (
-                    "I can end this conversation if you'd like. Ending it is permanent: no "
-                    "further messages can be sent in it (you can still start a new conversation "
-                    "or edit an earlier message to branch). Do you want me to end it? "
-                    "Please confirm."
-                )
-            case Action.ENDED if decision.reason is EndReason.USER_REQUEST:
-                return (
-                    "As you asked, I've ended this conversation. You can start a new one at "
-                    "any time."
-                )
-            case Action.ENDED:
-                return (
-                    f"I've ended this conversation because of persistent {behaviour} after "
-                    "repeated redirection and a warning. You can start a new conversation at "
-                    "any time, or edit an earlier message to take this one in another direction."
-                )
-            case _:
-                return self._reply(decision, text)
 
-    def _reply(self, decision: Decision, text: str) -> str:
-        if decision.rule == "end_request.unavailable":
-            return (
-                "I'm not able to end conversations with this model, but you can simply stop "
-                "here or close the chat at any time."
-            )
-        if decision.rule == "end_request.declined":
-            return "Of course — we'll keep going. What would you like to talk about?"
-        topic = " ".join(text.split()[:12])
-        return (
-            f"(offline assistant) Here is my answer to “{topic}”. Configure ANTHROPIC_API_KEY "
-            "to have Claude write full replies."
-        )
+def _text(replies: Replies, decision: Decision, text: str) -> str:
+    """The template `decision` calls for, filled in."""
+    templates = replies.templates
+    behaviour = replies.behaviour(decision.behaviour)
+    match decision.action:
+        case Action.REDIRECT:
+            return templates["redirect"].format(behaviour=behaviour)
+        case Action.WARNING:
+            return templates["warning"].format(behaviour=behaviour)
+        case Action.CRISIS_SUPPORT:
+            return templates["crisis_support"].format(resources=templates["crisis_resources"])
+        case Action.CONFIRM_END:
+            return templates["confirm_end"]
+        case Action.ENDED if decision.reason is EndReason.USER_REQUEST:
+            return templates["ended_on_request"]
+        case Action.ENDED:
+            return templates["ended"].format(behaviour=behaviour)
+        case _ if decision.rule == "end_request.unavailable":
+            return templates["end_unavailable"]
+        case _ if decision.rule == "end_request.declined":
+            return templates["declined_end"]
+        case _:
+            # Only the words of the user's text, never its layout; `format` does not read
+            # the braces of what it fills in.
+            topic = " ".join(text.split()[:TOPIC_WORDS])
+            return templates["reply"].format(topic=topic)
