@@ -33,7 +33,7 @@ from adapters.claude_context import (
     left_out_note,
     turn_tokens,
 )
-from adapters.offline_assistant import BEHAVIOURS, CRISIS_RESOURCES, OfflineAssistant
+from adapters.offline_assistant import BEHAVIOURS, OfflineAssistant
 from adapters.streamed_reply import StreamedReply
 from domain.deadline import NO_DEADLINE, Deadline
 from domain.decision import Action, Decision, EndReason
@@ -134,12 +134,13 @@ class ClaudeAssistant:
         """
         model = api_model(decision.model)
         sizes = [turn_tokens(turn) for turn in history]
-        bare = request_params(decision, text, history, len(history))
+        resources = self.templates.crisis_resources(text, history)
+        bare = request_params(decision, text, history, len(history), resources)
         allowance = max(0, self.context_tokens - estimate_request(bare))
         params = bare
         for extra_steps in range(CUT_STEPS + 1):
             start = first_kept(sizes, allowance, extra_steps)
-            params = request_params(decision, text, history, start)
+            params = request_params(decision, text, history, start, resources)
             if (
                 not self.count_with_api
                 or start == len(history)
@@ -178,7 +179,7 @@ class ClaudeAssistant:
         if not written:
             written = self._fallback(decision, text, history)
         if decision.action is Action.CRISIS_SUPPORT and RESOURCE_MARKER not in written:
-            written = f"{written}\n\n{CRISIS_RESOURCES}"
+            written = f"{written}\n\n{self.templates.crisis_resources(text, history)}"
         return WrittenReply(written, ",".join(dict.fromkeys(tools)) or None, call.usage)
 
     def _fallback(self, decision: Decision, text: str, history: Sequence[Turn]) -> str:
@@ -189,10 +190,15 @@ class ClaudeAssistant:
 
 
 def request_params(
-    decision: Decision, text: str, history: Sequence[Turn], start: int
+    decision: Decision,
+    text: str,
+    history: Sequence[Turn],
+    start: int,
+    resources: str,
 ) -> dict[str, Any]:
     """System, tools and messages sending `history[start:]`: the cached rules, the cached
-    history, then the new user message opened by this turn's note (never cached)."""
+    history, then the new user message opened by this turn's note (never cached), which
+    gives crisis `resources` in the user's language."""
     params: dict[str, Any] = {
         "system": [{"type": "text", "text": SYSTEM_PROMPT, "cache_control": EPHEMERAL}],
         "messages": [
@@ -200,7 +206,7 @@ def request_params(
             {
                 "role": "user",
                 "content": [
-                    {"type": "text", "text": turn_note(decision, history, start)},
+                    {"type": "text", "text": turn_note(decision, history, start, resources)},
                     {"type": "text", "text": text},
                 ],
             },
@@ -211,13 +217,13 @@ def request_params(
     return params
 
 
-def turn_note(decision: Decision, history: Sequence[Turn], start: int) -> str:
+def turn_note(decision: Decision, history: Sequence[Turn], start: int, resources: str) -> str:
     """This turn's note: what was left out and the ladder (only when something was), and
     the instruction."""
     parts = [NOTE_PREFIX]
     if start:
         parts += [left_out_note(start, len(history) - start), ladder_note(ladder_of(history))]
-    parts.append(f"This turn: {instruction(decision)}")
+    parts.append(f"This turn: {instruction(decision, resources)}")
     return " ".join(parts)
 
 
@@ -233,7 +239,7 @@ def history_messages(history: Sequence[Turn]) -> list[dict[str, Any]]:
     return messages
 
 
-def instruction(decision: Decision) -> str:
+def instruction(decision: Decision, resources: str) -> str:
     """What the reply must do for `decision`, in the policy's own terms."""
     behaviour = BEHAVIOURS.get(decision.behaviour or "", "these requests")
     match decision.action:
@@ -256,7 +262,7 @@ def instruction(decision: Decision) -> str:
             return (
                 "the user may be at risk of harming themselves or others. Respond with care "
                 "and warmth, do not warn and do not mention ending the conversation, invite "
-                f"them to say more, and include these resources verbatim: {CRISIS_RESOURCES}"
+                f"them to say more, and include these resources verbatim: {resources}"
             )
         case Action.CONFIRM_END:
             return (

@@ -100,9 +100,15 @@ class OfflineAssistant:
     ) -> WrittenReply:
         """The template for the action in the user's language; answers at once, so
         `deadline` does not concern it."""
-        language = reply_language(text, history, self.book)
-        replies = REPLIES.get(language, REPLIES[DEFAULT_LANGUAGE])
-        return WrittenReply(_text(replies, decision, text))
+        return WrittenReply(_text(self.replies_for(text, history), decision, text))
+
+    def replies_for(self, text: str, history: Sequence[Turn]) -> Replies:
+        """The templates of the language `text` (or, failing that, `history`) is written in."""
+        return REPLIES.get(reply_language(text, history, self.book), REPLIES[DEFAULT_LANGUAGE])
+
+    def crisis_resources(self, text: str, history: Sequence[Turn]) -> str:
+        """Where to find help, in the user's language, with that language's own lines."""
+        return self.replies_for(text, history).templates["crisis_resources"]
 
     def stream(
         self,

@@ -27,7 +27,7 @@ from adapters.claude import AssessmentFailed, ModelRejected, ModelUnavailable
 from adapters.claude_assessor import SYSTEM_PROMPT as ASSESSOR_PROMPT
 from adapters.claude_assessor import ClaudeAssessor
 from adapters.claude_assistant import END_TOOL_NAME, NOTE_PREFIX, ClaudeAssistant
-from adapters.offline_assistant import CRISIS_RESOURCES
+from adapters.offline_assistant import CRISIS_RESOURCES, REPLIES
 from api.error_codes import http_status
 from application.service import ConversationService
 from bootstrap.container import Container, web_app
@@ -435,6 +435,23 @@ def test_crisis_support_always_carries_the_resources() -> None:
     api = FakeAPI(lambda _: message([text("I'm here with you.")]))
     reply = ClaudeAssistant(api.client()).write(decision(Action.CRISIS_SUPPORT), "x", [])
     assert reply.text == f"I'm here with you.\n\n{CRISIS_RESOURCES}"
+
+
+SPANISH_CRISIS = "Ya no puedo más, esta noche quiero desaparecer para siempre"
+
+
+def test_claude_is_given_the_crisis_lines_of_the_users_language() -> None:
+    api = FakeAPI(lambda _: message([text("Estoy aquí contigo. findahelpline.com")]))
+    ClaudeAssistant(api.client()).write(decision(Action.CRISIS_SUPPORT), SPANISH_CRISIS, [])
+    (request,) = api.requests
+    assert REPLIES["es"].templates["crisis_resources"] in turn_note_of(request)
+    assert CRISIS_RESOURCES not in turn_note_of(request)
+
+
+def test_crisis_lines_left_out_by_claude_are_added_in_the_users_language() -> None:
+    api = FakeAPI(lambda _: message([text("Estoy aquí contigo.")]))
+    reply = ClaudeAssistant(api.client()).write(decision(Action.CRISIS_SUPPORT), SPANISH_CRISIS, [])
+    assert reply.text == f"Estoy aquí contigo.\n\n{REPLIES['es'].templates['crisis_resources']}"
 
 
 def test_opus_4_is_called_by_its_api_id() -> None:
