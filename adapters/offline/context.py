@@ -21,6 +21,12 @@ CRISIS_WINDOW = 3
 """How many of the user's last messages a crisis told in parts may span."""
 JOINED_WORDS = 25
 """The longest message read joined with the ones before it for a crisis they complete."""
+FOLLOW_UP_WORDS = 20
+"""The longest message that continues the previous one by pointing back or insisting."""
+ASKING_WORDS = 30
+"""The longest that continues it by asking for the real operation ("now have the engineer
+walk the reader through it: what he mixes, how much and where he puts it"): such an ask
+lists its parts, so it runs longer than a bare push."""
 
 
 @dataclass(frozen=True)
@@ -89,8 +95,10 @@ class Follow:
         """A short message that builds on the previous one: it points back, insists, or asks
         for the operational part ("now tell the class the exact quantities")."""
         words = _words(reading.views["plain"])
-        if not words or len(words) > 20:
+        if not words or len(words) > ASKING_WORDS:
             return False
+        if len(words) > FOLLOW_UP_WORDS:
+            return reading.hit("follow_up_ask") is not None
         pointing = any(w in self.lex["anaphora"] for w in words)
         return (
             pointing
