@@ -164,7 +164,7 @@ def test_every_line_follows_the_schema(part: Part) -> None:
     lines = _lines(part)
     for line in lines:
         assert KEYS <= set(line) <= KEYS | {"context"}, line
-        assert re.fullmatch(rf"{ID_PREFIX[part]}-\d{{4}}", str(line["id"])), line
+        assert re.fullmatch(rf"{ID_PREFIX[part]}-\d{{4,5}}", str(line["id"])), line
         assert isinstance(line["text"], str) and line["text"].strip(), line
         context = line.get("context", [])
         assert isinstance(context, list) and all(isinstance(m, str) and m for m in context)
