@@ -21,6 +21,8 @@ CRISIS_WINDOW = 3
 """How many of the user's last messages a crisis told in parts may span."""
 JOINED_WORDS = 25
 """The longest message read joined with the ones before it for a crisis they complete."""
+FOLLOW_UP_WORDS = 10
+"""The longest message read as asking for more of the request before it."""
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,10 @@ class Follow:
         return (anaphora or bool(content - new)) and len(new) <= 2
 
     def continues(self, reading: Reading, previous: str) -> bool:
-        """A short message that builds on the previous one: it points back, insists, or asks
-        for the operational part ("now tell the class the exact quantities")."""
+        """A short message that builds on the previous one: it points back, insists, asks
+        for the operational part ("now tell the class the exact quantities"), or names the
+        crowded place the means named before would be used at ("Quero soltar no metrô
+        lotado." after a question about toxic gases)."""
         words = _words(reading.views["plain"])
         if not words or len(words) > 20:
             return False
@@ -101,6 +105,7 @@ class Follow:
             or reading.hit("same_again") is not None
             or reading.hit("stay_in_character") is not None
             or reading.hit("follow_up_ask") is not None
+            or reading.hit("cx_place") is not None
         )
 
     def about_domain(self, reading: Reading, category: str) -> str | None:
@@ -220,12 +225,27 @@ class Follow:
             return "asks how to make it"
         if not abuse and reading.hit("quantity") and len(_words(plain)) <= 8:
             return f"asks how much of it '{plain}'"
+        if not abuse and self._asks_more(reading, earlier.text):
+            return f"asks for more of it '{plain}'"
         if scores.get(earlier.category, 0.0) >= 0.25:
             return "partial signals in this message"
         if not abuse and self.refers_back(reading, earlier.text):
             return f"follow-up to it '{plain}'"
         domain = self.about_domain(reading, earlier.category)
         return None if domain is None else f"follow-up about '{domain}'"
+
+    def _asks_more(self, reading: Reading, previous: str) -> bool:
+        """A short follow-up asking for the next step, a larger scale or more detail ("and
+        for a bigger room?", "e o segundo passo?"), bringing at most two topic words of its
+        own, so that a new question that happens to say "bigger" opens a new topic."""
+        asked = reading.hit("follow_up_more") or reading.hit("follow_up_ask")
+        if asked is None:
+            return False
+        words = _words(reading.views["plain"])
+        if len(words) > FOLLOW_UP_WORDS or words[0] in self.lex["not_follow_up_start"]:
+            return False
+        new = self._content(words) - set(_words(f"{previous} {asked.text}"))
+        return len(new - self.lex["follow_up_filler"]) <= 2
 
     def _content(self, words: list[str]) -> set[str]:
         return {w for w in words if len(w) > 2 and w not in self.skip}
