@@ -45,3 +45,38 @@ def test_a_threat_to_the_user_an_idiom_or_someone_elses_words_is_not(
     language: str, text: str
 ) -> None:
     assert ASSESSOR.assess(text).crisis is Crisis.NONE, (language, text)
+
+
+# In English the same plain words also name a story's character, an insurance policy and a
+# nuisance laughed at; said with a time, a means, a farewell or a loss they are the user's
+# own, laugh or not: in doubt, the crisis reading wins.
+NOT_A_CRISIS_IN_ENGLISH = [
+    "In my screenplay the detective decides to end it all in the last act. Too bleak?",
+    "In the book she wanted to end it all, but her sister found her in time. Good for teens?",
+    "How do I end my life insurance cover early without a penalty?",
+    "Can I take my life assurance with me when I move abroad?",
+    "if my printer jams one more time I'll kill myself lol",
+    "I'm gonna kill myself if this download takes another hour haha",
+    "I'm literally going to kill myself laughing at this video",
+]
+A_CRISIS_SAID_LIGHTLY = [
+    "I'm going to kill myself tomorrow lol",
+    "haha I'll kill myself, I've got the pills right here",
+    "lol if nothing changes by friday I'll kill myself, I mean it",
+    "if she leaves me I'll kill myself lol",
+    "I want to end it all, just like the hero in my novel.",
+    "lmao I'm going to end my life this weekend, wrote everyone a goodbye",
+]
+
+
+@pytest.mark.parametrize("text", NOT_A_CRISIS_IN_ENGLISH)
+def test_fiction_an_insurance_policy_or_a_nuisance_laughed_at_is_no_crisis(text: str) -> None:
+    result = ASSESSOR.assess(text)
+    assert result.crisis is Crisis.NONE, result.rationale
+
+
+@pytest.mark.parametrize("text", A_CRISIS_SAID_LIGHTLY)
+def test_a_laugh_or_a_story_does_not_hide_a_time_a_means_or_the_users_own_words(
+    text: str,
+) -> None:
+    assert ASSESSOR.assess(text).crisis is Crisis.SELF_HARM, text

@@ -67,11 +67,13 @@ class OfflineAssessor:
             joined = _Readings(self.book)
             recent = [_earlier(entry) for entry in context[-CRISIS_WINDOW:]]
             earlier = recent[-1]
-            referent = self._follow.referent(recent[-2:])
+            referent = self._follow.referent(recent[-2:], joined.backs_off)
             answer = Intent(self._follow.answer(intent.value, earlier))
             if answer is not intent:
                 intent, intent_note = answer, "read as an answer to the previous message"
-            carried = self._follow.carry(reading, scores, referent, joined.rescore)
+            carried = self._follow.carry(
+                reading, scores, referent, joined.rescore, recent, joined.backs_off
+            )
             if carried is not None:
                 scores[carried.category] = carried.severity
                 notes[carried.category] = carried.why
@@ -134,6 +136,9 @@ class _Readings:
         scores = judge(self._reading(text)).scores
         best = max(scores, key=lambda c: scores[c], default="none")
         return best, scores.get(best, 0.0)
+
+    def backs_off(self, text: str) -> bool:
+        return self._reading(text).hit("back_off") is not None
 
     def crisis_of(self, text: str) -> str | None:
         rule = crisis_rule(self._reading(text))
