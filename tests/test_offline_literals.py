@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapters.offline.literals import LiteralScan, required
+from adapters.offline.literals import LiteralScan, alternatives, required
 from adapters.offline.rulebook import load
 
 SMALL = [
@@ -49,12 +49,15 @@ def test_a_pattern_that_needs_no_telling_string_has_none(pattern: str) -> None:
 
 
 _BOOK = load()
+_SOURCES = [
+    source for signal in (*_BOOK.signals.values(), _BOOK.scrub) for _, source in signal.sources
+]
 SHIPPED = sorted(
     {
-        source
-        for signal in (*_BOOK.signals.values(), _BOOK.scrub)
-        for _, source in signal.sources
-        if required(source) is not None
+        expression
+        for source in _SOURCES
+        for expression in (source, *alternatives(source))
+        if required(expression) is not None
     }
 )
 
@@ -81,3 +84,29 @@ def test_the_scan_finds_exactly_the_strings_a_text_holds(strings: list[str], tex
 
 def test_a_scan_of_nothing_finds_nothing() -> None:
     assert LiteralScan([]).present("any text") == set()
+
+
+SPLITS = [
+    ("bomb", ["bomb"]),
+    ("a|b(?:c|d)|e", ["a", "b(?:c|d)", "e"]),
+    (r"[|]x|\|y|z", ["[|]x", r"\|y", "z"]),
+    ("[]|]a|[^]|]b|c", ["[]|]a", "[^]|]b", "c"]),
+    ("a  # one | two\n| b", ["a  # one | two\n", " b"]),
+    ("a(?#x|y)b|c", ["a(?#x|y)b", "c"]),
+    ("(?<!x|y)a|", ["(?<!x|y)a", ""]),
+]
+
+
+@pytest.mark.parametrize(("pattern", "pieces"), SPLITS)
+def test_a_pattern_parts_into_its_top_level_alternatives(pattern: str, pieces: list[str]) -> None:
+    assert alternatives(pattern) == pieces
+
+
+@pytest.mark.parametrize("source", _SOURCES)
+def test_every_shipped_pattern_is_its_alternatives_tried_in_order(source: str) -> None:
+    pieces = alternatives(source)
+
+    assert "|".join(pieces) == source
+    whole = re.compile(source, re.VERBOSE)
+    wrapped = re.compile("|".join(f"(?:{p})" for p in pieces), re.VERBOSE)
+    assert whole.groups == wrapped.groups == sum(re.compile(p, re.VERBOSE).groups for p in pieces)

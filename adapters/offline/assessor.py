@@ -9,6 +9,7 @@ that fired, and the recorded name carries the rules' version and fingerprint.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from adapters.offline.context import CRISIS_WINDOW, Earlier, Follow
@@ -19,6 +20,7 @@ from domain.assessment import Assessment, Category, Crisis, Intent
 from domain.deadline import NO_DEADLINE, Deadline
 
 _CATEGORIES = tuple(c for c in Category if c is not Category.NONE)
+_REMEMBERED = 256  # joined texts whose answers are kept: a few turns of many conversations
 
 
 class OfflineAssessor:
@@ -36,6 +38,7 @@ class OfflineAssessor:
             self.book = book
             self.name = book.name
         self._follow = Follow(self.book)
+        self._joined = _Joined(self.book)
 
     def warm_up(self) -> None:
         """Compile the patterns most messages need (English alone, every language), and the
@@ -64,9 +67,9 @@ class OfflineAssessor:
         intent_note = self._cite_one(reading, verdict.intent)
         carried = None
         if context:
-            joined = _Readings(self.book)
             recent = [_earlier(entry) for entry in context[-CRISIS_WINDOW:]]
             earlier = recent[-1]
+            joined = self._joined
             referent = self._follow.referent(recent[-2:], joined.backs_off)
             answer = Intent(self._follow.answer(intent.value, earlier))
             if answer is not intent:
@@ -124,30 +127,35 @@ class OfflineAssessor:
         return f"rule {rule.id} [{', '.join(reading.evidence(rule.when))}]"
 
 
-class _Readings:
-    """The texts one assessment reads besides its message, each read once: the previous
-    message joined with this one is often both scored and asked for its crisis."""
+class _Joined:
+    """What the context rules ask of the texts an assessment reads besides its message (an
+    earlier message joined with this one), remembered for later assessments too: a turn's
+    message joined with those before it is read again at the next turn as the messages before
+    that one, and a message sent again reads the same joined texts. Each answer depends on
+    the text alone, so remembering it changes no assessment; the previous message joined
+    with this one is often both scored and asked for its crisis, so a text is read once."""
 
     def __init__(self, book: Rulebook) -> None:
         self.book = book
-        self._read: dict[str, Reading] = {}
+        self.rescore = functools.lru_cache(maxsize=_REMEMBERED)(self._rescore)
+        self.crisis_of = functools.lru_cache(maxsize=_REMEMBERED)(self._crisis_of)
+        self.backs_off = functools.lru_cache(maxsize=_REMEMBERED)(self._backs_off)
+        self._reading = functools.lru_cache(maxsize=CRISIS_WINDOW + 1)(self._read)
 
-    def rescore(self, text: str) -> tuple[str, float]:
-        scores = judge(self._reading(text)).scores
+    def _rescore(self, text: str) -> tuple[str, float]:
+        scores = judge(self._reading(text), categories_only=True).scores
         best = max(scores, key=lambda c: scores[c], default="none")
         return best, scores.get(best, 0.0)
 
-    def backs_off(self, text: str) -> bool:
+    def _backs_off(self, text: str) -> bool:
         return self._reading(text).hit("back_off") is not None
 
-    def crisis_of(self, text: str) -> str | None:
+    def _crisis_of(self, text: str) -> str | None:
         rule = crisis_rule(self._reading(text))
         return None if rule is None else rule.target
 
-    def _reading(self, text: str) -> Reading:
-        if text not in self._read:
-            self._read[text] = Reading(self.book, normalise(text), text)
-        return self._read[text]
+    def _read(self, text: str) -> Reading:
+        return Reading(self.book, normalise(text), text)
 
 
 def _earlier(entry: tuple[str, Assessment]) -> Earlier:

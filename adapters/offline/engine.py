@@ -158,13 +158,38 @@ class Reading:
         text = self._text(signal)
         if not signal.sources:
             return _word_test(signal, text)
-        pattern = self._searchable(signal.id, text)
-        if pattern is None:
+        compiled = self._patterns[signal.id]
+        if compiled is None:
             return None
-        if signal.count > 1 and len(pattern.findall(text)) < signal.count:
+        screened = compiled.needs or compiled.parts
+        present = self._present_in(text) if screened else set()
+        if compiled.needs and compiled.needs.isdisjoint(present):
             return None
-        found = pattern.search(text)
+        if signal.count > 1:
+            if len(compiled.pattern.findall(text)) < signal.count:
+                return None
+            found = compiled.pattern.search(text)
+        else:
+            found = _leftmost(compiled, text, present)
         return Hit(found.group().strip(), found.start()) if found else None
+
+
+def _leftmost(compiled: Compiled, text: str, present: set[str]) -> re.Match[str] | None:
+    """The match the whole expression finds in `text`, searching only the alternatives whose
+    strings `text` holds (`present`): the earliest of their matches and, of two that start
+    at the same place, the one written first, since the whole expression tries its
+    alternatives at each place in order. A long expression (the ways to ask to end the
+    conversation, in five languages) mostly has one or two alternatives to search."""
+    parts = compiled.parts
+    chosen = [p for p in parts if not p.needs or not p.needs.isdisjoint(present)]
+    if len(chosen) == len(parts):
+        return compiled.pattern.search(text)
+    best = None
+    for part in chosen:
+        found = part.pattern.search(text)
+        if found is not None and (best is None or found.start() < best.start()):
+            best = found
+    return best
 
 
 def _languages(book: Rulebook, text: str, original: str) -> frozenset[str]:
@@ -199,15 +224,18 @@ def _word_test(signal: Signal, text: str) -> Hit | None:
     return Hit(joined, 0)
 
 
-def judge(reading: Reading) -> Verdict:
-    """Every rule of the book applied to one reading."""
+def judge(reading: Reading, categories_only: bool = False) -> Verdict:
+    """Every rule of the book applied to one reading. With `categories_only` the crisis and
+    intent rules are left out: a context rule that rescores a joined text reads only its
+    scores, and the intent rules' signals are among the costliest to search."""
     verdict = Verdict()
     base: dict[str, float] = {}
     remaining: dict[str, float] = {}
     taken: list[tuple[int, int]] = []
     for rule in reading.rules():
         if rule.effect in ("crisis", "intent"):
-            _first(verdict, rule, reading)
+            if not categories_only:
+                _first(verdict, rule, reading)
             continue
         if rule.effect in ("cap", "scale") and rule.target not in verdict.fired:
             continue  # nothing to lower

@@ -38,6 +38,47 @@ def required(pattern: str, flags: int = re.VERBOSE) -> frozenset[str] | None:
     return None if not needed or min(map(len, needed)) < 2 else frozenset(needed)
 
 
+def alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a verbose `pattern`, as written: joined with "|" they
+    are `pattern` again. A "|" inside a group, a character class, a comment or after a
+    backslash parts nothing."""
+    pieces: list[str] = []
+    start = depth = i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 1  # the escaped character is never a separator
+        elif char == "[":
+            i = _class_end(pattern, i)
+        elif char == "#":
+            end = pattern.find("\n", i)
+            i = len(pattern) if end < 0 else end
+        elif pattern.startswith("(?#", i):
+            i = pattern.index(")", i)
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            pieces.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*pieces, pattern[start:]]
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """Where the character class opening at `start` closes. A "]" first in the class (after
+    any "^"), an escaped "]" and a "[" inside it are characters of the class, not its end."""
+    i = start + 1
+    if pattern.startswith("^", i):
+        i += 1
+    if pattern.startswith("]", i):
+        i += 1
+    while i < len(pattern) and pattern[i] != "]":
+        i += 2 if pattern[i] == "\\" else 1
+    return i
+
+
 def _product(left: Strings, right: Strings) -> Strings:
     if left is None or right is None or len(left) * len(right) > _MAX_STRINGS:
         return None

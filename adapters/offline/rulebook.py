@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.fingerprint import source_fingerprint
-from adapters.offline.literals import LiteralScan, required
+from adapters.offline.literals import LiteralScan, alternatives, required
 
 RULES_DIR = Path(__file__).with_name("rules")
 _REFERENCE = re.compile(r"\{([a-z_]+)\}")
@@ -82,16 +82,32 @@ class Signal:
         needed = [required(p) for p in chosen]
         needs = frozenset() if None in needed else frozenset(s for n in needed for s in n or ())
         expression = "|".join(f"(?:{p})" for p in chosen)
-        return Compiled(re.compile(expression, re.VERBOSE), needs)
+        pieces = [piece for p in chosen for piece in alternatives(p)]
+        parts = tuple(Alternative(_checked(p), required(p) or frozenset()) for p in pieces)
+        if len(parts) < 2 or not any(part.needs for part in parts):
+            parts = ()  # no alternative can be left out
+        return Compiled(re.compile(expression, re.VERBOSE), needs, parts)
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One top-level alternative of a signal's expression, and the strings it cannot match
+    without (none: no such strings)."""
+
+    pattern: re.Pattern[str]
+    needs: frozenset[str]
 
 
 @dataclass(frozen=True)
 class Compiled:
-    """A signal's expression for a set of languages, and the strings it cannot match without
-    (none: no such strings)."""
+    """A signal's expression for a set of languages, the strings it cannot match without
+    (none: no such strings), and its top-level alternatives in order (`parts`; none when
+    there is only one, or none of them has such strings): a text that holds the strings of
+    only a few of them is searched for those alone."""
 
     pattern: re.Pattern[str]
     needs: frozenset[str]
+    parts: tuple[Alternative, ...]
 
 
 @dataclass(frozen=True)
@@ -184,12 +200,11 @@ class Rulebook:
 
     @functools.cached_property
     def literals(self) -> LiteralScan:
-        """One scan for the strings any signal's pattern, in any language, cannot match
-        without."""
-        signals = (*self.signals.values(), self.scrub)
-        return LiteralScan(
-            s for signal in signals for _, p in signal.sources for s in required(p) or ()
-        )
+        """One scan for the strings any signal's pattern, or any of its alternatives, in any
+        language, cannot match without."""
+        sources = [p for signal in (*self.signals.values(), self.scrub) for _, p in signal.sources]
+        expressions = [*sources, *(piece for p in sources for piece in alternatives(p))]
+        return LiteralScan(s for p in expressions for s in required(p) or ())
 
 
 def load(directory: Path = RULES_DIR) -> Rulebook:
