@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from api.auth import TokenSigner
-from bench.write import TEXT
+from bench.write import text_of
 
 
 class Client:
@@ -37,7 +37,7 @@ class Client:
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         conversation = json.loads(self.post("/v1/conversations", b"{}"))
         self.path = f"/v1/conversations/{conversation['id']}/messages"
-        self.body = json.dumps({"text": TEXT}).encode()
+        self.turns = 0
 
     def post(self, path: str, body: bytes) -> bytes:
         self.conn.request("POST", path, body, self.headers)
@@ -48,7 +48,9 @@ class Client:
         return answer
 
     def turn(self) -> None:
-        self.post(self.path, self.body)
+        """Send this client's next ordinary message (a different one each turn)."""
+        self.turns += 1
+        self.post(self.path, json.dumps({"text": text_of(self.turns)}).encode())
 
 
 def run(base: str, clients: int, turns: int, secret: str) -> None:

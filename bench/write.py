@@ -39,6 +39,15 @@ from domain.conversation import Conversation
 from eventstore.store import EVENTS_TABLE
 
 TEXT = "Any easy dessert ideas for tonight?"
+
+
+def text_of(turn: int) -> str:
+    """The ordinary message of a throughput run's `turn`: a different one each time, as
+    people write, since the offline assessor remembers what it read of a text it has seen
+    (the same message sent again and again would measure that memory, not the write path)."""
+    return f"{TEXT} (for {turn} guests)"
+
+
 MODEL = "claude-opus-4-1"
 CLIENTS = 8
 WORKERS = (1, 2)  # `serve --workers N`: one row each
@@ -89,9 +98,10 @@ class RawWriter:
         self.conn.close()
 
 
-def round_robin(turns: int, ids: Sequence[UUID], turn: Callable[[UUID], object]) -> None:
+def round_robin(turns: int, ids: Sequence[UUID], turn: Callable[[UUID, int], object]) -> None:
+    """`turns` turns spread over the conversations `ids`, each told its turn's number."""
     for n in range(turns):
-        turn(ids[n % len(ids)])
+        turn(ids[n % len(ids)], n)
 
 
 def service_vs_raw(run: Run, url: str, container: Container) -> ResultLine:
@@ -104,14 +114,18 @@ def service_vs_raw(run: Run, url: str, container: Container) -> ResultLine:
     ]
 
     def service_turns() -> None:
-        round_robin(sizes.turns, fresh.pop(), lambda cid: service.send_message(who, cid, TEXT))
+        round_robin(
+            sizes.turns, fresh.pop(), lambda cid, n: service.send_message(who, cid, text_of(n))
+        )
 
     raw = RawWriter(url, turn_rows(container))
     try:
         raw_rate = median_rate(
             sizes.repeats,
             sizes.turns,
-            lambda: round_robin(sizes.turns, [uuid4() for _ in range(conversations)], raw.turn),
+            lambda: round_robin(
+                sizes.turns, [uuid4() for _ in range(conversations)], lambda cid, _: raw.turn(cid)
+            ),
         )
     finally:
         raw.close()

@@ -23,7 +23,7 @@ from uuid import uuid4
 from application.policies import load_policy
 from application.service import ConversationService
 from bench.harness import SECRET, ResultLine, Run, ratio_row
-from bench.write import MODEL, TEXT, RawWriter, turn_rows
+from bench.write import MODEL, RawWriter, text_of, turn_rows
 from bootstrap.container import model_adapters
 from bootstrap.settings import Settings
 from domain.access import Principal
@@ -79,8 +79,8 @@ def service_writer(url: str, turns: int, barrier: Barrier, spans: Any) -> None:
         cid = service.start(who, MODEL).id
         barrier.wait(START_TIMEOUT)
         started = time.monotonic()
-        for _ in range(turns):
-            service.send_message(who, cid, TEXT)
+        for n in range(turns):
+            service.send_message(who, cid, text_of(n))
         spans.put((started, time.monotonic()))
     finally:
         store.close()
