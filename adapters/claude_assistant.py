@@ -134,7 +134,9 @@ class ClaudeAssistant:
         """
         model = api_model(decision.model)
         sizes = [turn_tokens(turn) for turn in history]
-        resources = self.templates.crisis_resources(text, history)
+        # Only crisis support names resources: no other turn pays for reading the language.
+        crisis = decision.action is Action.CRISIS_SUPPORT
+        resources = self.templates.crisis_resources(text, history) if crisis else ""
         bare = request_params(decision, text, history, len(history), resources)
         allowance = max(0, self.context_tokens - estimate_request(bare))
         params = bare

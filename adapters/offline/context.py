@@ -64,9 +64,7 @@ class Follow:
         self.floor = book.settings["carry_floor"]
         self.skip = self.lex["stop"] | self.lex["insist_vocab"] | self.lex["insist_core"]
 
-    def referent(
-        self, recent: list[Earlier], backs_off: Callable[[str], bool] = lambda text: False
-    ) -> Earlier:
+    def referent(self, recent: list[Earlier], backs_off: Callable[[str], bool]) -> Earlier:
         """The message a follow-up continues: the previous one, or the harmful request just
         before it when the previous one was only a push that carried nothing ("Why not?",
         "Pourquoi tu refuses ?") or a statement adding to it, so that insisting twice or
@@ -86,7 +84,9 @@ class Follow:
         back: "OK. I'm planning my daughter's party." points at nothing."""
         words = _words(text)
         pointing = any(w.split("'")[0] in self.lex["anaphora"] for w in words)
-        return pointing and "?" not in text and len(words) <= 20 and not backs_off(text)
+        return (
+            pointing and "?" not in text and len(words) <= FOLLOW_UP_WORDS and not backs_off(text)
+        )
 
     def refers_back(self, reading: Reading, previous: str) -> bool:
         """A short request that points at the previous message rather than opening a topic."""
@@ -147,8 +147,8 @@ class Follow:
         scores: Mapping[str, float],
         earlier: Earlier,
         rescore: Callable[[str], tuple[str, float]],
-        recent: Sequence[Earlier] = (),
-        backs_off: Callable[[str], bool] = lambda text: False,
+        recent: Sequence[Earlier],
+        backs_off: Callable[[str], bool],
     ) -> Carried | None:
         """The earlier harm this message continues, if it continues one. A request built up
         over the last few messages (`recent`, oldest first: "My story: a terrorist plans to
