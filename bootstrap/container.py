@@ -148,8 +148,8 @@ def web_app(container: Container) -> FastAPI:
 
 
 def offline_assessor(settings: Settings) -> OfflineAssessor | SecondOpinionAssessor:
-    """The rules, with the n-gram second opinion when `LASTRESORT_OFFLINE_SECOND_OPINION`
-    asks for it."""
+    """The rules, with the n-gram second opinion unless `LASTRESORT_OFFLINE_SECOND_OPINION`
+    is `none`."""
     if settings.offline_second_opinion == "ngrams":
         return SecondOpinionAssessor()
     return OfflineAssessor()

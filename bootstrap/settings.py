@@ -152,11 +152,11 @@ class Settings(BaseSettings):
         description="the Claude model that assesses each message",
     )
     offline_second_opinion: Literal["none", "ngrams"] = Field(
-        "none",
+        "ngrams",
         validation_alias="LASTRESORT_OFFLINE_SECOND_OPINION",
-        description="`ngrams`: where the offline rules find nothing, a character n-gram model "
+        description="`ngrams`: where the offline rules find nothing, character n-gram models "
         "shipped with the package may name a harm category at the least eligible severity "
-        "(never a crisis); `none`: the rules alone",
+        "or, failing that, a crisis; `none`: the rules alone",
     )
     home: Path | None = Field(
         default_factory=find_home,

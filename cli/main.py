@@ -118,7 +118,7 @@ def corpus(
     as_json: Annotated[bool, typer.Option("--json", help="print the figures as JSON")] = False,
 ) -> None:
     """measure the offline assessor on the labelled corpus (no database, no network); with
-    the n-gram second opinion when LASTRESORT_OFFLINE_SECOND_OPINION=ngrams"""
+    the n-gram second opinion unless LASTRESORT_OFFLINE_SECOND_OPINION=none"""
     from bootstrap.container import offline_assessor
     from tools import corpus as corpus_
 
@@ -153,7 +153,8 @@ def train_ngrams(
     print(
         f"C={done.strength} threshold={done.threshold}: held-back development models place "
         f"{done.caught}/{done.harmful} harmful messages in their category at the threshold; "
-        f"{done.buckets} weight rows written to {WEIGHTS_FILE}"
+        f"crisis threshold={done.crisis_threshold}: {done.crisis_caught}/{done.crises} messages "
+        f"in crisis recognised; {done.buckets} weight rows written to {WEIGHTS_FILE}"
     )
 
 

@@ -1,4 +1,4 @@
-"""A second opinion on the harm category: character n-grams weighed by a linear model.
+"""A second opinion on the harm category and on crisis: character n-grams weighed by linear models.
 
 The rules recognise what they were written for; a message phrased in a way no rule
 foresaw scores nothing. This model, trained on the development part of the corpus
@@ -10,46 +10,73 @@ install runs it; only training needs the `[semantic]` extra.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
 import math
 import zlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from adapters.offline.normalise import normalise
 
 WEIGHTS_FILE = Path(__file__).resolve().parent / "model" / "ngrams.json.gz"
 """Where the trained weights ship inside the package."""
-FORMAT = 1
+FORMAT = 2
 """The layout of the weights file; a loader refuses any other."""
+HEADS = ("category", "crisis")
+"""The models in the file, each over the same features: the harm category, and the crisis."""
 BUCKETS = 2**18
 """Hashed feature space: n-grams share a bucket rather than needing a vocabulary."""
 SIZES = (2, 3, 4, 5)
+JOINED = 2
+"""A crisis told in parts is read over the message and this many user messages before it."""
 
 
-def features(text: str) -> dict[int, float]:
-    """The L2-normalised, log-scaled counts of the hashed n-grams of `text`'s cleaned form.
+def features(*texts: str) -> dict[int, float]:
+    """The L2-normalised, log-scaled counts of the hashed n-grams of the texts' cleaned forms,
+    read as one (a message after the ones before it).
 
     Each word is padded with a space on both sides and cut into n-grams of every size in
     `SIZES`, so that an n-gram never spans two words but still marks where one starts or ends.
     """
     counts: Counter[int] = Counter()
-    for word in normalise(text).split():
-        padded = f" {word} "
-        for size in SIZES:
-            for start in range(len(padded) - size + 1):
-                gram = padded[start : start + size]
-                counts[zlib.crc32(gram.encode("utf-8")) % BUCKETS] += 1
+    for text in texts:
+        counts.update(_text_grams(text))
     scaled = {bucket: 1.0 + math.log(count) for bucket, count in counts.items()}
     norm = math.sqrt(sum(v * v for v in scaled.values())) or 1.0
     return {bucket: v / norm for bucket, v in scaled.items()}
 
 
+@functools.lru_cache(maxsize=256)
+def _text_grams(text: str) -> tuple[int, ...]:
+    """Every n-gram bucket of one text, remembered: a message is read again with the next ones."""
+    return tuple(bucket for word in normalise(text).split() for bucket in _grams(word))
+
+
+@functools.lru_cache(maxsize=2**16)
+def _grams(word: str) -> tuple[int, ...]:
+    """The buckets of one word's n-grams, remembered: words recur from message to message,
+    and hashing every n-gram again was most of the cost of reading one."""
+    padded = f" {word} "
+    return tuple(
+        zlib.crc32(padded[start : start + size].encode("utf-8")) % BUCKETS
+        for size in SIZES
+        for start in range(len(padded) - size + 1)
+    )
+
+
+def joined(before: Sequence[str], text: str) -> tuple[str, ...]:
+    """`text` after the last `JOINED` messages of `before`: what `features` reads as one."""
+    return (*before[-JOINED:], text)
+
+
 @dataclass(frozen=True)
-class Weights:
+class Head:
     """A multinomial logistic regression: one intercept and sparse weights per class."""
 
     classes: tuple[str, ...]
@@ -57,14 +84,13 @@ class Weights:
     rows: dict[int, tuple[float, ...]]
     """Per bucket, its weight for every class in `classes` order; absent buckets weigh 0."""
     threshold: float
-    """Least probability at which a harm category is trusted (chosen on the development part)."""
-    version: str
-    """Short fingerprint of the file's content, recorded in the assessor's name."""
+    """Least probability at which a class other than none is trusted (chosen on the
+    development part)."""
 
-    def probabilities(self, text: str) -> dict[str, float]:
-        """The model's probability of every class for `text`; they sum to 1."""
+    def probabilities(self, grams: dict[int, float]) -> dict[str, float]:
+        """The model's probability of every class for the `features` of a text; they sum to 1."""
         logits = list(self.intercepts)
-        for bucket, value in features(text).items():
+        for bucket, value in grams.items():
             row = self.rows.get(bucket)
             if row is not None:
                 for k, weight in enumerate(row):
@@ -73,6 +99,25 @@ class Weights:
         exps = [math.exp(v - top) for v in logits]
         total = sum(exps)
         return {c: e / total for c, e in zip(self.classes, exps, strict=True)}
+
+    def sure(self, grams: dict[int, float]) -> tuple[str, float] | None:
+        """The likeliest class other than none and its probability, if it reaches the
+        threshold; the features are computed once for both heads."""
+        probabilities = self.probabilities(grams)
+        best = max(probabilities, key=lambda c: probabilities[c])
+        if best == "none" or probabilities[best] < self.threshold:
+            return None
+        return best, probabilities[best]
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The shipped heads and the version of the file they came from."""
+
+    category: Head
+    crisis: Head
+    version: str
+    """Short fingerprint of the file's content, recorded in the assessor's name."""
 
 
 def load_weights(path: Path = WEIGHTS_FILE) -> Weights:
@@ -83,38 +128,37 @@ def load_weights(path: Path = WEIGHTS_FILE) -> Weights:
         raise ValueError(f"{path}: weights format {data.get('format')!r}, expected {FORMAT}")
     if data["buckets"] != BUCKETS or tuple(data["sizes"]) != SIZES:
         raise ValueError(f"{path}: trained with other features than this code computes")
-    classes = tuple(data["classes"])
-    rows = {int(b): tuple(w) for b, w in data["rows"].items()}
-    if any(len(w) != len(classes) for w in rows.values()):
-        raise ValueError(f"{path}: a weight row does not have one weight per class")
+    heads = data["heads"]
+    if set(heads) != set(HEADS):
+        raise ValueError(f"{path}: heads {sorted(heads)}, expected {list(HEADS)}")
     return Weights(
-        classes=classes,
-        intercepts=tuple(data["intercepts"]),
-        rows=rows,
-        threshold=float(data["threshold"]),
+        category=_head(heads["category"], path),
+        crisis=_head(heads["crisis"], path),
         version=hashlib.sha256(raw).hexdigest()[:12],
     )
 
 
-def dump_weights(
-    path: Path,
-    classes: list[str],
-    intercepts: list[float],
-    rows: dict[int, list[float]],
-    threshold: float,
-    trained_on: str,
-) -> None:
+def _head(data: dict[str, Any], path: Path) -> Head:
+    classes = tuple(data["classes"])
+    rows = {int(b): tuple(w) for b, w in data["rows"].items()}
+    if any(len(w) != len(classes) for w in rows.values()):
+        raise ValueError(f"{path}: a weight row does not have one weight per class")
+    return Head(classes, tuple(data["intercepts"]), rows, float(data["threshold"]))
+
+
+def dump_weights(path: Path, heads: dict[str, dict[str, Any]], trained_on: str) -> None:
     """Write weights as `load_weights` reads them, byte-for-byte the same for the same input
-    (sorted keys, no timestamp in the gzip header) so that the version is reproducible."""
+    (sorted keys, no timestamp in the gzip header) so that the version is reproducible.
+    Each head is its classes, intercepts, threshold and rows (bucket → one weight per class)."""
     data = {
         "format": FORMAT,
         "buckets": BUCKETS,
         "sizes": list(SIZES),
         "trained_on": trained_on,
-        "classes": classes,
-        "intercepts": intercepts,
-        "threshold": threshold,
-        "rows": {str(b): rows[b] for b in sorted(rows)},
+        "heads": {
+            name: {**head, "rows": {str(b): head["rows"][b] for b in sorted(head["rows"])}}
+            for name, head in heads.items()
+        },
     }
     text = json.dumps(data, sort_keys=True, separators=(",", ":"))
     path.write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
