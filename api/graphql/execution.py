@@ -70,8 +70,13 @@ def plain_read(schema: GraphQLSchema, parent: GraphQLObjectType, name: str) -> R
 UNCHANGED: dict[GraphQLLeafType, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
 """Leaves whose values of exactly this Python type coerce to themselves."""
 
+# Each completer checks for null itself (`nullable`: the schema allows one there) rather
+# than being wrapped in a non-null and a nullable completer: a hundred messages are five
+# hundred leaves, and one call each instead of three is a third of the calls completing
+# them takes.
 
-def leaf(kind: GraphQLLeafType) -> Complete:
+
+def leaf(kind: GraphQLLeafType, nullable: bool) -> Complete:
     coerce = kind.coerce_output_value
     same, small_int = UNCHANGED.get(kind), kind is GraphQLInt
 
@@ -81,6 +86,10 @@ def leaf(kind: GraphQLLeafType) -> Complete:
             small_int and type_of is int and GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT
         ):
             return value
+        if value is None:
+            if nullable:
+                return None
+            raise NotPlain
         coerced = coerce(value)
         if coerced is None or coerced is Undefined:
             raise NotPlain
@@ -89,35 +98,27 @@ def leaf(kind: GraphQLLeafType) -> Complete:
     return complete
 
 
-def each(item: Complete) -> Complete:
+def each(item: Complete, nullable: bool) -> Complete:
     def complete(value: Any) -> Any:
-        if not isinstance(value, list | tuple):
-            raise NotPlain
-        return [item(one) for one in value]
+        if isinstance(value, list | tuple):
+            return [item(one) for one in value]
+        if value is None and nullable:
+            return None
+        raise NotPlain
 
     return complete
 
 
-def non_null(inner: Complete) -> Complete:
-    def complete(value: Any) -> Any:
-        if value is None:
-            raise NotPlain
-        return inner(value)
-
-    return complete
-
-
-def nullable(inner: Complete) -> Complete:
-    def complete(value: Any) -> Any:
-        return None if value is None else inner(value)
-
-    return complete
-
-
-def obj(kind: GraphQLObjectType, fields: list[tuple[str, Read, Complete]]) -> Complete:
+def obj(
+    kind: GraphQLObjectType, fields: list[tuple[str, Read, Complete]], nullable: bool
+) -> Complete:
     is_type_of = kind.is_type_of
 
     def complete(value: Any) -> Any:
+        if value is None:
+            if nullable:
+                return None
+            raise NotPlain
         # strawberry's `is_type_of` (an isinstance check) reads no resolve info
         if is_type_of is not None and is_type_of(value, None) is not True:  # type: ignore[arg-type]
             raise NotPlain
@@ -184,16 +185,15 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return self._completers[key][1]
 
     def compile(
-        self, kind: GraphQLOutputType, field_details_list: FieldDetailsList
+        self, kind: GraphQLOutputType, field_details_list: FieldDetailsList, nullable: bool = True
     ) -> Complete | None:
         if isinstance(kind, GraphQLNonNull):
-            inner = self.compile(kind.of_type, field_details_list)
-            return inner and non_null(inner)
+            return self.compile(kind.of_type, field_details_list, nullable=False)
         if isinstance(kind, GraphQLList):
             inner = self.compile(kind.of_type, field_details_list)
-            return inner and nullable(each(inner))
+            return inner and each(inner, nullable)
         if is_leaf_type(kind):
-            return nullable(leaf(kind))
+            return leaf(kind, nullable)
         if not isinstance(kind, GraphQLObjectType):
             return None  # abstract types: the general path resolves the runtime type
         grouped, deferred, _ = self.collect_subfields(kind, field_details_list)
@@ -209,7 +209,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if not done:
                 return None
             fields.append((name, read, done))  # type: ignore[arg-type]
-        return nullable(obj(kind, fields))
+        return obj(kind, fields, nullable)
 
     def execute_field(
         self,
