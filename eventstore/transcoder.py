@@ -145,8 +145,7 @@ def partial_decoder(mapper: EventMapper, cls: type, fields: frozenset[str]) -> P
             return convert({}, originator_id, version)
 
         return bare
-    shape = shape_of(cls) if _reads_personal(cls, fields) else None
-    erasure, state = cls is Erased, mapper._state
+    shape, erasure, state = _sealed_read(cls, fields), cls is Erased, mapper._state
 
     def decode(originator_id: UUID, version: int, data: bytes) -> Any:
         return convert(state(originator_id, version, data, shape, erasure), originator_id, version)
@@ -155,22 +154,26 @@ def partial_decoder(mapper: EventMapper, cls: type, fields: frozenset[str]) -> P
 
 
 @cache
-def _reads_personal(cls: type, fields: frozenset[str]) -> bool:
-    """Whether reading `fields` of `cls` reads a sealed field or a value holding one
-    (`assessment.category` does not; `assessment` or `assessment.rationale` does)."""
+def _sealed_read(cls: type, fields: frozenset[str]) -> Shape | None:
+    """The part of `cls`'s shape that reading `fields` reaches: the sealed fields opened and
+    merged back, none when none is read (`assessment.category` reaches none, `assessment` or
+    `assessment.rationale` reaches the assessment's). Opening the sealed field costs the same
+    either way; merging only what is read spares the rest (a message's rationale when only
+    its text is read)."""
     shape = shape_of(cls)
-    return shape is not None and any(_reaches_sealed(shape, f.split(".")) for f in fields)
+    return None if shape is None else _pruned(shape, [f.split(".") for f in fields])
 
 
-def _reaches_sealed(shape: Any, path: list[str]) -> bool:
-    spec = shape.get(path[0], MISSING) if isinstance(shape, Mapping) else MISSING
-    if spec is MISSING:
-        return False
-    inner = spec[0] if isinstance(spec, list) else spec
-    return len(path) == 1 or (isinstance(inner, Mapping) and _reaches_sealed(inner, path[1:]))
-
-
-MISSING = object()
+def _pruned(shape: Shape, paths: list[list[str]]) -> Shape | None:
+    kept: dict[str, Any] = {}
+    for name, spec in shape.items():
+        rest = [path[1:] for path in paths if path[0] == name]
+        inner = spec[0] if isinstance(spec, list) else spec
+        if [] in rest:
+            kept[name] = spec
+        elif rest and isinstance(inner, Mapping) and (part := _pruned(inner, rest)) is not None:
+            kept[name] = [part] if isinstance(spec, list) else part
+    return kept or None
 
 
 @cache
