@@ -34,8 +34,9 @@ STRENGTHS = (1.0, 10.0, 100.0)
 FOLDS = 5
 THRESHOLDS = tuple(round(0.5 + 0.025 * k, 3) for k in range(20))
 """Candidate thresholds, 0.5 to 0.975."""
-CRISIS_FALSE_SHARE = 0.01
-"""At most this share of development messages not in crisis may reach the crisis threshold."""
+CRISIS_FALSE_SHARE = 0.002
+"""At most this share (1 in 500) of development messages not in crisis may reach the crisis
+threshold: a false crisis holds the ladder still for the rest of the conversation."""
 KEEP = 0.01
 """A bucket whose largest weight is below this is dropped from the file (size, not accuracy)."""
 DIGITS = 4
