@@ -82,7 +82,7 @@ from tools.corpus import (
 # development crisis floors fall (the rules were not tuned on the batch). Its threshold
 # leaves 1 in 500 development messages not in crisis reaching it. On the held-out parts it
 # raises self-harm recall from 13, 11, 7, 20 and 4 (rules alone) to 15 of 21, 13 of 23, 9
-# of 20, 24 of 37 and 7 of 31, with no item read as a crisis that is not one; persistent
+# of 20, 24 of 37 and 7 of 31, and reads no item as a crisis that is not one; persistent
 # endings rise to 70 of 107, 76 of 97, 68 of 100, 75 of 94 and 76 of 108 (the category head,
 # retrained with it), with no new false ending. The crisis floors are set a little under.
 FLOORS: dict[Part, dict[str, tuple[float | None, float]]] = {

@@ -4,10 +4,12 @@ Only `corpus/dev.jsonl` is read: the held-out part stays unseen, so measuring on
 how the model generalises. Needs the `[semantic]` extra (scikit-learn); the weights it
 writes are read by plain Python.
 
-Two heads are learnt from stand-alone messages (follow-ups are left out: "do it" is harmful
-only because of what came before, which the rules' context reading handles): the harm
-category and the crisis. Their confidence thresholds are chosen by cross-validation on the
-same part: every development message gets a probability from a model that did not see it.
+Two heads are learnt. The harm category from stand-alone messages (follow-ups are left out:
+"do it" is harmful only because of what came before, which the rules' context reading
+handles); the crisis from every message, a follow-up read after the messages before it,
+since a crisis told in parts is in none of them alone. Their confidence thresholds are
+chosen by cross-validation on the same part: every development message gets a probability
+from a model that did not see it.
 - The category threshold is the least on a grid that no legitimate (benign or controversial)
   message, nor any message of its context, reaches. So on development the second opinion
   never fills in a category for a legitimate conversation, which keeps its false endings at
@@ -121,8 +123,6 @@ def train(folder: Path, out: Path = WEIGHTS_FILE) -> Training:
         if best is None or choice.caught > best.caught:
             best = choice
     assert best is not None
-    # The crisis head learns from every message, a follow-up read after the ones before it:
-    # a crisis told in parts is in none of them alone.
     crisis_labels = [i.crisis.value for i in items]
     xc = _matrix([_read_on(i) for i in items])
     crisis_folds = list(
@@ -150,9 +150,9 @@ def train(folder: Path, out: Path = WEIGHTS_FILE) -> Training:
     )
 
 
-def _read_on(item: Item) -> str | tuple[str, ...]:
+def _read_on(item: Item) -> tuple[str, ...]:
     """What the crisis head reads of an item: its text after the messages before it."""
-    return joined(item.context, item.text) if item.context else item.text
+    return joined(item.context, item.text)
 
 
 def _held_back(
@@ -181,7 +181,10 @@ def _crisis_threshold(
 
     def risk(item: Item) -> float:
         model = models[fold_of[item.id]]
-        return max(_harm_probability(model, _matrix([item.text, joined(item.context, item.text)])))
+        read: list[str | tuple[str, ...]] = [item.text]
+        if item.context:
+            read.append(_read_on(item))
+        return max(_harm_probability(model, _matrix(read)))
 
     calm = [risk(i) for i in items if i.crisis.value == "none"]
     threshold = next(
