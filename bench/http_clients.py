@@ -31,13 +31,14 @@ from bench.write import text_of
 class Client:
     """One user's keep-alive connection to the server, on one conversation."""
 
-    def __init__(self, base: str, token: str) -> None:
+    def __init__(self, base: str, token: str, sender: int) -> None:
         parts = urlsplit(base)
         self.conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port)
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         conversation = json.loads(self.post("/v1/conversations", b"{}"))
         self.path = f"/v1/conversations/{conversation['id']}/messages"
         self.turns = 0
+        self.sender = sender
 
     def post(self, path: str, body: bytes) -> bytes:
         self.conn.request("POST", path, body, self.headers)
@@ -48,9 +49,10 @@ class Client:
         return answer
 
     def turn(self) -> None:
-        """Send this client's next ordinary message (a different one each turn)."""
+        """Send this client's next ordinary message (a different one each turn and client)."""
         self.turns += 1
-        self.post(self.path, json.dumps({"text": text_of(self.turns)}).encode())
+        text = text_of(self.turns, self.sender)
+        self.post(self.path, json.dumps({"text": text}).encode())
 
 
 def run(base: str, clients: int, turns: int, secret: str) -> None:
@@ -62,7 +64,7 @@ def run(base: str, clients: int, turns: int, secret: str) -> None:
 
     def client(i: int) -> None:
         try:
-            user = Client(base, signer.mint(f"bench-http-{i}"))
+            user = Client(base, signer.mint(f"bench-http-{i}"), i)
             user.turn()  # warm up
         except BaseException as error:
             failures.append(error)

@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from uuid import UUID, uuid4
 
@@ -32,20 +33,25 @@ from bench.harness import (
     median_rate,
     percentile,
     ratio_row,
+    timed,
 )
 from bootstrap.container import Container
 from domain.access import Principal
+from domain.assessment import Assessment
 from domain.conversation import Conversation
+from domain.deadline import NO_DEADLINE, Deadline
+from domain.ports import Assessor
 from eventstore.store import EVENTS_TABLE
 
 TEXT = "Any easy dessert ideas for tonight?"
 
 
-def text_of(turn: int) -> str:
-    """The ordinary message of a throughput run's `turn`: a different one each time, as
-    people write, since the offline assessor remembers what it read of a text it has seen
-    (the same message sent again and again would measure that memory, not the write path)."""
-    return f"{TEXT} (for {turn} guests)"
+def text_of(turn: int, sender: int = 0) -> str:
+    """The ordinary message of a throughput run's `turn` from its `sender` (a client, a
+    writer, a repeat): a different one each time and for each sender, as people write, since
+    the offline assessor remembers what it read of a text it has seen (the same messages sent
+    by every client would measure that memory, not the write path)."""
+    return f"{TEXT} (table {sender}, for {turn} guests)"
 
 
 MODEL = "claude-opus-4-1"
@@ -104,8 +110,34 @@ def round_robin(turns: int, ids: Sequence[UUID], turn: Callable[[UUID, int], obj
         turn(ids[n % len(ids)], n)
 
 
-def service_vs_raw(run: Run, url: str, container: Container) -> ResultLine:
+class TimedAssessor:
+    """The service's own assessor, with the wall time its assessments took added up, so that
+    a turn's time can be split into judging the message and everything else."""
+
+    def __init__(self, assessor: Assessor) -> None:
+        self.assessor = assessor
+        self.name = assessor.name
+        self.seconds = 0.0
+
+    def assess(
+        self,
+        text: str,
+        context: Sequence[tuple[str, Assessment]] = (),
+        deadline: Deadline = NO_DEADLINE,
+    ) -> Assessment:
+        started = time.perf_counter()
+        try:
+            return self.assessor.assess(text, context, deadline)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
+def service_vs_raw(run: Run, url: str, container: Container) -> list[ResultLine]:
+    """Service turns/s against raw, and the same turns with the offline assessment's time
+    taken out: what the write path itself (load, decide, reply, encode, save) reaches."""
     sizes, service = run.sizes, container.service
+    assessing = TimedAssessor(service.assessor)
+    service.assessor = assessing
     who = Principal("bench-writer")
     conversations = max(1, sizes.turns // 20)
 
@@ -114,8 +146,11 @@ def service_vs_raw(run: Run, url: str, container: Container) -> ResultLine:
     ]
 
     def service_turns() -> None:
+        repeat = len(fresh)
         round_robin(
-            sizes.turns, fresh.pop(), lambda cid, n: service.send_message(who, cid, text_of(n))
+            sizes.turns,
+            fresh.pop(),
+            lambda cid, n: service.send_message(who, cid, text_of(n, repeat)),
         )
 
     raw = RawWriter(url, turn_rows(container))
@@ -129,8 +164,25 @@ def service_vs_raw(run: Run, url: str, container: Container) -> ResultLine:
         )
     finally:
         raw.close()
-    rate = median_rate(sizes.repeats, sizes.turns, service_turns)
-    return ratio_row("write: turns/s, service, 1 thread", rate, raw_rate, "turns/s", 0.6)
+    runs = []  # per repeat: turns/s, turns/s without the assessment, assessment ms per turn
+    for _ in range(sizes.repeats):
+        assessing.seconds = 0.0
+        seconds = timed(service_turns)
+        runs.append(
+            (
+                sizes.turns / seconds,
+                sizes.turns / (seconds - assessing.seconds),
+                assessing.seconds * 1000 / sizes.turns,
+            )
+        )
+    rate, without, assess_ms = sorted(runs)[len(runs) // 2]
+    split = ratio_row(
+        "write: turns/s, service, 1 thread, assessment taken out", without, raw_rate, "turns/s"
+    )
+    return [
+        ratio_row("write: turns/s, service, 1 thread", rate, raw_rate, "turns/s", 0.6),
+        replace(split, value=f"{split.value} (assessment {assess_ms:.2f} ms/turn)"),
+    ]
 
 
 def concurrently(clients: int, work: Callable[[int], list[float]]) -> tuple[float, list[float]]:
@@ -297,4 +349,4 @@ def http_vs_raw(run: Run, url: str, container: Container) -> list[ResultLine]:
 
 def bench_write(run: Run) -> list[ResultLine]:
     with run.database() as url, run.container(url) as container:
-        return [service_vs_raw(run, url, container), *http_vs_raw(run, url, container)]
+        return [*service_vs_raw(run, url, container), *http_vs_raw(run, url, container)]

@@ -65,8 +65,9 @@ def raw_rate(url: str, rows: Any, writers: int, turns: int) -> float:
     return rate(turns, spans)
 
 
-def service_writer(url: str, turns: int, barrier: Barrier, spans: Any) -> None:
-    """One writer process: a service of its own, one conversation, `turns` turns."""
+def service_writer(url: str, writer: int, turns: int, barrier: Barrier, spans: Any) -> None:
+    """One writer process: a service of its own, one conversation, `turns` turns of its own
+    messages."""
     store = ConversationStore(
         env=eventsourcing_env(url, POSTGRES_POOL_SIZE="1", POSTGRES_MAX_OVERFLOW="0")
     )
@@ -80,7 +81,7 @@ def service_writer(url: str, turns: int, barrier: Barrier, spans: Any) -> None:
         barrier.wait(START_TIMEOUT)
         started = time.monotonic()
         for n in range(turns):
-            service.send_message(who, cid, text_of(n))
+            service.send_message(who, cid, text_of(n, writer))
         spans.put((started, time.monotonic()))
     finally:
         store.close()
@@ -91,8 +92,8 @@ def service_rate(url: str, writers: int, turns: int) -> float:
     context = multiprocessing.get_context("forkserver")
     barrier, spans = context.Barrier(writers), context.Queue()
     processes = [
-        context.Process(target=service_writer, args=(url, turns, barrier, spans))
-        for _ in range(writers)
+        context.Process(target=service_writer, args=(url, writer, turns, barrier, spans))
+        for writer in range(writers)
     ]
     for process in processes:
         process.start()
