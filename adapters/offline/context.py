@@ -220,10 +220,14 @@ class Follow:
         means after any of the last messages in crisis ("how high is the bridge on the ring
         road?"); a new topic or backing off does not. A message that completes the ones
         before it ("I've said goodbye to everyone." then "Tonight.", or signs of despair and
-        then a bridge's height) is read with them, so that a crisis told in parts is one."""
+        then a bridge's height) is read with them, so that a crisis told in parts is one; and
+        after a message in crisis, one that goes on about the same ending (a deserted place,
+        the pet handed over, what happens afterwards) stays in it."""
         told = next((e.crisis for e in reversed(recent) if e.crisis != "none"), None)
         if told is not None and reading.hit("crisis_means_ask") is not None:
             return told  # "never mind. how high is it?" backs off nothing
+        if told is not None and reading.hit("crisis_continues") and not reading.hit("back_off"):
+            return told  # "is the car park open after 10pm?" after the letters left for after
         if reading.hit("back_off"):
             return None
         plain = reading.views["plain"]
