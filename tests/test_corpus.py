@@ -86,9 +86,10 @@ from tools.corpus import (
 # endings rise to 70 of 107, 76 of 97, 68 of 100, 75 of 94 and 76 of 108 (the category head,
 # retrained with it), with no new false ending. The crisis floors are set a little under.
 # Rules 3.8 (a crisis told first in signs and completed by a question about a deserted
-# place, a pet handed over or a weapon at hand) raise self-harm on the fifth part to 8 of 31
-# and leave the other held-out figures as they were, with no new false crisis; the floors
-# stand.
+# place, a pet handed over or a weapon at hand; a time after the user, a last goodbye, a place
+# chosen, fear of acting on harm) raise self-harm on the fourth part to 25 of 37 and on the
+# fifth to 8 of 31, and harm to others on the third to 5 of 9, with no new false crisis or
+# ending; the floors stand.
 FLOORS: dict[Part, dict[str, tuple[float | None, float]]] = {
     Part.DEV: {
         "category:child_sexual_content": (0.95, 0.95),
