@@ -1,22 +1,29 @@
 """GraphQL reads: `conversation` with 100 messages and a page of 50 conversations.
 
-Requests go through the whole ASGI app in process (Starlette's TestClient, no network),
-so SQL statements per request can be counted. The baseline is the same rows read with
-plain psycopg (the read model's own statements, on one connection, no GraphQL).
+Latency is measured as a client meets it: over HTTP on one keep-alive connection against
+`lastresort serve` in a subprocess (one uvicorn process). The same requests also go through
+the whole ASGI app in process (Starlette's TestClient, no network), so that SQL statements
+per request can be counted; their latency is shown too, although the TestClient's hand-offs
+between its thread and the app's event loop cost a few milliseconds a request that no
+server pays. The baseline is the same rows read with plain psycopg (the read model's own
+statements, on one connection, no GraphQL).
 """
 
 from __future__ import annotations
 
+import http.client
+import json
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 from fastapi.testclient import TestClient
 from psycopg.rows import dict_row
 
 from bench.harness import SECRET, ResultLine, Run, latency, percentile
-from bench.write import MODEL, TEXT
+from bench.write import MODEL, TEXT, serve
 from bootstrap.container import Container, web_app
 from bootstrap.settings import Settings
 from domain.access import Principal
@@ -75,9 +82,18 @@ def bench_queries(run: Run) -> list[ResultLine]:
 
                 return send
 
-            one, one_statements = requests(count, gql(CONVERSATION, id=str(long.id)))
-            page, page_statements = requests(count, gql(CONVERSATIONS, n=PAGE))
+            one_in, one_statements = requests(count, gql(CONVERSATION, id=str(long.id)))
+            page_in, page_statements = requests(count, gql(CONVERSATIONS, n=PAGE))
             _, small_page_statements = requests(1, gql(CONVERSATIONS, n=PAGE // 5))
+        process, base = serve(url, 1)
+        try:
+            over_http = HttpGraphql(base, token)
+            one, _ = requests(count, over_http.sender(CONVERSATION, id=str(long.id)))
+            page, _ = requests(count, over_http.sender(CONVERSATIONS, n=PAGE))
+            over_http.close()
+        finally:
+            process.terminate()
+            process.wait(10)
         with psycopg.connect(url, autocommit=True, row_factory=dict_row) as conn:
 
             def raw_one() -> None:
@@ -107,6 +123,10 @@ def bench_queries(run: Run) -> list[ResultLine]:
             ratio,
         )
 
+    def in_process(figure: str, ms: list[float], raw_ms: list[float]) -> ResultLine:
+        ratio = percentile(ms, 0.5) / percentile(raw_ms, 0.5)
+        return ResultLine(figure, latency(ms), latency(raw_ms), f"{ratio:.1f}× p50", key=ratio)
+
     return [
         row(
             f"graphql: conversation, {2 * LONG_TURNS} messages",
@@ -122,4 +142,37 @@ def bench_queries(run: Run) -> list[ResultLine]:
             f"{page_statements} SQL (page of {PAGE // 5}: {small_page_statements}; constant)",
             page_statements == small_page_statements,
         ),
+        in_process(
+            f"graphql: conversation, {2 * LONG_TURNS} messages, in process (TestClient)",
+            one_in,
+            raw_one_ms,
+        ),
+        in_process(
+            f"graphql: conversations page of {PAGE}, in process (TestClient)", page_in, raw_page_ms
+        ),
     ]
+
+
+class HttpGraphql:
+    """GraphQL requests on one keep-alive connection (stdlib `http.client`, so the client's
+    own cost is small next to the server's)."""
+
+    def __init__(self, base: str, token: str) -> None:
+        parts = urlsplit(base)
+        self.conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port)
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def sender(self, query: str, **variables: Any) -> Callable[[], Any]:
+        body = json.dumps({"query": query, "variables": variables}).encode()
+
+        def send() -> Any:
+            self.conn.request("POST", "/graphql", body, self.headers)
+            response = self.conn.getresponse()
+            answer = json.loads(response.read())
+            assert response.status == 200 and "errors" not in answer, answer
+            return answer
+
+        return send
+
+    def close(self) -> None:
+        self.conn.close()
