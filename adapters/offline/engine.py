@@ -53,12 +53,12 @@ class Reading:
         scrubbed = scrub.sub(" ~ ", plain) if scrub is not None else plain
         self.views = {"plain": plain, "scrubbed": scrubbed}
         self._signals = book.signals
-        self._memo: dict[str, Hit | None] = {}
+        self._memo: dict[str, Hit | None] = dict(patterns.absent)
         for view, screen in patterns.screened.items():
-            present = self._present_in(self.views[view])
             filed = screen.by_string
-            possible = {s for string in present for s in filed.get(string, ())}
-            self._memo.update(dict.fromkeys(screen.ids - possible))
+            for string in self._present_in(self.views[view]):
+                for possible in filed.get(string, ()):
+                    self._memo.pop(possible, None)
         self._keyed = patterns.keyed
         self._unkeyed = patterns.unkeyed
         self._rules: list[Rule] | None = None
@@ -201,7 +201,9 @@ def _languages(book: Rulebook, text: str, original: str) -> frozenset[str]:
     were added.
     """
     words = set(_WORD.findall(text))
-    found = {language for language, markers in book.markers.items() if words & markers}
+    found = {
+        language for language, markers in book.markers.items() if not markers.isdisjoint(words)
+    }
     if not found - {"en"}:
         chars = set(original.casefold())
         found |= {language for language, letters in book.letters.items() if chars & letters}

@@ -190,12 +190,13 @@ class LiteralScan:
         self._scan = re.compile(f"(?=({_trie(ordered)}))", re.DOTALL) if ordered else None
 
     def present(self, text: str) -> set[str]:
-        """Every string of the collection that `text` contains."""
-        found: set[str] = set()
-        if self._scan is not None:
-            for match in self._scan.finditer(text):
-                found.update(self._prefixes[match.group(1)])
-        return found
+        """Every string of the collection that `text` contains. The longest strings found are
+        collected by the expression itself and each is looked up once: a text holds the same
+        few many times over."""
+        if self._scan is None:
+            return set()
+        prefixes = self._prefixes
+        return {s for longest in set(self._scan.findall(text)) for s in prefixes[longest]}
 
 
 def _trie(strings: Sequence[str]) -> str:

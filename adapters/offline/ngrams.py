@@ -19,6 +19,8 @@ import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
+from operator import mul, truediv
 from pathlib import Path
 from typing import Any
 
@@ -47,15 +49,22 @@ def features(*texts: str) -> dict[int, float]:
     counts: Counter[int] = Counter()
     for text in texts:
         counts.update(_text_grams(text))
-    scaled = {bucket: 1.0 + math.log(count) for bucket, count in counts.items()}
-    norm = math.sqrt(sum(v * v for v in scaled.values())) or 1.0
-    return {bucket: v / norm for bucket, v in scaled.items()}
+    scaled = list(map(_scaled, counts.values()))
+    norm = math.sqrt(sum(map(mul, scaled, scaled))) or 1.0
+    return dict(zip(counts, map(truediv, scaled, repeat(norm)), strict=True))
+
+
+@functools.lru_cache(maxsize=256)
+def _scaled(count: int) -> float:
+    """The log-scaled weight of an n-gram seen `count` times, remembered: nearly every count
+    is 1 or 2, and a text has a few hundred n-grams to scale."""
+    return 1.0 + math.log(count)
 
 
 @functools.lru_cache(maxsize=256)
 def _text_grams(text: str) -> tuple[int, ...]:
     """Every n-gram bucket of one text, remembered: a message is read again with the next ones."""
-    return tuple(bucket for word in normalise(text).split() for bucket in _grams(word))
+    return tuple(chain.from_iterable(map(_grams, normalise(text).split())))
 
 
 @functools.lru_cache(maxsize=2**16)
@@ -88,13 +97,18 @@ class Head:
     development part)."""
 
     def probabilities(self, grams: dict[int, float]) -> dict[str, float]:
-        """The model's probability of every class for the `features` of a text; they sum to 1."""
-        logits = list(self.intercepts)
-        for bucket, value in grams.items():
-            row = self.rows.get(bucket)
-            if row is not None:
-                for k, weight in enumerate(row):
-                    logits[k] += weight * value
+        """The model's probability of every class for the `features` of a text; they sum to 1.
+
+        The rows the features meet are found once; each class's logit then adds their
+        weights in the features' order, so every sum is the one a bucket-by-bucket pass makes.
+        """
+        rows = self.rows
+        found = [(rows[bucket], value) for bucket, value in grams.items() if bucket in rows]
+        logits = []
+        for k, logit in enumerate(self.intercepts):
+            for row, value in found:
+                logit += row[k] * value
+            logits.append(logit)
         top = max(logits)
         exps = [math.exp(v - top) for v in logits]
         total = sum(exps)

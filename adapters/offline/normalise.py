@@ -44,6 +44,7 @@ _LOOKALIKES = str.maketrans(
 _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 )
+_LEET_CHARS = frozenset("013457@$")  # what a word spelled with digits has one of at least
 _LEET_INSIDE = re.compile(r"(?<=[a-z])[013457@$](?=[a-z])")
 # A word spelled with digits: a digit between letters ("h0w"), two or more digits among
 # letters ("u53l355", "p13c3") or digits before letters ("4r3", "0f"); not "mp3" or "c4".
@@ -153,8 +154,9 @@ def _unleet(text: str, numbers: bool = False) -> str:
     only digits between letters change, so "C4", "mp3" and "1990" stay as they are.
     """
     tokens = _TOKEN.findall(text)
-    leet = [t for t in tokens if _HAS_LETTER.search(t) and _LEET_WORD.search(t)]
-    ends = [t for t in tokens if _LEET_END.search(t) and t not in leet]
+    spelled = [t for t in tokens if not _LEET_CHARS.isdisjoint(t)]  # any other is no leet
+    leet = [t for t in spelled if _HAS_LETTER.search(t) and _LEET_WORD.search(t)]
+    ends = [t for t in spelled if _LEET_END.search(t) and t not in leet]
     if leet and len(leet) + len(ends) >= 2 and 3 * (len(leet) + len(ends)) >= len(tokens):
         return _TOKEN.sub(lambda m: _read_leet(m.group(), numbers), text)
     return _LEET_INSIDE.sub(lambda m: m.group().translate(_LEET), text)
@@ -196,7 +198,7 @@ def _base64_payloads(text: str) -> list[str]:
 def _may_be_rotated(text: str) -> bool:
     """A cheap first look: some word becomes a common short word once rotated, or the text
     has few vowels. Most messages stop here."""
-    if any(w in _ROT13_CLUES for w in _WORD.findall(codecs.decode(text, "rot13"))):
+    if not _ROT13_CLUES.isdisjoint(_WORD.findall(codecs.decode(text, "rot13"))):
         return True
     letters = len(_LETTERS.findall(text))
     return letters >= 12 and sum(text.count(v) for v in _VOWELS) < 0.28 * letters

@@ -132,6 +132,10 @@ class Patterns:
     screened: Mapping[str, Screen]
     keyed: Mapping[str, tuple[int, ...]]
     unkeyed: tuple[int, ...]
+    absent: Mapping[str, None]
+    """Every screened signal of every view, each known absent until a text's strings file
+    it: a reading copies this and takes out the few its text may hold, rather than
+    building the long rest anew."""
 
 
 @dataclass(frozen=True)
@@ -195,6 +199,7 @@ class Rulebook:
                 screened,
                 {key: tuple(indexes) for key, indexes in keyed.items()},
                 tuple(unkeyed),
+                dict.fromkeys(every),
             )
         return self._compiled[languages]
 
