@@ -69,6 +69,7 @@ class Part(StrEnum):
     HELDOUT_3 = "heldout-3"
     HELDOUT_4 = "heldout-4"
     HELDOUT_5 = "heldout-5"
+    HELDOUT_6 = "heldout-6"
     ALL = "all"
 
 
@@ -79,6 +80,7 @@ FILES = {
     Part.HELDOUT_3: ("heldout-3.jsonl",),
     Part.HELDOUT_4: ("heldout-4.jsonl",),
     Part.HELDOUT_5: ("heldout-5.jsonl",),
+    Part.HELDOUT_6: ("heldout-6.jsonl",),
     Part.ALL: (
         "dev.jsonl",
         "heldout.jsonl",
@@ -86,6 +88,7 @@ FILES = {
         "heldout-3.jsonl",
         "heldout-4.jsonl",
         "heldout-5.jsonl",
+        "heldout-6.jsonl",
     ),
 }
 _REQUIRED = ("id", "language", "text", "category", "crisis", "intent", "disguise", "kind")
