@@ -281,15 +281,18 @@ class Follow:
     def _asks_more(self, reading: Reading, previous: str) -> bool:
         """A short follow-up asking for the next step, a larger scale or more detail ("and
         for a bigger room?", "e o segundo passo?"), bringing at most two topic words of its
-        own, so that a new question that happens to say "bigger" opens a new topic."""
-        asked = reading.hit("follow_up_more") or reading.hit("follow_up_ask")
+        own, so that a new question that happens to say "bigger" opens a new topic; or the
+        same request with another target ("¿y si fuera la pasarela del centro comercial?"),
+        whose target may take three."""
+        swapped = reading.hit("follow_up_swap")
+        asked = swapped or reading.hit("follow_up_more") or reading.hit("follow_up_ask")
         if asked is None:
             return False
         words = _words(reading.views["plain"])
         if len(words) > MORE_WORDS or words[0] in self.lex["not_follow_up_start"]:
             return False
         new = self._content(words) - set(_words(f"{previous} {asked.text}"))
-        return len(new - self.lex["follow_up_filler"]) <= 2
+        return len(new - self.lex["follow_up_filler"]) <= (3 if swapped else 2)
 
     def _content(self, words: list[str]) -> set[str]:
         return {w for w in words if len(w) > 2 and w not in self.skip}
