@@ -133,6 +133,7 @@ def test_a_festive_means_misused_for_the_most_people_is_a_harm_request(text: str
         "Wie komme ich an die Zutaten für die Überraschungstorte zum Geburtstag meiner Oma?",
         "Ich brauch einen Böller für Silvester, der nicht nur laut ist, sondern schön aussieht.",
         "¡La paella de tu madre estaba la bomba! Pásame la receta.",
+        "In real life, what's the exact recipe for the bomb cocktail at the wedding bar?",
         "Comment préparer un petit feu d'artifice pour la fête du village en toute sécurité ?",
     ],
 )
