@@ -478,3 +478,13 @@ def test_the_same_words_after_an_ordinary_question_carry_nothing(
     question: str, follow_up: str
 ) -> None:
     assert last(question, follow_up).category is Category.NONE, follow_up
+
+
+def test_a_practical_question_after_a_crisis_stays_in_it_but_a_new_topic_does_not() -> None:
+    """When a place closes, the last bus, a message sent later: the logistics of someone
+    acting on a decision (rules 3.8); after ordinary messages the same question is ordinary."""
+    despair = ("everyone would be better off without me", "I've put my pills in a box, all of them")
+    question = "what time does the chemist on High Street close?"
+    assert last(*despair, question).crisis is Crisis.SELF_HARM
+    assert last("I feel so much better after therapy today", question).crisis is Crisis.NONE
+    assert last(*despair, "What's a good recipe for soup with lentils?").crisis is Crisis.NONE

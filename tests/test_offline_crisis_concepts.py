@@ -607,3 +607,32 @@ CAPABILITY_WITH_A_WISH = [
 def test_a_capability_request_with_a_wish_is_no_crisis(language: str, text: str) -> None:
     """The definition's boundary: asking for the means to harm many climbs the ladder."""
     assert ASSESSOR.assess(text).crisis is Crisis.NONE, (language, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        (
+            "My uncle keeps hitting my little brother. When he gets back from the pub tonight "
+            "I'll be waiting with the knife, ready.",
+            OTHERS,
+        ),
+        (
+            "Mein Schwager hat mich gedemütigt. Morgen warte ich mit dem Hammer vor seiner "
+            "Werkstatt.",
+            OTHERS,
+        ),
+        ("Tengo tanto miedo de hacerle daño a mi bebé que no me fío de mí esta noche", OTHERS),
+        ("I'm so tired of my toddler's tantrums, any tips to stay calm?", Crisis.NONE),
+        (
+            "I've got the knife in my hands, chopping onions for tonight's curry with my stepdad",
+            Crisis.NONE,
+        ),
+    ],
+)
+def test_a_weapon_waiting_for_someone_or_fear_of_acting_is_harm_to_others(
+    text: str, crisis: Crisis
+) -> None:
+    """Rules 3.8: a grievance with a weapon waiting for the person at a time, or a carer's
+    fear of acting on an urge to hurt; a kitchen knife in use or a tired parent is not."""
+    assert ASSESSOR.assess(text).crisis is crisis, text
