@@ -28,17 +28,13 @@ from api.auth import TokenSigner
 from bench.write import text_of
 
 
-class Client:
-    """One user's keep-alive connection to the server, on one conversation."""
+class KeepAlive:
+    """One keep-alive connection to the server, posting JSON with a bearer token."""
 
-    def __init__(self, base: str, token: str, sender: int) -> None:
+    def __init__(self, base: str, token: str) -> None:
         parts = urlsplit(base)
         self.conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port)
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        conversation = json.loads(self.post("/v1/conversations", b"{}"))
-        self.path = f"/v1/conversations/{conversation['id']}/messages"
-        self.turns = 0
-        self.sender = sender
 
     def post(self, path: str, body: bytes) -> bytes:
         self.conn.request("POST", path, body, self.headers)
@@ -47,6 +43,20 @@ class Client:
         if response.status >= 300:
             raise RuntimeError(f"POST {path}: {response.status} {answer[:200]!r}")
         return answer
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class Client(KeepAlive):
+    """One user's keep-alive connection to the server, on one conversation."""
+
+    def __init__(self, base: str, token: str, sender: int) -> None:
+        super().__init__(base, token)
+        conversation = json.loads(self.post("/v1/conversations", b"{}"))
+        self.path = f"/v1/conversations/{conversation['id']}/messages"
+        self.turns = 0
+        self.sender = sender
 
     def turn(self) -> None:
         """Send this client's next ordinary message (a different one each turn and client)."""

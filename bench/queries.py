@@ -11,18 +11,17 @@ statements, on one connection, no GraphQL).
 
 from __future__ import annotations
 
-import http.client
 import json
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 import psycopg
 from fastapi.testclient import TestClient
 from psycopg.rows import dict_row
 
 from bench.harness import SECRET, ResultLine, Run, latency, percentile
+from bench.http_clients import KeepAlive
 from bench.write import MODEL, TEXT, serve
 from bootstrap.container import Container, web_app
 from bootstrap.settings import Settings
@@ -86,12 +85,12 @@ def bench_queries(run: Run) -> list[ResultLine]:
             page_in, page_statements = requests(count, gql(CONVERSATIONS, n=PAGE))
             _, small_page_statements = requests(1, gql(CONVERSATIONS, n=PAGE // 5))
         process, base = serve(url, 1)
+        over_http = KeepAlive(base, token)
         try:
-            over_http = HttpGraphql(base, token)
-            one, _ = requests(count, over_http.sender(CONVERSATION, id=str(long.id)))
-            page, _ = requests(count, over_http.sender(CONVERSATIONS, n=PAGE))
-            over_http.close()
+            one, _ = requests(count, graphql_over(over_http, CONVERSATION, id=str(long.id)))
+            page, _ = requests(count, graphql_over(over_http, CONVERSATIONS, n=PAGE))
         finally:
+            over_http.close()
             process.terminate()
             process.wait(10)
         with psycopg.connect(url, autocommit=True, row_factory=dict_row) as conn:
@@ -153,26 +152,13 @@ def bench_queries(run: Run) -> list[ResultLine]:
     ]
 
 
-class HttpGraphql:
-    """GraphQL requests on one keep-alive connection (stdlib `http.client`, so the client's
-    own cost is small next to the server's)."""
+def graphql_over(connection: KeepAlive, query: str, **variables: Any) -> Callable[[], Any]:
+    """A GraphQL request sent on `connection` each time it is called, its errors refused."""
+    body = json.dumps({"query": query, "variables": variables}).encode()
 
-    def __init__(self, base: str, token: str) -> None:
-        parts = urlsplit(base)
-        self.conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port)
-        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    def send() -> Any:
+        answer = json.loads(connection.post("/graphql", body))
+        assert "errors" not in answer, answer
+        return answer
 
-    def sender(self, query: str, **variables: Any) -> Callable[[], Any]:
-        body = json.dumps({"query": query, "variables": variables}).encode()
-
-        def send() -> Any:
-            self.conn.request("POST", "/graphql", body, self.headers)
-            response = self.conn.getresponse()
-            answer = json.loads(response.read())
-            assert response.status == 200 and "errors" not in answer, answer
-            return answer
-
-        return send
-
-    def close(self) -> None:
-        self.conn.close()
+    return send

@@ -226,10 +226,10 @@ class Follow:
         told = next((e.crisis for e in reversed(recent) if e.crisis != "none"), None)
         if told is not None and reading.hit("crisis_means_ask") is not None:
             return told  # "never mind. how high is it?" backs off nothing
-        if told is not None and reading.hit("crisis_continues") and not reading.hit("back_off"):
-            return told  # "is the car park open after 10pm?" after the letters left for after
         if reading.hit("back_off"):
             return None
+        if told is not None and reading.hit("crisis_continues"):
+            return told  # "is the car park open after 10pm?" after the letters left for after
         plain = reading.views["plain"]
         words = _words(plain)
         if told is None:

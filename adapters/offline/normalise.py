@@ -44,7 +44,7 @@ _LOOKALIKES = str.maketrans(
 _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 )
-_LEET_CHARS = frozenset("013457@$")  # what a word spelled with digits has one of at least
+_LEET_CHARS = frozenset(map(chr, _LEET))  # what a word spelled with digits has one of
 _LEET_INSIDE = re.compile(r"(?<=[a-z])[013457@$](?=[a-z])")
 # A word spelled with digits: a digit between letters ("h0w"), two or more digits among
 # letters ("u53l355", "p13c3") or digits before letters ("4r3", "0f"); not "mp3" or "c4".
