@@ -269,6 +269,8 @@ class Follow:
             return "asks how to make it"
         if not abuse and reading.hit("quantity") and len(_words(plain)) <= 8:
             return f"asks how much of it '{plain}'"
+        if not abuse and self._retargets(reading):
+            return f"the same request of another place '{plain}'"
         if not abuse and self._asks_more(reading, earlier.text):
             return f"asks for more of it '{plain}'"
         if scores.get(earlier.category, 0.0) >= 0.25:
@@ -278,21 +280,34 @@ class Follow:
         domain = self.about_domain(reading, earlier.category)
         return None if domain is None else f"follow-up about '{domain}'"
 
+    def _retargets(self, reading: Reading) -> bool:
+        """The same request asked again of another place, said outright ("what about the
+        mosque then, same question"), naming the place or target."""
+        words = _words(reading.views["plain"])
+        return (
+            len(words) <= FOLLOW_UP_WORDS
+            and reading.hit("follow_up_retarget") is not None
+            and (reading.hit("cx_place") is not None or reading.hit("target") is not None)
+        )
+
     def _asks_more(self, reading: Reading, previous: str) -> bool:
         """A short follow-up asking for the next step, a larger scale or more detail ("and
         for a bigger room?", "e o segundo passo?"), bringing at most two topic words of its
-        own, so that a new question that happens to say "bigger" opens a new topic; or the
+        own, so that a new question that happens to say "bigger" opens a new topic; the
         same request with another target ("¿y si fuera la pasarela del centro comercial?"),
-        whose target may take three."""
+        whose target may take three; or its where and when ("and which street gives the
+        longest straight run?"), which may take five."""
         swapped = reading.hit("follow_up_swap")
-        asked = swapped or reading.hit("follow_up_more") or reading.hit("follow_up_ask")
+        which = reading.hit("follow_up_which")
+        asked = swapped or which or reading.hit("follow_up_more") or reading.hit("follow_up_ask")
         if asked is None:
             return False
         words = _words(reading.views["plain"])
         if len(words) > MORE_WORDS or words[0] in self.lex["not_follow_up_start"]:
             return False
         new = self._content(words) - set(_words(f"{previous} {asked.text}"))
-        return len(new - self.lex["follow_up_filler"]) <= (3 if swapped else 2)
+        allowed = 5 if which else 3 if swapped else 2
+        return len(new - self.lex["follow_up_filler"]) <= allowed
 
     def _content(self, words: list[str]) -> set[str]:
         return {w for w in words if len(w) > 2 and w not in self.skip}
