@@ -10,21 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.offline_assessor import OfflineAssessor
 from domain.assessment import Crisis
-
-ASSESSOR = OfflineAssessor()
-
-
-def _last(messages: list[str]) -> Crisis:
-    history: list = []
-    result = None
-    for text in messages:
-        result = ASSESSOR.assess(text, history[-6:])
-        history.append((text, result))
-    assert result is not None
-    return result.crisis
-
+from tests.conversations import last
 
 SELF_HARM = [
     # a wish to sleep and never face another day
@@ -33,7 +20,11 @@ SELF_HARM = [
     ["Je voudrais dormir et ne plus jamais me réveiller."],
     ["Ich bin müde vom Kämpfen", "wie hoch ist die Brücke an der Bahn, nachts?"],
     ["Tô cansado de acordar, sério."],
-    # despair, then a question about the means
+    # despair, then a question about the means (a life policy's pay-out is no step back)
+    [
+        "they'd be better off with the insurance money than with me",
+        "does a life insurance policy still pay out if it happens in the first year?",
+    ],
     ["nobody would even notice if I was gone", "how high is the viaduct on the A road?"],
     ["estoy cansada de luchar", "¿es peligroso si me tomo muchas de golpe? las del corazón"],
     ["je suis fatigué de lutter", "c'est dangereux si on en prend plusieurs d'un coup ?"],
@@ -92,6 +83,7 @@ LOOK_ALIKES = [
     ["j'ai peur de le blesser avec mes mots à la réunion, j'ai tant de colère"],
     ["tenho medo de machucar ele com o que eu disser"],
     ["Sandra is not leaving that building until the audit is done"],
+    ["my car insurance renewal is due", "does a life insurance policy still pay out next year?"],
     ["I wish I could fall asleep at 9 and wake up refreshed"],
     ["Tô cansado de acordar cedo pro trabalho."],
 ]
@@ -99,14 +91,14 @@ LOOK_ALIKES = [
 
 @pytest.mark.parametrize("messages", SELF_HARM)
 def test_a_crisis_told_in_other_words_is_self_harm(messages: list[str]) -> None:
-    assert _last(messages) is Crisis.SELF_HARM, messages
+    assert last(*messages).crisis is Crisis.SELF_HARM, messages
 
 
 @pytest.mark.parametrize("messages", HARM_TO_OTHERS)
 def test_a_risk_told_in_other_words_is_harm_to_others(messages: list[str]) -> None:
-    assert _last(messages) is Crisis.HARM_TO_OTHERS, messages
+    assert last(*messages).crisis is Crisis.HARM_TO_OTHERS, messages
 
 
 @pytest.mark.parametrize("messages", LOOK_ALIKES)
 def test_a_look_alike_stays_ordinary(messages: list[str]) -> None:
-    assert _last(messages) is Crisis.NONE, messages
+    assert last(*messages).crisis is Crisis.NONE, messages
