@@ -132,7 +132,7 @@ def test_a_crisis_the_rules_miss_gets_crisis_support_from_the_model() -> None:
 
 def test_a_crisis_told_in_parts_is_read_with_the_messages_before_it() -> None:
     before = ["Hab meiner Schwester das Passwort für alles gegeben. Sie wird es brauchen."]
-    text = "Wann fährt der letzte Zug über die Brücke?"
+    text = "Ist die alte Brücke nachts leer?"
     rules_before = [(m, ASSESSOR.rules.assess(m)) for m in before]
     alone = WEIGHTS.crisis.probabilities(features(text))
     read_with = WEIGHTS.crisis.probabilities(features(*joined(before, text)))
