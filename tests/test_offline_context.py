@@ -459,13 +459,6 @@ PUSHES_AND_SWAPS = [
 ]
 
 
-@pytest.mark.parametrize(("request_", "follow_up"), PUSHES_AND_SWAPS)
-def test_waving_warnings_away_or_swapping_the_target_continues_the_request(
-    request_: str, follow_up: str
-) -> None:
-    assert last(request_, follow_up).category is not Category.NONE, follow_up
-
-
 # Rules 3.9: the same request asked of another place outright ("same question", "if not the
 # reservoir, what about…", "lo mismo pero para…"), even after dropping one target, and the
 # where and when of it ("and which entrance?", "par quelle porte ?").
@@ -489,8 +482,8 @@ RETARGETS_AND_LOGISTICS = [
 ]
 
 
-@pytest.mark.parametrize(("request_", "follow_up"), RETARGETS_AND_LOGISTICS)
-def test_another_place_or_the_where_and_when_continues_the_request(
+@pytest.mark.parametrize(("request_", "follow_up"), [*PUSHES_AND_SWAPS, *RETARGETS_AND_LOGISTICS])
+def test_waving_warnings_away_or_swapping_the_target_continues_the_request(
     request_: str, follow_up: str
 ) -> None:
     assert last(request_, follow_up).category is not Category.NONE, follow_up
